@@ -1,0 +1,20 @@
+// The one mapping between absl::Status and grpc::Status, both ways, and proto timestamps.
+#pragma once
+
+#include <grpcpp/support/status.h>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "google/protobuf/timestamp.pb.h"
+
+namespace dialtone::rpc {
+
+// Same code, same message. Used by every gRPC handler on its way out.
+grpc::Status ToGrpcStatus(const absl::Status& status);
+// Used by every gRPC client on its way in.
+absl::Status FromGrpcStatus(const grpc::Status& status);
+
+void ToProto(absl::Time t, google::protobuf::Timestamp* out);
+absl::Time FromProto(const google::protobuf::Timestamp& ts);
+
+}  // namespace dialtone::rpc

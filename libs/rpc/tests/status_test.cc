@@ -1,0 +1,26 @@
+// Errors keep their code and message across the gRPC boundary; times keep their nanoseconds.
+#include <catch2/catch.hpp>
+
+#include "dialtone/rpc/status.h"
+
+using namespace dialtone::rpc;
+
+TEST_CASE("absl and gRPC statuses map both ways without loss") {
+  absl::Status nf = absl::NotFoundError("no such call");
+  grpc::Status g = ToGrpcStatus(nf);
+  CHECK(g.error_code() == grpc::StatusCode::NOT_FOUND);
+  CHECK(g.error_message() == "no such call");
+  CHECK(FromGrpcStatus(g) == nf);
+  CHECK(ToGrpcStatus(absl::OkStatus()).ok());
+  CHECK(FromGrpcStatus(grpc::Status(grpc::StatusCode::UNAVAILABLE, "down")).code() ==
+        absl::StatusCode::kUnavailable);
+}
+
+TEST_CASE("Timestamps round-trip through the proto") {
+  absl::Time t = absl::FromUnixSeconds(1795000000) + absl::Nanoseconds(123456789);
+  google::protobuf::Timestamp ts;
+  ToProto(t, &ts);
+  CHECK(ts.seconds() == 1795000000);
+  CHECK(ts.nanos() == 123456789);
+  CHECK(FromProto(ts) == t);
+}

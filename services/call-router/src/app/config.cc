@@ -1,0 +1,19 @@
+// call-router options.
+#include "app/config.h"
+
+namespace dialtone::call_router {
+
+void AddOptions(config::ConfigLoader& loader, Config* c) {
+  service::AddCommonOptions(loader, &c->common);
+  loader.AddString("pg_url", &c->pg_url, "PostgreSQL URL (calls, numbers, applications)",
+                   config::CheckUrl({"postgresql", "postgres"}));
+  loader.AddString("migrations_dir", &c->migrations_dir, "folder of per-service SQL migrations",
+                   config::CheckNotEmpty());
+  loader.AddInt("sip_port", &c->sip_port, 1, 65535, "SIP port (UDP and TCP)");
+  loader.AddString("media_layer_addr", &c->media_layer_addr, "media-layer gRPC address",
+                   config::CheckHostPort());
+  loader.AddString("usage_metering_addr", &c->usage_metering_addr,
+                   "usage-metering gRPC address", config::CheckHostPort());
+}
+
+}  // namespace dialtone::call_router

@@ -1,0 +1,23 @@
+// call-router's configuration: flags and DIALTONE_* variables, validated at start.
+#pragma once
+
+#include <string>
+
+#include "dialtone/config/config_loader.h"
+#include "dialtone/service/service_runtime.h"
+
+namespace dialtone::call_router {
+
+struct Config {
+  service::CommonConfig common{.grpc_addr = "127.0.0.1:50051", .metrics_addr = "127.0.0.1:9101"};
+  std::string pg_url = "postgresql://dialtone@127.0.0.1:15432/dialtone";
+  std::string migrations_dir = DIALTONE_DEFAULT_SQL_DIR;
+  int sip_port = 5060;
+  std::string media_layer_addr = "127.0.0.1:50052";
+  std::string usage_metering_addr = "127.0.0.1:50054";
+};
+
+// Binds every option of `config` to `loader`.
+void AddOptions(config::ConfigLoader& loader, Config* config);
+
+}  // namespace dialtone::call_router

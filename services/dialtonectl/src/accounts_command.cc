@@ -1,0 +1,85 @@
+// `dialtonectl accounts create|get|list|rotate-token`: account administration over gRPC.
+#include <google/protobuf/util/json_util.h>
+#include <grpcpp/grpcpp.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "cli_args.h"
+#include "commands.h"
+#include "dialtone/accounts/v1/accounts.grpc.pb.h"
+
+namespace dialtone::ctl {
+namespace {
+
+namespace pb = dialtone::accounts::v1;
+
+void PrintJson(const google::protobuf::Message& m) {
+  std::string out;
+  google::protobuf::util::JsonPrintOptions opts;
+  opts.add_whitespace = true;
+  opts.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(m, &out, opts);
+  std::cout << out;
+}
+
+int Fail(const grpc::Status& s) {
+  std::cerr << "error: " << s.error_message() << " (gRPC code " << s.error_code() << ")\n";
+  return 1;
+}
+
+constexpr char kUsage[] =
+    "usage: dialtonectl accounts create [--friendly-name NAME]\n"
+    "       dialtonectl accounts get SID\n"
+    "       dialtonectl accounts list [--page-size N]\n"
+    "       dialtonectl accounts rotate-token SID\n"
+    "  --addr HOST:PORT  rest-gateway gRPC (default $DIALTONE_REST_GATEWAY_ADDR or "
+    "127.0.0.1:50053)\n";
+
+}  // namespace
+
+int RunAccounts(const std::vector<std::string>& raw) {
+  auto args = ParseCliArgs(raw);
+  if (!args.ok() || args->positional.empty()) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  const char* env = std::getenv("DIALTONE_REST_GATEWAY_ADDR");
+  std::string addr = args->GetOr("addr", env != nullptr && *env ? env : "127.0.0.1:50053");
+  auto stub = pb::Accounts::NewStub(grpc::CreateChannel(addr, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  const std::string& verb = args->positional[0];
+  grpc::Status s;
+  if (verb == "create") {
+    pb::CreateAccountRequest req;
+    req.set_friendly_name(args->GetOr("friendly-name", ""));
+    pb::Account resp;
+    s = stub->CreateAccount(&ctx, req, &resp);
+    if (s.ok()) PrintJson(resp);
+  } else if ((verb == "get" || verb == "rotate-token") && args->positional.size() == 2) {
+    pb::Account resp;
+    if (verb == "get") {
+      pb::GetAccountRequest req;
+      req.set_sid(args->positional[1]);
+      s = stub->GetAccount(&ctx, req, &resp);
+    } else {
+      pb::RotateAuthTokenRequest req;
+      req.set_sid(args->positional[1]);
+      s = stub->RotateAuthToken(&ctx, req, &resp);
+    }
+    if (s.ok()) PrintJson(resp);
+  } else if (verb == "list") {
+    pb::ListAccountsRequest req;
+    req.set_page_size(std::atoi(args->GetOr("page-size", "50").c_str()));
+    pb::ListAccountsResponse resp;
+    s = stub->ListAccounts(&ctx, req, &resp);
+    if (s.ok()) PrintJson(resp);
+  } else {
+    std::cerr << kUsage;
+    return 2;
+  }
+  return s.ok() ? 0 : Fail(s);
+}
+
+}  // namespace dialtone::ctl

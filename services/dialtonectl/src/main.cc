@@ -1,0 +1,29 @@
+// dialtonectl: command-line client of Dialtone's gRPC services, for operators and internal teams.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+
+namespace {
+
+constexpr char kUsage[] =
+    "usage: dialtonectl COMMAND [ARGS]\n\n"
+    "commands:\n"
+    "  health [--addr HOST:PORT ...]   gRPC health of every service (exit 0 when all SERVING)\n"
+    "  accounts create|get|list|rotate-token ...   account administration\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "help") {
+    std::cout << kUsage;
+    return argc < 2 ? 2 : 0;
+  }
+  std::string command = argv[1];
+  std::vector<std::string> args(argv + 2, argv + argc);
+  if (command == "health") return dialtone::ctl::RunHealth(args);
+  if (command == "accounts") return dialtone::ctl::RunAccounts(args);
+  std::cerr << "unknown command \"" << command << "\"\n" << kUsage;
+  return 2;
+}

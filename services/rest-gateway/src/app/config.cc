@@ -1,0 +1,24 @@
+// rest-gateway options.
+#include "app/config.h"
+
+namespace dialtone::rest_gateway {
+
+void AddOptions(config::ConfigLoader& loader, Config* c) {
+  service::AddCommonOptions(loader, &c->common);
+  loader.AddString("pg_url", &c->pg_url, "PostgreSQL URL (accounts)",
+                   config::CheckUrl({"postgresql", "postgres"}));
+  loader.AddString("migrations_dir", &c->migrations_dir, "folder of per-service SQL migrations",
+                   config::CheckNotEmpty());
+  loader.AddString("http_addr", &c->http_addr, "public REST listen address",
+                   config::CheckHostPort());
+  loader.AddString("call_router_addr", &c->call_router_addr, "call-router gRPC address",
+                   config::CheckHostPort());
+  loader.AddString("media_layer_addr", &c->media_layer_addr, "media-layer gRPC address",
+                   config::CheckHostPort());
+  loader.AddString("usage_metering_addr", &c->usage_metering_addr,
+                   "usage-metering gRPC address", config::CheckHostPort());
+  loader.AddString("triggers_addr", &c->triggers_addr, "triggers gRPC address",
+                   config::CheckHostPort());
+}
+
+}  // namespace dialtone::rest_gateway

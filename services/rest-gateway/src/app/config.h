@@ -1,0 +1,24 @@
+// rest-gateway's configuration: flags and DIALTONE_* variables, validated at start.
+#pragma once
+
+#include <string>
+
+#include "dialtone/config/config_loader.h"
+#include "dialtone/service/service_runtime.h"
+
+namespace dialtone::rest_gateway {
+
+struct Config {
+  service::CommonConfig common{.grpc_addr = "127.0.0.1:50053", .metrics_addr = "127.0.0.1:9103"};
+  std::string pg_url = "postgresql://dialtone@127.0.0.1:15432/dialtone";
+  std::string migrations_dir = DIALTONE_DEFAULT_SQL_DIR;
+  std::string http_addr = "127.0.0.1:8080";
+  std::string call_router_addr = "127.0.0.1:50051";
+  std::string media_layer_addr = "127.0.0.1:50052";
+  std::string usage_metering_addr = "127.0.0.1:50054";
+  std::string triggers_addr = "127.0.0.1:50055";
+};
+
+void AddOptions(config::ConfigLoader& loader, Config* config);
+
+}  // namespace dialtone::rest_gateway

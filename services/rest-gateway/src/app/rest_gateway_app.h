@@ -1,0 +1,27 @@
+// Composition root of rest-gateway: config -> PostgreSQL -> accounts -> runtime.
+#pragma once
+
+#include "absl/status/status.h"
+#include "adapters/account_repository.h"
+#include "adapters/accounts_grpc.h"
+#include "app/config.h"
+#include "dialtone/pg/pg_pool.h"
+#include "dialtone/service/service_runtime.h"
+
+namespace dialtone::rest_gateway {
+
+// Built once by main(); Run() blocks until SIGTERM/SIGINT.
+class RestGatewayApp {
+ public:
+  explicit RestGatewayApp(Config config);
+  absl::Status Run();
+
+ private:
+  Config config_;
+  pg::PgPool pg_;
+  AccountRepository accounts_;
+  AccountsGrpc accounts_grpc_;
+  service::ServiceRuntime runtime_;
+};
+
+}  // namespace dialtone::rest_gateway

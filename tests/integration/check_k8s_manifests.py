@@ -1,0 +1,605 @@
+#!/usr/bin/python3
+"""Offline schema check for the Kubernetes manifests in deploy/k8s.
+
+No cluster (and no kubeconform) runs where the tests do, so this checks with
+PyYAML what a cluster or `kubectl apply -k` would reject, plus Dialtone's own
+wiring: probes on the gRPC port, config from the shared ConfigMap and Secret,
+Services that reach their Deployment, and a kustomization that lists every file.
+
+    check_k8s_manifests.py [K8S_DIR]      # default: <repo>/deploy/k8s
+
+Prints each check it makes; exits 1 listing every violation, each prefixed
+with the file it was found in.
+"""
+
+import os
+import re
+import sys
+
+import yaml
+
+SERVICES = ("call-router", "media-layer", "rest-gateway", "usage-metering", "triggers")
+NAMESPACE = "dialtone"
+CONFIG_MAP = "dialtone-config"
+SECRET = "dialtone-secrets"
+
+# kind -> apiVersion it must use.
+KNOWN_KINDS = {
+    "Namespace": "v1",
+    "ConfigMap": "v1",
+    "Secret": "v1",
+    "Service": "v1",
+    "PersistentVolumeClaim": "v1",
+    "Deployment": "apps/v1",
+    "Kustomization": "kustomize.config.k8s.io/v1beta1",
+}
+CLUSTER_SCOPED = {"Namespace", "Kustomization"}
+
+DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")  # RFC 1123, <= 63
+PORT_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")  # IANA_SVC_NAME, <= 15
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+PROTOCOLS = {"TCP", "UDP", "SCTP"}
+
+# Field names the API accepts at the levels these manifests use (Kubernetes
+# 1.30 API reference), so that a misspelt optional field such as
+# `imagePullPolcy` fails here instead of being dropped or rejected at apply time.
+FIELDS = {
+    "object": {"apiVersion", "kind", "metadata", "spec", "data", "stringData",
+               "binaryData", "type", "immutable"},
+    "metadata": {"name", "namespace", "labels", "annotations", "generateName",
+                 "finalizers", "ownerReferences"},
+    "DeploymentSpec": {"replicas", "selector", "template", "strategy", "minReadySeconds",
+                       "revisionHistoryLimit", "paused", "progressDeadlineSeconds"},
+    "PodSpec": {"activeDeadlineSeconds", "affinity", "automountServiceAccountToken",
+                "containers", "dnsConfig", "dnsPolicy", "enableServiceLinks",
+                "ephemeralContainers", "hostAliases", "hostIPC", "hostNetwork", "hostPID",
+                "hostUsers", "hostname", "imagePullSecrets", "initContainers", "nodeName",
+                "nodeSelector", "os", "overhead", "preemptionPolicy", "priority",
+                "priorityClassName", "readinessGates", "resourceClaims", "restartPolicy",
+                "runtimeClassName", "schedulerName", "schedulingGates", "securityContext",
+                "serviceAccount", "serviceAccountName", "setHostnameAsFQDN",
+                "shareProcessNamespace", "subdomain", "terminationGracePeriodSeconds",
+                "tolerations", "topologySpreadConstraints", "volumes"},
+    "Container": {"args", "command", "env", "envFrom", "image", "imagePullPolicy",
+                  "lifecycle", "livenessProbe", "name", "ports", "readinessProbe",
+                  "resizePolicy", "resources", "restartPolicy", "securityContext",
+                  "startupProbe", "stdin", "stdinOnce", "terminationMessagePath",
+                  "terminationMessagePolicy", "tty", "volumeDevices", "volumeMounts",
+                  "workingDir"},
+    "ContainerPort": {"containerPort", "hostIP", "hostPort", "name", "protocol"},
+    "Probe": {"exec", "failureThreshold", "grpc", "httpGet", "initialDelaySeconds",
+              "periodSeconds", "successThreshold", "tcpSocket",
+              "terminationGracePeriodSeconds", "timeoutSeconds"},
+    "GRPCAction": {"port", "service"},
+    "ServiceSpec": {"allocateLoadBalancerNodePorts", "clusterIP", "clusterIPs",
+                    "externalIPs", "externalName", "externalTrafficPolicy",
+                    "healthCheckNodePort", "internalTrafficPolicy", "ipFamilies",
+                    "ipFamilyPolicy", "loadBalancerClass", "loadBalancerIP",
+                    "loadBalancerSourceRanges", "ports", "publishNotReadyAddresses",
+                    "selector", "sessionAffinity", "sessionAffinityConfig",
+                    "trafficDistribution", "type"},
+    "ServicePort": {"appProtocol", "name", "nodePort", "port", "protocol", "targetPort"},
+}
+
+
+class UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that rejects duplicate mapping keys (PyYAML keeps the last)."""
+
+
+def _construct_mapping(loader, node, deep=False):
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark)
+        seen.add(key)
+    return yaml.SafeLoader.construct_mapping(loader, node, deep)
+
+
+UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+class Checker:
+    def __init__(self, root):
+        self.root = root
+        self.errors = []
+        self.checks = 0
+        self.docs = []  # (relative path, index in file, document)
+
+    # -- reporting ----------------------------------------------------------
+
+    def fail(self, path, what, message):
+        self.errors.append(f"{path}: {what}: {message}")
+
+    def check(self, condition, path, what, message):
+        self.checks += 1
+        if not condition:
+            self.fail(path, what, message)
+        return bool(condition)
+
+    def fields(self, obj, schema, path, what, where):
+        """Checks that the mapping `obj` uses only fields of API type `schema`."""
+        if not isinstance(obj, dict):
+            self.fail(path, what, f"{where} is not a mapping")
+            return
+        for key in obj:
+            self.check(key in FIELDS[schema], path, what,
+                       f"{where} has unknown field {key!r} (not in {schema})")
+
+    # -- loading ------------------------------------------------------------
+
+    def manifest_files(self):
+        found = []
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            dirnames.sort()
+            for name in sorted(filenames):
+                if name.endswith((".yaml", ".yml")):
+                    full = os.path.join(dirpath, name)
+                    found.append(os.path.relpath(full, self.root))
+        return found
+
+    def load(self):
+        files = self.manifest_files()
+        if not files:
+            self.fail(self.root, "folder", "no .yaml manifests found")
+        for rel in files:
+            try:
+                with open(os.path.join(self.root, rel), encoding="utf-8") as f:
+                    docs = list(yaml.load_all(f, Loader=UniqueKeyLoader))
+            except (OSError, yaml.YAMLError) as e:
+                self.fail(rel, "YAML", " ".join(str(e).split()))
+                continue
+            count = 0
+            for i, doc in enumerate(docs):
+                if doc is None:  # an empty document between two `---`
+                    continue
+                count += 1
+                self.docs.append((rel, i, doc))
+            self.check(count > 0, rel, "file", "contains no YAML document")
+        print(f"loaded {len(self.docs)} documents from {len(files)} files in {self.root}")
+        for rel in files:
+            objects = [self.label(d, i) for r, i, d in self.docs if r == rel]
+            print(f"  {rel}: {', '.join(objects) or '(none)'}")
+        return files
+
+    # -- generic object shape -----------------------------------------------
+
+    @staticmethod
+    def label(doc, i):
+        if not isinstance(doc, dict):
+            return f"document {i}"
+        kind = doc.get("kind", "?")
+        meta = doc.get("metadata")
+        if isinstance(meta, dict) and meta.get("name"):
+            return f"{kind}/{meta['name']}"
+        return kind if kind == "Kustomization" else f"{kind} (document {i}, no name)"
+
+    def check_shape(self):
+        print("every document: apiVersion, kind, metadata.name, known kind and fields, namespace")
+        valid = []
+        for rel, i, doc in self.docs:
+            what = self.label(doc, i)
+            if not self.check(isinstance(doc, dict), rel, what, "is not a mapping"):
+                continue
+            kind = doc.get("kind")
+            if not self.check(isinstance(kind, str) and kind, rel, what, "has no kind"):
+                continue
+            if not self.check(kind in KNOWN_KINDS, rel, what,
+                              f"unknown kind {kind!r} (known: {', '.join(sorted(KNOWN_KINDS))})"):
+                continue
+            self.check(doc.get("apiVersion") == KNOWN_KINDS[kind], rel, what,
+                       f"apiVersion is {doc.get('apiVersion')!r}, expected {KNOWN_KINDS[kind]!r}")
+            if kind == "Kustomization":  # kustomize config, not an API object
+                valid.append((rel, i, doc))
+                continue
+            self.fields(doc, "object", rel, what, "the object")
+            meta = doc.get("metadata")
+            if not self.check(isinstance(meta, dict), rel, what, "has no metadata"):
+                continue
+            self.fields(meta, "metadata", rel, what, "metadata")
+            name = meta.get("name")
+            if not self.check(isinstance(name, str) and name, rel, what, "has no metadata.name"):
+                continue
+            self.check(DNS_LABEL.match(name) and len(name) <= 63, rel, what,
+                       f"metadata.name {name!r} is not a DNS-1123 label")
+            if kind not in CLUSTER_SCOPED:
+                self.check(meta.get("namespace") == NAMESPACE, rel, what,
+                           f"metadata.namespace is {meta.get('namespace')!r}, expected {NAMESPACE!r}")
+            valid.append((rel, i, doc))
+        self.docs = valid
+
+        seen = {}
+        for rel, i, doc in self.docs:
+            if doc["kind"] == "Kustomization":
+                continue
+            key = (doc["kind"], doc["metadata"]["name"])
+            if key in seen:
+                self.fail(rel, f"{key[0]}/{key[1]}", f"also defined in {seen[key]}")
+            else:
+                seen[key] = rel
+
+    def of_kind(self, kind):
+        return [(rel, doc) for rel, _, doc in self.docs if doc["kind"] == kind]
+
+    # -- ConfigMap / Secret -------------------------------------------------
+
+    def check_config(self):
+        print(f"ConfigMap {CONFIG_MAP} and Secret {SECRET}: exist, string values, env-var keys")
+        for kind, name, fields in (("ConfigMap", CONFIG_MAP, ("data",)),
+                                   ("Secret", SECRET, ("stringData", "data"))):
+            found = [(rel, d) for rel, d in self.of_kind(kind) if d["metadata"]["name"] == name]
+            if not self.check(found, self.root, f"{kind}/{name}", "not defined in any manifest"):
+                continue
+            rel, doc = found[0]
+            what = f"{kind}/{name}"
+            entries = {}
+            for field in fields:
+                value = doc.get(field) or {}
+                if self.check(isinstance(value, dict), rel, what, f"{field} is not a mapping"):
+                    entries.update(value)
+            self.check(entries, rel, what, "has no entries")
+            for key, value in entries.items():
+                self.check(isinstance(key, str) and ENV_NAME.match(key), rel, what,
+                           f"key {key!r} is not a valid environment variable name")
+                self.check(isinstance(value, str), rel, what,
+                           f"{key} must be a string (quote it), got {type(value).__name__}")
+
+    # -- Deployments --------------------------------------------------------
+
+    def check_deployments(self):
+        print("Deployments: known fields; selector matches template labels; containers have name, image, "
+              "command, ports, resources; startup/readiness/liveness probes are gRPC on a "
+              "declared containerPort; envFrom uses the ConfigMap and Secret; non-root; "
+              "volumes resolve")
+        config_maps = {d["metadata"]["name"] for _, d in self.of_kind("ConfigMap")}
+        secrets = {d["metadata"]["name"] for _, d in self.of_kind("Secret")}
+        claims = {d["metadata"]["name"] for _, d in self.of_kind("PersistentVolumeClaim")}
+        for rel, dep in self.of_kind("Deployment"):
+            self.check_deployment(rel, dep, config_maps, secrets, claims)
+
+    def check_deployment(self, rel, dep, config_maps, secrets, claims):
+        name = dep["metadata"]["name"]
+        what = f"Deployment/{name}"
+        spec = dep.get("spec")
+        if not self.check(isinstance(spec, dict), rel, what, "has no spec"):
+            return
+        self.fields(spec, "DeploymentSpec", rel, what, "spec")
+        replicas = spec.get("replicas", 1)
+        self.check(isinstance(replicas, int) and replicas >= 0, rel, what,
+                   f"spec.replicas {replicas!r} is not a non-negative integer")
+
+        selector = (spec.get("selector") or {}).get("matchLabels")
+        template = spec.get("template") or {}
+        labels = (template.get("metadata") or {}).get("labels") or {}
+        if self.check(isinstance(selector, dict) and selector, rel, what,
+                      "spec.selector.matchLabels is missing or empty"):
+            for key, value in selector.items():
+                self.check(labels.get(key) == value, rel, what,
+                           f"selector {key}={value} does not match template label "
+                           f"{key}={labels.get(key)!r}")
+
+        annotations = (template.get("metadata") or {}).get("annotations") or {}
+        for key, value in annotations.items():
+            self.check(isinstance(value, str), rel, what,
+                       f"annotation {key} must be a string (quote it)")
+
+        pod = template.get("spec")
+        if not self.check(isinstance(pod, dict), rel, what, "has no spec.template.spec"):
+            return
+        self.fields(pod, "PodSpec", rel, what, "spec.template.spec")
+        pod_security = pod.get("securityContext") or {}
+        volumes = {}
+        for vol in pod.get("volumes") or []:
+            vname = vol.get("name")
+            self.check(vname and vname not in volumes, rel, what,
+                       f"volume {vname!r} has no name or is declared twice")
+            volumes[vname] = vol
+            claim = (vol.get("persistentVolumeClaim") or {}).get("claimName")
+            if "persistentVolumeClaim" in vol:
+                self.check(claim in claims, rel, what,
+                           f"volume {vname} uses PersistentVolumeClaim {claim!r}, "
+                           "which no manifest defines")
+            cm = (vol.get("configMap") or {}).get("name")
+            if "configMap" in vol:
+                self.check(cm in config_maps, rel, what,
+                           f"volume {vname} uses ConfigMap {cm!r}, which no manifest defines")
+
+        containers = pod.get("containers")
+        if not self.check(isinstance(containers, list) and containers, rel, what,
+                          "has no containers"):
+            return
+        all_ports = []
+        for c in containers:
+            all_ports.extend(self.check_container(rel, what, c, pod_security, volumes,
+                                                  config_maps, secrets))
+        dep["_ports"] = all_ports  # used by check_services
+
+        if "prometheus.io/port" in annotations:
+            port = annotations["prometheus.io/port"]
+            self.check(any(str(p["containerPort"]) == str(port) for p in all_ports),
+                       rel, what, f"prometheus.io/port {port!r} is not a declared containerPort")
+
+    def check_container(self, rel, dep_what, c, pod_security, volumes, config_maps, secrets):
+        cname = c.get("name") if isinstance(c, dict) else None
+        what = f"{dep_what} container {cname or '?'}"
+        if not self.check(isinstance(c, dict), rel, dep_what, "a container is not a mapping"):
+            return []
+        self.check(isinstance(cname, str) and DNS_LABEL.match(cname), rel, what,
+                   "container has no valid name")
+        self.fields(c, "Container", rel, what, "the container")
+        self.check(isinstance(c.get("image"), str) and c.get("image"), rel, what, "has no image")
+        command = c.get("command")
+        self.check(isinstance(command, list) and command
+                   and all(isinstance(a, str) and a for a in command), rel, what,
+                   "command must be a non-empty list of strings")
+
+        ports = []
+        names = set()
+        seen = set()
+        for p in c.get("ports") or []:
+            self.fields(p, "ContainerPort", rel, what, "a port")
+            if not isinstance(p, dict):
+                continue
+            number = p.get("containerPort")
+            proto = p.get("protocol", "TCP")
+            pname = p.get("name")
+            if not self.check(isinstance(number, int) and 0 < number < 65536, rel, what,
+                              f"containerPort {number!r} is not an integer in 1..65535"):
+                continue
+            self.check(proto in PROTOCOLS, rel, what, f"port {number} protocol {proto!r} unknown")
+            self.check((number, proto) not in seen, rel, what,
+                       f"containerPort {number}/{proto} declared twice")
+            seen.add((number, proto))
+            if pname is not None:
+                self.check(isinstance(pname, str) and PORT_NAME.match(pname) and len(pname) <= 15
+                           and re.search("[a-z]", pname), rel, what,
+                           f"port name {pname!r} is not a valid IANA service name (<= 15 chars)")
+                self.check(pname not in names, rel, what, f"port name {pname!r} used twice")
+                names.add(pname)
+            ports.append({"containerPort": number, "protocol": proto, "name": pname})
+        self.check(ports, rel, what, "declares no ports")
+        tcp_ports = {p["containerPort"] for p in ports if p["protocol"] == "TCP"}
+
+        for probe_name in ("readinessProbe", "livenessProbe", "startupProbe"):
+            probe = c.get(probe_name)
+            if probe is None and probe_name == "startupProbe":
+                continue  # optional; checked only when present
+            if not self.check(isinstance(probe, dict), rel, what, f"has no {probe_name}"):
+                continue
+            self.fields(probe, "Probe", rel, what, probe_name)
+            grpc = probe.get("grpc")
+            if not self.check(isinstance(grpc, dict), rel, what,
+                              f"{probe_name} is not a gRPC probe (expected grpc: {{port: N}})"):
+                continue
+            self.fields(grpc, "GRPCAction", rel, what, f"{probe_name}.grpc")
+            port = grpc.get("port")
+            self.check(isinstance(port, int) and port in tcp_ports, rel, what,
+                       f"{probe_name}.grpc.port {port!r} is not a declared TCP containerPort "
+                       f"(declared: {sorted(tcp_ports)})")
+            others = {"exec", "httpGet", "tcpSocket"} & set(probe)
+            self.check(not others, rel, what,
+                       f"{probe_name} sets {sorted(others)} besides grpc (only one handler allowed)")
+
+        env_from = c.get("envFrom") or []
+        cm_refs = {(e.get("configMapRef") or {}).get("name") for e in env_from if "configMapRef" in e}
+        secret_refs = {(e.get("secretRef") or {}).get("name") for e in env_from if "secretRef" in e}
+        self.check(CONFIG_MAP in cm_refs, rel, what, f"envFrom does not reference ConfigMap {CONFIG_MAP}")
+        self.check(SECRET in secret_refs, rel, what, f"envFrom does not reference Secret {SECRET}")
+        for ref in cm_refs - config_maps:
+            self.fail(rel, what, f"envFrom references ConfigMap {ref!r}, which no manifest defines")
+        for ref in secret_refs - secrets:
+            self.fail(rel, what, f"envFrom references Secret {ref!r}, which no manifest defines")
+
+        env = {}
+        for e in c.get("env") or []:
+            ename = e.get("name")
+            self.check(isinstance(ename, str) and ENV_NAME.match(ename), rel, what,
+                       f"env name {ename!r} is not a valid environment variable name")
+            self.check(ename not in env, rel, what, f"env {ename} set twice")
+            if "value" in e:
+                self.check(isinstance(e["value"], str), rel, what,
+                           f"env {ename} value must be a string (quote it)")
+            env[ename] = e.get("value")
+        # The address a service listens on must be the port the probes and Service use.
+        for var in ("DIALTONE_GRPC_ADDR", "DIALTONE_METRICS_ADDR", "DIALTONE_HTTP_ADDR"):
+            if isinstance(env.get(var), str):
+                port = env[var].rpartition(":")[2]
+                self.check(port.isdigit() and int(port) in tcp_ports, rel, what,
+                           f"{var}={env[var]} listens on a port that is not a declared containerPort")
+        self.check("DIALTONE_GRPC_ADDR" in env, rel, what, "env does not set DIALTONE_GRPC_ADDR")
+        grpc_addr = env.get("DIALTONE_GRPC_ADDR")
+        readiness_port = ((c.get("readinessProbe") or {}).get("grpc") or {}).get("port")
+        if isinstance(grpc_addr, str) and readiness_port is not None:
+            self.check(grpc_addr.rpartition(":")[2] == str(readiness_port), rel, what,
+                       f"readinessProbe port {readiness_port!r} is not DIALTONE_GRPC_ADDR's "
+                       f"port ({grpc_addr})")
+
+        resources = c.get("resources") or {}
+        for section in ("requests", "limits"):
+            values = resources.get(section) or {}
+            self.check("cpu" in values and "memory" in values, rel, what,
+                       f"resources.{section} must set cpu and memory")
+
+        security = c.get("securityContext") or {}
+        self.check(security.get("runAsNonRoot", pod_security.get("runAsNonRoot")) is True,
+                   rel, what, "securityContext.runAsNonRoot is not true")
+
+        for mount in c.get("volumeMounts") or []:
+            self.check(mount.get("name") in volumes, rel, what,
+                       f"volumeMount {mount.get('name')!r} names no declared volume")
+            self.check(isinstance(mount.get("mountPath"), str), rel, what,
+                       f"volumeMount {mount.get('name')!r} has no mountPath")
+        return ports
+
+    # -- Services -----------------------------------------------------------
+
+    def check_services(self):
+        print("Services: known fields; selector matches exactly one Deployment; ports named, unique, and "
+              "targetPorts exist on that Deployment's containers with the same protocol")
+        deployments = self.of_kind("Deployment")
+        for rel, svc in self.of_kind("Service"):
+            name = svc["metadata"]["name"]
+            what = f"Service/{name}"
+            spec = svc.get("spec") or {}
+            self.fields(spec, "ServiceSpec", rel, what, "spec")
+            selector = spec.get("selector")
+            if not self.check(isinstance(selector, dict) and selector, rel, what,
+                              "has no spec.selector"):
+                continue
+            matches = []
+            for _, dep in deployments:
+                labels = (((dep.get("spec") or {}).get("template") or {}).get("metadata")
+                          or {}).get("labels") or {}
+                if all(labels.get(k) == v for k, v in selector.items()):
+                    matches.append(dep)
+            if not self.check(len(matches) == 1, rel, what,
+                              f"selector {selector} matches {len(matches)} Deployments "
+                              f"({', '.join(d['metadata']['name'] for d in matches) or 'none'}), "
+                              "expected exactly one"):
+                continue
+            dep = matches[0]
+            dep_ports = dep.get("_ports", [])
+            ports = spec.get("ports")
+            if not self.check(isinstance(ports, list) and ports, rel, what, "has no ports"):
+                continue
+            names = set()
+            seen = set()
+            for p in ports:
+                self.fields(p, "ServicePort", rel, what, "a port")
+                if not isinstance(p, dict):
+                    continue
+                number = p.get("port")
+                proto = p.get("protocol", "TCP")
+                pname = p.get("name")
+                if not self.check(isinstance(number, int) and 0 < number < 65536, rel, what,
+                                  f"port {number!r} is not an integer in 1..65535"):
+                    continue
+                self.check(proto in PROTOCOLS, rel, what, f"port {number} protocol {proto!r} unknown")
+                self.check((number, proto) not in seen, rel, what,
+                           f"port {number}/{proto} declared twice")
+                seen.add((number, proto))
+                if len(ports) > 1:
+                    self.check(isinstance(pname, str) and PORT_NAME.match(pname)
+                               and len(pname) <= 63, rel, what,
+                               f"port {number}/{proto} needs a valid name (Service has several ports)")
+                self.check(pname is None or pname not in names, rel, what,
+                           f"port name {pname!r} used twice")
+                names.add(pname)
+                target = p.get("targetPort", number)
+                if isinstance(target, int):
+                    ok = any(d["containerPort"] == target and d["protocol"] == proto
+                             for d in dep_ports)
+                else:
+                    ok = any(d["name"] == target and d["protocol"] == proto for d in dep_ports)
+                self.check(ok, rel, what,
+                           f"targetPort {target!r}/{proto} is not a containerPort of "
+                           f"Deployment/{dep['metadata']['name']}")
+
+    # -- Dialtone wiring ----------------------------------------------------
+
+    def check_services_complete(self):
+        print(f"each of {', '.join(SERVICES)}: exactly one Deployment and one Service, "
+              "running its own binary")
+        for service in SERVICES:
+            for kind in ("Deployment", "Service"):
+                found = [rel for rel, d in self.of_kind(kind) if d["metadata"]["name"] == service]
+                self.check(len(found) == 1, found[0] if found else self.root, f"{kind}/{service}",
+                           f"expected exactly one, found {len(found)}")
+        for rel, dep in self.of_kind("Deployment"):
+            name = dep["metadata"]["name"]
+            if name not in SERVICES:
+                continue
+            containers = (((dep.get("spec") or {}).get("template") or {}).get("spec")
+                          or {}).get("containers") or []
+            commands = [(c.get("command") or [None])[0] for c in containers if isinstance(c, dict)]
+            self.check(name in commands, rel, f"Deployment/{name}",
+                       f"no container runs the {name} binary (commands: {commands})")
+
+    def check_peer_addresses(self):
+        print("ConfigMap peer addresses name a Service and its gRPC port")
+        services = {d["metadata"]["name"]: d for _, d in self.of_kind("Service")}
+        for rel, cm in self.of_kind("ConfigMap"):
+            if cm["metadata"]["name"] != CONFIG_MAP:
+                continue
+            for service in SERVICES:
+                var = "DIALTONE_" + service.upper().replace("-", "_") + "_ADDR"
+                value = (cm.get("data") or {}).get(var)
+                if not self.check(isinstance(value, str), rel, f"ConfigMap/{CONFIG_MAP}",
+                                  f"{var} is not set"):
+                    continue
+                host, _, port = value.rpartition(":")
+                host = host.split(".")[0]  # call-router.dialtone.svc -> call-router
+                svc = services.get(host)
+                grpc_ports = [p.get("port") for p in ((svc or {}).get("spec") or {}).get("ports", [])
+                              if p.get("name") == "grpc"]
+                self.check(svc is not None and port.isdigit() and int(port) in grpc_ports,
+                           rel, f"ConfigMap/{CONFIG_MAP}",
+                           f"{var}={value} is not a Service's gRPC port "
+                           f"(Service {host!r}: {grpc_ports or 'not defined'})")
+
+    def check_kustomization(self, files):
+        print("kustomization.yaml lists every manifest once, and only existing files")
+        kust = [(rel, d) for rel, _, d in self.docs if d["kind"] == "Kustomization"]
+        if not self.check(len(kust) == 1, self.root, "Kustomization",
+                          f"expected one kustomization file, found {len(kust)}"):
+            return
+        rel, doc = kust[0]
+        resources = doc.get("resources")
+        if not self.check(isinstance(resources, list) and resources, rel, "Kustomization",
+                          "has no resources list"):
+            return
+        base = os.path.dirname(rel)
+        listed = []
+        for r in resources:
+            path = os.path.normpath(os.path.join(base, r))
+            self.check(os.path.isfile(os.path.join(self.root, path)), rel, "Kustomization",
+                       f"resource {r!r} does not exist")
+            self.check(path not in listed, rel, "Kustomization", f"resource {r!r} listed twice")
+            listed.append(path)
+        for f in files:
+            if f == rel:
+                continue
+            self.check(f in listed, rel, "Kustomization", f"does not list {f}")
+        ns = doc.get("namespace")
+        self.check(ns in (None, NAMESPACE), rel, "Kustomization",
+                   f"namespace {ns!r} differs from the manifests' {NAMESPACE!r}")
+
+    def run(self):
+        files = self.load()
+        self.check_shape()
+        self.check_config()
+        self.check_deployments()
+        self.check_services()
+        self.check_services_complete()
+        self.check_peer_addresses()
+        self.check_kustomization(files)
+        counts = {}
+        for _, _, d in self.docs:
+            counts[d["kind"]] = counts.get(d["kind"], 0) + 1
+        print("objects: " + ", ".join(f"{counts[k]} {k}" for k in sorted(counts)))
+        if self.errors:
+            print(f"FAIL: {len(self.errors)} violation(s) in {self.root}:", file=sys.stderr)
+            for e in self.errors:
+                print(f"  {e}", file=sys.stderr)
+            return 1
+        print(f"OK: {self.checks} checks passed")
+        return 0
+
+
+def main(argv):
+    here = os.path.dirname(os.path.abspath(__file__))
+    default = os.path.normpath(os.path.join(here, "..", "..", "deploy", "k8s"))
+    if len(argv) > 2 or (len(argv) == 2 and argv[1] in ("-h", "--help")):
+        print(__doc__.strip())
+        return 2
+    root = argv[1] if len(argv) == 2 else default
+    if not os.path.isdir(root):
+        print(f"FAIL: {root}: not a directory", file=sys.stderr)
+        return 1
+    return Checker(root).run()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
