@@ -69,6 +69,9 @@ bool ServiceRuntime::serving() const {
 }
 
 void ServiceRuntime::UpdateHealth() {
+  // Monitors call this from their own threads: compute and publish under one lock, so a stale
+  // answer never overwrites a newer one.
+  std::lock_guard lock(health_mu_);
   bool up = serving();
   if (serving_gauge_ != nullptr) serving_gauge_->Set(up ? 1 : 0);
   if (server_ != nullptr && server_->GetHealthCheckService() != nullptr) {
@@ -107,8 +110,6 @@ absl::Status ServiceRuntime::Start() {
   if (server_ == nullptr || grpc_port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot serve gRPC on ", config_.grpc_addr));
   }
-  // NOT_SERVING until the stores are ready (SERVING at once for a service without stores).
-  UpdateHealth();
   for (auto& opts : store_options_) {
     prometheus::Gauge* up = &store_up_->Add({{"store", opts.name}});
     up->Set(0);
@@ -118,10 +119,9 @@ absl::Status ServiceRuntime::Start() {
     };
     stores_.push_back(std::make_unique<StoreMonitor>(opts));
   }
-  // Health must read NOT_SERVING before any monitor can flip it.
-  if (!stores_.empty() && server_->GetHealthCheckService() != nullptr) {
-    server_->GetHealthCheckService()->SetServingStatus(false);
-  }
+  // NOT_SERVING until the stores are ready (SERVING at once for a service without stores);
+  // set before any monitor runs, so no transition is lost.
+  UpdateHealth();
   for (auto& s : stores_) s->Start();
   log::Info("service started", {{"grpc_port", grpc_port_},
                                 {"metrics_port", metrics_->port()},

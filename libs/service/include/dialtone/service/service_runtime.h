@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -84,6 +85,7 @@ class ServiceRuntime {
   prometheus::Gauge* serving_gauge_ = nullptr;
   std::unique_ptr<grpc::Server> server_;
   int grpc_port_ = 0;
+  std::mutex health_mu_;
   bool stopped_ = false;
 };
 

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# `scripts/dev up` brings the whole stack up (its own Redis and PostgreSQL, five services, a demo
+# account, .dev/env); a second `up` is safe; `scripts/dev down` leaves nothing running.
+# Runs on free ports in a scratch DIALTONE_DEV_DIR, with the binaries CTest built.
+set -euo pipefail
+source "$(dirname "$0")/../lib/testlib.sh"
+
+tmp=$(mktemp -d /tmp/dialtone-stack.XXXXXX)
+chmod 755 "$tmp"
+export DIALTONE_DEV_DIR=$tmp/dev
+export DIALTONE_SKIP_SETUP=1 DIALTONE_SKIP_BUILD=1
+unset DIALTONE_REDIS_URL DIALTONE_PG_URL
+export DIALTONE_GRPC_PORT_BASE=$(free_port_block 5)
+export DIALTONE_METRICS_PORT_BASE=$(free_port_block 5)
+export DIALTONE_REST_PORT=$(dt_free_port) DIALTONE_MEDIA_PORT=$(dt_free_port)
+export DIALTONE_SIP_PORT=$(dt_free_port)
+export DIALTONE_LOCAL_REDIS_PORT=$(dt_free_port) DIALTONE_LOCAL_PG_PORT=$(dt_free_port)
+dev=$DIALTONE_SOURCE_DIR/scripts/dev
+cleanup() { "$dev" down >/dev/null 2>&1 || true; rm -rf "$tmp"; }
+trap cleanup EXIT
+
+"$dev" up >"$tmp/up1.log" 2>&1 || { cat "$tmp/up1.log" >&2; fail "scripts/dev up"; finish; }
+pass "scripts/dev up exits 0"
+check "up prints the demo account" grep -q "Demo account   AC" "$tmp/up1.log"
+
+envf=$DIALTONE_DEV_DIR/env
+for var in DIALTONE_API_URL DIALTONE_ACCOUNT_SID DIALTONE_AUTH_TOKEN DIALTONE_SIP_URI \
+  DIALTONE_MEDIA_URL DIALTONE_CALL_ROUTER_ADDR DIALTONE_MEDIA_LAYER_ADDR DIALTONE_REST_GATEWAY_ADDR \
+  DIALTONE_USAGE_METERING_ADDR DIALTONE_TRIGGERS_ADDR; do
+  check ".dev/env exports $var" grep -q "^export $var=." "$envf"
+done
+
+# In a clean shell, as a user would.
+health=$(env -i PATH=/usr/bin:/bin bash -c ". '$envf' && dialtonectl health") && rc=0 || rc=$?
+echo "$health"
+check "dialtonectl health (after sourcing .dev/env) exits 0" test "$rc" -eq 0
+check "all five services report SERVING" test "$(grep -c ' SERVING$' <<<"$health")" -eq 5
+for name in call-router media-layer rest-gateway usage-metering triggers; do
+  check "health names $name" grep -q "^$name " <<<"$health"
+done
+for i in 0 1 2 3 4; do
+  port=$((DIALTONE_METRICS_PORT_BASE + i))
+  check "/metrics on $port answers and reports serving" \
+    bash -c "curl -sf http://127.0.0.1:$port/metrics | grep -q '^dialtone_serving 1'"
+done
+
+sid=$(sed -n 's/^export DIALTONE_ACCOUNT_SID=//p' "$envf")
+token=$(sed -n 's/^export DIALTONE_AUTH_TOKEN=//p' "$envf")
+got=$("$CTL" accounts get "$sid" --addr "127.0.0.1:$((DIALTONE_GRPC_PORT_BASE + 2))")
+check "the demo account exists with the token in .dev/env" \
+  grep -q "\"auth_token\": \"$token\"" <<<"$got"
+
+pids_before=$(cat "$DIALTONE_DEV_DIR"/pids/*.pid | sort)
+"$dev" up >"$tmp/up2.log" 2>&1 && rc=0 || rc=$?
+check "a second scripts/dev up exits 0" test "$rc" -eq 0
+check "the second up keeps the demo account" \
+  test "$(sed -n 's/^export DIALTONE_ACCOUNT_SID=//p' "$envf")" = "$sid"
+check "all five are SERVING after the second up" \
+  test "$(grep -c ' SERVING$' "$tmp/up2.log")" -eq 5
+check "the second up replaced the services (no duplicates left behind)" \
+  bash -c "for p in $(echo $pids_before); do ! kill -0 \$p 2>/dev/null || exit 1; done"
+pids=$(cat "$DIALTONE_DEV_DIR"/pids/*.pid)
+redis_pid=$(cat "$DIALTONE_DEV_DIR/redis/redis.pid")
+
+"$dev" down >"$tmp/down.log" 2>&1 && rc=0 || rc=$?
+check "scripts/dev down exits 0" test "$rc" -eq 0
+for p in $pids $redis_pid; do
+  check "process $p is gone after down" bash -c "! kill -0 $p 2>/dev/null"
+done
+check "no service listens on its gRPC ports" \
+  bash -c "for i in 0 1 2 3 4; do (exec 3<>/dev/tcp/127.0.0.1/\$(($DIALTONE_GRPC_PORT_BASE + i))) 2>/dev/null && exit 1; done; exit 0"
+check "PostgreSQL is stopped" bash -c "! (exec 3<>/dev/tcp/127.0.0.1/$DIALTONE_LOCAL_PG_PORT) 2>/dev/null"
+finish

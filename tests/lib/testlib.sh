@@ -1,0 +1,57 @@
+# Helpers for the shell-driven integration and e2e tests. Source after setting -euo pipefail.
+# CTest sets DIALTONE_SOURCE_DIR and DIALTONE_BUILD_DIR.
+
+: "${DIALTONE_SOURCE_DIR:?run through ctest (scripts/dev test)}"
+: "${DIALTONE_BUILD_DIR:?run through ctest (scripts/dev test)}"
+# shellcheck source=../../scripts/lib/stores.sh
+source "$DIALTONE_SOURCE_DIR/scripts/lib/stores.sh"
+
+CTL=$DIALTONE_BUILD_DIR/services/dialtonectl/dialtonectl
+T_FAILS=0
+T_PASSES=0
+
+pass() { T_PASSES=$((T_PASSES + 1)); echo "ok - $*"; }
+fail() { T_FAILS=$((T_FAILS + 1)); echo "FAIL - $*" >&2; }
+check() {  # DESCRIPTION COMMAND...
+  local what=$1; shift
+  if "$@"; then pass "$what"; else fail "$what"; fi
+}
+finish() {
+  echo "$T_PASSES passed, $T_FAILS failed"
+  ((T_FAILS == 0))
+}
+
+# N consecutive free ports; prints the first.
+free_port_block() {
+  local n=$1 base p ok
+  for _ in $(seq 1 50); do
+    base=$((20000 + RANDOM % 30000))
+    ok=1
+    for p in $(seq "$base" $((base + n - 1))); do
+      if dt_port_open "$p"; then ok=0; break; fi
+    done
+    ((ok)) && { echo "$base"; return 0; }
+  done
+  return 1
+}
+
+health_of() {  # ADDR -> SERVING | NOT_SERVING | UNREACHABLE
+  "$CTL" health --addr "$1" --timeout-ms 500 2>/dev/null | awk '{print $NF}'
+}
+
+# wait_for SECONDS COMMAND...: polls every 0.2 s; returns 1 on timeout.
+wait_for() {
+  local limit=$1; shift
+  local end=$((SECONDS + limit))
+  until "$@"; do
+    ((SECONDS < end)) || return 1
+    sleep 0.2
+  done
+}
+
+# True while PID runs (a child that exited but was not reaped yet counts as gone).
+alive() {
+  local state
+  state=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
+  [[ $state != Z* ]]
+}
