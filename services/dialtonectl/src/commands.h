@@ -9,5 +9,6 @@ namespace dialtone::ctl {
 
 int RunHealth(const std::vector<std::string>& args);
 int RunAccounts(const std::vector<std::string>& args);
+int RunWebhook(const std::vector<std::string>& args);
 
 }  // namespace dialtone::ctl

@@ -11,7 +11,8 @@ constexpr char kUsage[] =
     "usage: dialtonectl COMMAND [ARGS]\n\n"
     "commands:\n"
     "  health [--addr HOST:PORT ...]   gRPC health of every service (exit 0 when all SERVING)\n"
-    "  accounts create|get|list|rotate-token ...   account administration\n";
+    "  accounts create|get|list|rotate-token ...   account administration\n"
+    "  webhook sign|validate --token T --url U [NAME=VALUE ...]   X-Twilio-Signature\n";
 
 }  // namespace
 
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 2, argv + argc);
   if (command == "health") return dialtone::ctl::RunHealth(args);
   if (command == "accounts") return dialtone::ctl::RunAccounts(args);
+  if (command == "webhook") return dialtone::ctl::RunWebhook(args);
   std::cerr << "unknown command \"" << command << "\"\n" << kUsage;
   return 2;
 }
