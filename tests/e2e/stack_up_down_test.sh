@@ -50,6 +50,18 @@ got=$("$CTL" accounts get "$sid" --addr "127.0.0.1:$((DIALTONE_GRPC_PORT_BASE + 
 check "the demo account exists with the token in .dev/env" \
   grep -q "\"auth_token\": \"$token\"" <<<"$got"
 
+# The official twilio helper library against the REST gateway, base URL changed only.
+api_base=$(sed -n 's|^export DIALTONE_API_URL=\(.*\)/2010-04-01$|\1|p' "$envf")
+node_out=$(node "$DIALTONE_SOURCE_DIR/tests/node/fetch_account.js" "$api_base" "$sid" "$token") && rc=0 || rc=$?
+echo "$node_out"
+check "twilio-node fetches and updates the account" test "$rc" -eq 0
+field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$node_out" "$1"; }
+check "twilio-node sees the demo account's SID" test "$(field sid)" = "$sid"
+check "twilio-node parses date_created as a date" test "$(field dateCreatedIsDate)" = True
+check "twilio-node's update comes back renamed" test "$(field renamed)" = "Renamed by twilio-node"
+check "twilio-node gets 401/20003 with a wrong token" \
+  test "$(field wrongToken)" = "{'status': 401, 'code': 20003}"
+
 pids_before=$(cat "$DIALTONE_DEV_DIR"/pids/*.pid | sort)
 "$dev" up >"$tmp/up2.log" 2>&1 && rc=0 || rc=$?
 check "a second scripts/dev up exits 0" test "$rc" -eq 0

@@ -10,6 +10,7 @@ RestGatewayApp::RestGatewayApp(Config config)
       pg_({.url = config_.pg_url}),
       accounts_(pg_),
       accounts_grpc_(accounts_),
+      api_(accounts_),
       runtime_("rest-gateway", "dialtone.accounts.v1.Accounts", config_.common) {
   runtime_.AddGrpcService(&accounts_grpc_);
   runtime_.AddStore(service::PostgresStore(pg_, "rest-gateway", config_.migrations_dir));
@@ -17,6 +18,12 @@ RestGatewayApp::RestGatewayApp(Config config)
 
 absl::Status RestGatewayApp::Run() {
   if (auto s = runtime_.Start(); !s.ok()) return s;
+  auto http = HttpServer::Start({.address = config_.http_addr},
+                                [this](const HttpServer::Request& r) { return api_.Handle(r); });
+  if (!http.ok()) return http.status();
+  http_ = std::move(*http);
+  // Stop taking REST requests first, so none is cut off by the stores going away.
+  runtime_.OnShutdown([this] { http_->Stop(); });
   runtime_.WaitForSignal();
   return absl::OkStatus();
 }

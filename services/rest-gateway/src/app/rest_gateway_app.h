@@ -1,9 +1,11 @@
-// Composition root of rest-gateway: config -> PostgreSQL -> accounts -> runtime.
+// Composition root of rest-gateway: config -> PostgreSQL -> accounts -> gRPC + REST.
 #pragma once
 
 #include "absl/status/status.h"
 #include "adapters/account_repository.h"
 #include "adapters/accounts_grpc.h"
+#include "adapters/api_handler.h"
+#include "adapters/http_server.h"
 #include "app/config.h"
 #include "dialtone/pg/pg_pool.h"
 #include "dialtone/service/service_runtime.h"
@@ -21,7 +23,9 @@ class RestGatewayApp {
   pg::PgPool pg_;
   AccountRepository accounts_;
   AccountsGrpc accounts_grpc_;
+  ApiHandler api_;
   service::ServiceRuntime runtime_;
+  std::unique_ptr<HttpServer> http_;
 };
 
 }  // namespace dialtone::rest_gateway

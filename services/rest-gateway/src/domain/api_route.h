@@ -1,0 +1,28 @@
+// Which resource a REST request names: /2010-04-01/Accounts/{AccountSid}[/Resource[/Sid...]]
+// with Twilio's format suffix (.json, or XML without one). Pure.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dialtone::rest_gateway {
+
+enum class ResponseFormat { kJson, kXml };
+
+struct ApiRoute {
+  std::string account_sid;
+  // Path segments after the account, suffix removed: {} for the account itself,
+  // {"Calls"}, {"Calls", "CA…"}, {"Calls", "CA…", "Recordings"}, …
+  std::vector<std::string> resource;
+  ResponseFormat format = ResponseFormat::kXml;
+};
+
+// nullopt when `target` (path and optional query) is not under /2010-04-01/Accounts/{Sid}.
+std::optional<ApiRoute> ParseApiRoute(std::string_view target);
+
+// The format a request asked for, even when its path is unknown (for error bodies).
+ResponseFormat FormatOf(std::string_view target);
+
+}  // namespace dialtone::rest_gateway

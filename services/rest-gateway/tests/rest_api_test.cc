@@ -1,0 +1,178 @@
+// The REST API over real HTTP and a real PostgreSQL: authentication, another account's path,
+// the Account resource in JSON and XML, and updates.
+#include <catch2/catch.hpp>
+
+#include <curl/curl.h>
+
+#include <boost/json.hpp>
+#include <pqxx/pqxx>
+
+#include "adapters/account_repository.h"
+#include "adapters/api_handler.h"
+#include "adapters/http_server.h"
+#include "dialtone/pg/migration_runner.h"
+#include "dialtone/testing/test_env.h"
+
+using namespace dialtone::rest_gateway;
+namespace dt = dialtone::testing;
+
+namespace {
+
+struct Fixture {
+  std::unique_ptr<dialtone::pg::PgPool> pool;
+  std::unique_ptr<AccountRepository> repo;
+  std::unique_ptr<ApiHandler> api;
+  std::unique_ptr<HttpServer> server;
+
+  Fixture() {
+    std::string admin = dt::RequireEnv("DIALTONE_TEST_PG_URL");
+    std::string db = "gw_" + dt::RandomSuffix();
+    dialtone::pg::PgPool admin_pool({.url = admin});
+    auto s = admin_pool.Run([&](pqxx::connection& c) {
+      pqxx::nontransaction tx(c);
+      tx.exec("create database " + db);
+      return absl::OkStatus();
+    });
+    if (!s.ok()) throw std::runtime_error(s.ToString());
+    pool = std::make_unique<dialtone::pg::PgPool>(
+        dialtone::pg::PgPool::Options{.url = dt::WithDatabase(admin, db)});
+    auto ms = dialtone::pg::LoadMigrations(std::string(DIALTONE_SQL_DIR) + "/rest-gateway");
+    if (!ms.ok() || !dialtone::pg::MigrationRunner(*pool, "rest-gateway", *ms).Apply().ok()) {
+      throw std::runtime_error("migrations failed");
+    }
+    repo = std::make_unique<AccountRepository>(*pool);
+    api = std::make_unique<ApiHandler>(*repo);
+    auto started = HttpServer::Start({.address = "127.0.0.1:0"}, [this](const auto& r) {
+      return api->Handle(r);
+    });
+    if (!started.ok()) throw std::runtime_error(started.status().ToString());
+    server = std::move(*started);
+  }
+
+  std::string Url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(server->port()) + path;
+  }
+};
+
+size_t Collect(char* d, size_t s, size_t n, void* out) {
+  static_cast<std::string*>(out)->append(d, s * n);
+  return s * n;
+}
+
+struct Reply {
+  long status = 0;
+  std::string body;
+  std::string content_type;
+};
+
+Reply Call(const std::string& url, const std::string& user, const std::string& password,
+           const std::string& post_body = "", bool post = false) {
+  CURL* c = curl_easy_init();
+  Reply r;
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  if (!user.empty()) {
+    curl_easy_setopt(c, CURLOPT_USERNAME, user.c_str());
+    curl_easy_setopt(c, CURLOPT_PASSWORD, password.c_str());
+  }
+  if (post) curl_easy_setopt(c, CURLOPT_POSTFIELDS, post_body.c_str());
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, Collect);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &r.body);
+  CURLcode code = curl_easy_perform(c);
+  if (code != CURLE_OK) throw std::runtime_error(curl_easy_strerror(code));
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+  char* ct = nullptr;
+  curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct);
+  if (ct != nullptr) r.content_type = ct;
+  curl_easy_cleanup(c);
+  return r;
+}
+
+int64_t Code(const Reply& r) { return boost::json::parse(r.body).as_object().at("code").as_int64(); }
+
+}  // namespace
+
+TEST_CASE("REST: the owner fetches its account as JSON with Twilio's fields") {
+  Fixture f;
+  auto a = f.repo->Create("Acme");
+  REQUIRE(a.ok());
+  auto r = Call(f.Url("/2010-04-01/Accounts/" + a->sid + ".json"), a->sid, a->auth_token);
+  REQUIRE(r.status == 200);
+  CHECK(r.content_type.find("application/json") == 0);
+  auto o = boost::json::parse(r.body).as_object();
+  CHECK(o.at("sid").as_string() == a->sid);
+  CHECK(o.at("friendly_name").as_string() == "Acme");
+  CHECK(o.at("status").as_string() == "active");
+  CHECK(o.at("auth_token").as_string() == a->auth_token);
+}
+
+TEST_CASE("REST: without the .json suffix the account comes as XML") {
+  Fixture f;
+  auto a = f.repo->Create("Acme");
+  auto r = Call(f.Url("/2010-04-01/Accounts/" + a->sid), a->sid, a->auth_token);
+  REQUIRE(r.status == 200);
+  CHECK(r.content_type.find("application/xml") == 0);
+  CHECK(r.body.find("<Sid>" + a->sid + "</Sid>") != std::string::npos);
+}
+
+TEST_CASE("REST: missing or wrong credentials get 401 with code 20003") {
+  Fixture f;
+  auto a = f.repo->Create("Acme");
+  std::string url = f.Url("/2010-04-01/Accounts/" + a->sid + ".json");
+  auto none = Call(url, "", "");
+  CHECK(none.status == 401);
+  CHECK(Code(none) == 20003);
+  auto wrong = Call(url, a->sid, "00000000000000000000000000000000");
+  CHECK(wrong.status == 401);
+  CHECK(Code(wrong) == 20003);
+  auto unknown = Call(url, "AC00000000000000000000000000000000", a->auth_token);
+  CHECK(unknown.status == 401);
+  auto suspended = f.repo->Update(a->sid, std::nullopt, AccountStatus::kSuspended);
+  REQUIRE(suspended.ok());
+  CHECK(Call(url, a->sid, a->auth_token).status == 401);
+}
+
+TEST_CASE("REST: another account's path is 404 with code 20404") {
+  Fixture f;
+  auto mine = f.repo->Create("Mine");
+  auto theirs = f.repo->Create("Theirs");
+  auto r = Call(f.Url("/2010-04-01/Accounts/" + theirs->sid + ".json"), mine->sid,
+                mine->auth_token);
+  CHECK(r.status == 404);
+  CHECK(Code(r) == 20404);
+  CHECK(r.body.find("Theirs") == std::string::npos);
+  auto unknown = Call(f.Url("/2010-04-01/Accounts/" + mine->sid + "/Nothing.json"), mine->sid,
+                      mine->auth_token);
+  CHECK(unknown.status == 404);
+  CHECK(Code(unknown) == 20404);
+}
+
+TEST_CASE("REST: POST changes the friendly name and rejects a bad status") {
+  Fixture f;
+  auto a = f.repo->Create("Old");
+  std::string url = f.Url("/2010-04-01/Accounts/" + a->sid + ".json");
+  auto r = Call(url, a->sid, a->auth_token, "FriendlyName=New+Name%21", true);
+  REQUIRE(r.status == 200);
+  CHECK(boost::json::parse(r.body).as_object().at("friendly_name").as_string() == "New Name!");
+  CHECK(f.repo->Get(a->sid)->friendly_name == "New Name!");
+  auto bad = Call(url, a->sid, a->auth_token, "Status=deleted", true);
+  CHECK(bad.status == 400);
+}
+
+TEST_CASE("REST: garbage on the socket gets 400 and the server keeps serving") {
+  Fixture f;
+  auto a = f.repo->Create("Acme");
+  // A raw request line that is not HTTP.
+  CURL* c = curl_easy_init();
+  std::string body;
+  curl_easy_setopt(c, CURLOPT_URL, f.Url("/").c_str());
+  curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "BREW\r\nnot http");
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, Collect);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
+  curl_easy_perform(c);
+  long status = 0;
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_cleanup(c);
+  CHECK((status == 400 || status == 0));
+  CHECK(Call(f.Url("/2010-04-01/Accounts/" + a->sid + ".json"), a->sid, a->auth_token).status ==
+        200);
+}
