@@ -9,6 +9,8 @@ namespace dialtone::ctl {
 
 int RunHealth(const std::vector<std::string>& args);
 int RunAccounts(const std::vector<std::string>& args);
+int RunUsage(const std::vector<std::string>& args);
 int RunWebhook(const std::vector<std::string>& args);
+int RunTwiml(const std::vector<std::string>& args);
 
 }  // namespace dialtone::ctl

@@ -12,7 +12,9 @@ constexpr char kUsage[] =
     "commands:\n"
     "  health [--addr HOST:PORT ...]   gRPC health of every service (exit 0 when all SERVING)\n"
     "  accounts create|get|list|rotate-token ...   account administration\n"
-    "  webhook sign|validate --token T --url U [NAME=VALUE ...]   X-Twilio-Signature\n";
+    "  usage publish|query --account SID ...   publish a usage event, read usage records\n"
+    "  webhook sign|validate --token T --url U [NAME=VALUE ...]   X-Twilio-Signature\n"
+    "  twiml check [--content-type T] [--url U] FILE|-   parse TwiML, print the program as JSON\n";
 
 }  // namespace
 
@@ -25,7 +27,9 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 2, argv + argc);
   if (command == "health") return dialtone::ctl::RunHealth(args);
   if (command == "accounts") return dialtone::ctl::RunAccounts(args);
+  if (command == "usage") return dialtone::ctl::RunUsage(args);
   if (command == "webhook") return dialtone::ctl::RunWebhook(args);
+  if (command == "twiml") return dialtone::ctl::RunTwiml(args);
   std::cerr << "unknown command \"" << command << "\"\n" << kUsage;
   return 2;
 }
