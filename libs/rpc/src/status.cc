@@ -24,3 +24,22 @@ absl::Time FromProto(const google::protobuf::Timestamp& ts) {
 }
 
 }  // namespace dialtone::rpc
+
+#include "dialtone/common/v1/common.pb.h"
+
+namespace dialtone::rpc {
+
+grpc::Status TwilioGrpcError(grpc::StatusCode code, int twilio_code, const std::string& message) {
+  dialtone::common::v1::TwilioError detail;
+  detail.set_code(twilio_code);
+  detail.set_message(message);
+  return grpc::Status(code, message, detail.SerializeAsString());
+}
+
+int TwilioCodeOf(const grpc::Status& status) {
+  dialtone::common::v1::TwilioError detail;
+  if (status.error_details().empty() || !detail.ParseFromString(status.error_details())) return 0;
+  return detail.code();
+}
+
+}  // namespace dialtone::rpc

@@ -24,3 +24,11 @@ TEST_CASE("Timestamps round-trip through the proto") {
   CHECK(ts.nanos() == 123456789);
   CHECK(FromProto(ts) == t);
 }
+
+TEST_CASE("A Twilio code rides along a gRPC error") {
+  grpc::Status s = TwilioGrpcError(grpc::StatusCode::INVALID_ARGUMENT, 21205, "Url is not valid");
+  CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(s.error_message() == "Url is not valid");
+  CHECK(TwilioCodeOf(s) == 21205);
+  CHECK(TwilioCodeOf(grpc::Status(grpc::StatusCode::NOT_FOUND, "x")) == 0);
+}

@@ -1,12 +1,66 @@
-// gRPC CallRouter handler. Calls, recordings, numbers and applications arrive with the call
-// router issues; until then every RPC answers UNIMPLEMENTED (the generated default).
+// gRPC CallRouter handler: applications, incoming phone numbers, and reads/deletes of calls and
+// recordings, stored in PostgreSQL. Creating and updating live calls needs the SIP stack and
+// answers UNIMPLEMENTED until it lands (call router part 1).
 #pragma once
 
+#include "adapters/proto_table.h"
 #include "dialtone/callrouter/v1/call_router.grpc.pb.h"
+#include "dialtone/pg/pg_pool.h"
 
 namespace dialtone::call_router {
 
-// Runs on gRPC's server threads.
-class CallRouterGrpc final : public dialtone::callrouter::v1::CallRouter::Service {};
+// Runs on gRPC's server threads; all state is in PostgreSQL.
+class CallRouterGrpc final : public dialtone::callrouter::v1::CallRouter::Service {
+ public:
+  explicit CallRouterGrpc(pg::PgPool& pool);
+
+  using ServerContext = grpc::ServerContext;
+  grpc::Status CreateApplication(ServerContext*, const callrouter::v1::CreateApplicationRequest*,
+                                 callrouter::v1::Application*) override;
+  grpc::Status GetApplication(ServerContext*, const callrouter::v1::GetApplicationRequest*,
+                              callrouter::v1::Application*) override;
+  grpc::Status ListApplications(ServerContext*, const callrouter::v1::ListApplicationsRequest*,
+                                callrouter::v1::ListApplicationsResponse*) override;
+  grpc::Status UpdateApplication(ServerContext*, const callrouter::v1::UpdateApplicationRequest*,
+                                 callrouter::v1::Application*) override;
+  grpc::Status DeleteApplication(ServerContext*, const callrouter::v1::DeleteApplicationRequest*,
+                                 callrouter::v1::DeleteApplicationResponse*) override;
+
+  grpc::Status CreateIncomingPhoneNumber(ServerContext*,
+                                         const callrouter::v1::CreateIncomingPhoneNumberRequest*,
+                                         callrouter::v1::IncomingPhoneNumber*) override;
+  grpc::Status GetIncomingPhoneNumber(ServerContext*,
+                                      const callrouter::v1::GetIncomingPhoneNumberRequest*,
+                                      callrouter::v1::IncomingPhoneNumber*) override;
+  grpc::Status ListIncomingPhoneNumbers(ServerContext*,
+                                        const callrouter::v1::ListIncomingPhoneNumbersRequest*,
+                                        callrouter::v1::ListIncomingPhoneNumbersResponse*) override;
+  grpc::Status UpdateIncomingPhoneNumber(ServerContext*,
+                                         const callrouter::v1::UpdateIncomingPhoneNumberRequest*,
+                                         callrouter::v1::IncomingPhoneNumber*) override;
+  grpc::Status DeleteIncomingPhoneNumber(ServerContext*,
+                                         const callrouter::v1::DeleteIncomingPhoneNumberRequest*,
+                                         callrouter::v1::DeleteIncomingPhoneNumberResponse*) override;
+
+  grpc::Status GetCall(ServerContext*, const callrouter::v1::GetCallRequest*,
+                       callrouter::v1::Call*) override;
+  grpc::Status ListCalls(ServerContext*, const callrouter::v1::ListCallsRequest*,
+                         callrouter::v1::ListCallsResponse*) override;
+  grpc::Status DeleteCall(ServerContext*, const callrouter::v1::DeleteCallRequest*,
+                          callrouter::v1::DeleteCallResponse*) override;
+
+  grpc::Status GetRecording(ServerContext*, const callrouter::v1::GetRecordingRequest*,
+                            callrouter::v1::Recording*) override;
+  grpc::Status ListRecordings(ServerContext*, const callrouter::v1::ListRecordingsRequest*,
+                              callrouter::v1::ListRecordingsResponse*) override;
+  grpc::Status DeleteRecording(ServerContext*, const callrouter::v1::DeleteRecordingRequest*,
+                               callrouter::v1::DeleteRecordingResponse*) override;
+
+ private:
+  ProtoTable applications_;
+  ProtoTable numbers_;
+  ProtoTable calls_;
+  ProtoTable recordings_;
+};
 
 }  // namespace dialtone::call_router

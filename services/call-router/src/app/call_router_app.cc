@@ -8,6 +8,7 @@ namespace dialtone::call_router {
 CallRouterApp::CallRouterApp(Config config)
     : config_(std::move(config)),
       pg_({.url = config_.pg_url}),
+      grpc_(pg_),
       runtime_("call-router", "dialtone.callrouter.v1.CallRouter", config_.common) {
   runtime_.AddGrpcService(&grpc_);
   runtime_.AddStore(service::PostgresStore(pg_, "call-router", config_.migrations_dir));

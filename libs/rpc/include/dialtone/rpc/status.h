@@ -18,3 +18,13 @@ void ToProto(absl::Time t, google::protobuf::Timestamp* out);
 absl::Time FromProto(const google::protobuf::Timestamp& ts);
 
 }  // namespace dialtone::rpc
+
+namespace dialtone::rpc {
+
+// A gRPC error that carries a Twilio error code (as a serialized dialtone.common.v1.TwilioError
+// in the status details), so that the REST gateway answers with Twilio's code.
+grpc::Status TwilioGrpcError(grpc::StatusCode code, int twilio_code, const std::string& message);
+// The Twilio code carried by `status`, or 0.
+int TwilioCodeOf(const grpc::Status& status);
+
+}  // namespace dialtone::rpc

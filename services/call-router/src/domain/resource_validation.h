@@ -1,0 +1,22 @@
+// Checks on values a customer sends for calls, numbers and applications, with the Twilio error
+// code each failure carries. Pure.
+#pragma once
+
+#include <string_view>
+
+#include "absl/status/status.h"
+
+namespace dialtone::call_router {
+
+inline constexpr int kErrorInvalidUrl = 21205;
+inline constexpr int kErrorInvalidPhoneNumber = 21421;
+inline constexpr int kErrorFriendlyNameTooLong = 21202;
+
+// OK for E.164: '+', a non-zero digit, up to 15 digits in all. Error code 21421 otherwise.
+absl::Status ValidatePhoneNumber(std::string_view number);
+// OK for an absolute http(s) URL with a host (empty is OK when `optional`). Code 21205.
+absl::Status ValidateCallbackUrl(std::string_view field, std::string_view url, bool optional);
+// At most 64 characters, as Twilio allows. Code 21202 (our choice; Twilio answers 400).
+absl::Status ValidateFriendlyName(std::string_view name);
+
+}  // namespace dialtone::call_router
