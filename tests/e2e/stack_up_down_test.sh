@@ -7,14 +7,7 @@ source "$(dirname "$0")/../lib/testlib.sh"
 
 tmp=$(mktemp -d /tmp/dialtone-stack.XXXXXX)
 chmod 755 "$tmp"
-export DIALTONE_DEV_DIR=$tmp/dev
-export DIALTONE_SKIP_SETUP=1 DIALTONE_SKIP_BUILD=1
-unset DIALTONE_REDIS_URL DIALTONE_PG_URL
-export DIALTONE_GRPC_PORT_BASE=$(free_port_block 5)
-export DIALTONE_METRICS_PORT_BASE=$(free_port_block 5)
-export DIALTONE_REST_PORT=$(dt_free_port) DIALTONE_MEDIA_PORT=$(dt_free_port)
-export DIALTONE_SIP_PORT=$(dt_free_port)
-export DIALTONE_LOCAL_REDIS_PORT=$(dt_free_port) DIALTONE_LOCAL_PG_PORT=$(dt_free_port)
+stack_env "$tmp"
 dev=$DIALTONE_SOURCE_DIR/scripts/dev
 cleanup() { "$dev" down >/dev/null 2>&1 || true; rm -rf "$tmp"; }
 trap cleanup EXIT

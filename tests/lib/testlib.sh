@@ -55,3 +55,20 @@ alive() {
   state=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
   [[ $state != Z* ]]
 }
+
+# stack_env DIR: the environment for a private `scripts/dev up` under DIR on free ports, with
+# the binaries CTest built (no apt, no build).
+stack_env() {
+  export DIALTONE_DEV_DIR=$1/dev
+  export DIALTONE_SKIP_SETUP=1 DIALTONE_SKIP_BUILD=1
+  unset DIALTONE_REDIS_URL DIALTONE_PG_URL
+  DIALTONE_GRPC_PORT_BASE=$(free_port_block 5)
+  DIALTONE_METRICS_PORT_BASE=$(free_port_block 5)
+  export DIALTONE_GRPC_PORT_BASE DIALTONE_METRICS_PORT_BASE
+  export DIALTONE_REST_PORT=$(dt_free_port) DIALTONE_MEDIA_PORT=$(dt_free_port)
+  export DIALTONE_SIP_PORT=$(dt_free_port)
+  export DIALTONE_LOCAL_REDIS_PORT=$(dt_free_port) DIALTONE_LOCAL_PG_PORT=$(dt_free_port)
+}
+
+# env_value NAME: the value `scripts/dev up` wrote for NAME in $DIALTONE_DEV_DIR/env.
+env_value() { sed -n "s|^export $1=||p" "$DIALTONE_DEV_DIR/env"; }

@@ -1,6 +1,8 @@
 // RestGatewayApp wiring.
 #include "app/rest_gateway_app.h"
 
+#include <grpcpp/grpcpp.h>
+
 #include "dialtone/service/stores.h"
 
 namespace dialtone::rest_gateway {
@@ -10,7 +12,9 @@ RestGatewayApp::RestGatewayApp(Config config)
       pg_({.url = config_.pg_url}),
       accounts_(pg_),
       accounts_grpc_(accounts_),
-      api_(accounts_),
+      call_router_(grpc::CreateChannel(config_.call_router_addr,
+                                       grpc::InsecureChannelCredentials())),
+      api_(accounts_, &call_router_),
       runtime_("rest-gateway", "dialtone.accounts.v1.Accounts", config_.common) {
   runtime_.AddGrpcService(&accounts_grpc_);
   runtime_.AddStore(service::PostgresStore(pg_, "rest-gateway", config_.migrations_dir));

@@ -23,6 +23,7 @@ class RestGatewayApp {
   pg::PgPool pg_;
   AccountRepository accounts_;
   AccountsGrpc accounts_grpc_;
+  CallRouterResources call_router_;
   ApiHandler api_;
   service::ServiceRuntime runtime_;
   std::unique_ptr<HttpServer> http_;

@@ -76,11 +76,15 @@ boost::json::object AccountToJson(const Account& a) {
   return o;
 }
 
-std::string JsonToTwilioXml(const std::string& root, const boost::json::object& object) {
-  std::string out = "<?xml version='1.0' encoding='UTF-8'?>\n<TwilioResponse><" + root + ">";
+std::string JsonToXmlElement(const std::string& root, const boost::json::object& object) {
+  std::string out = "<" + root + ">";
   AppendXml(out, object);
-  out += "</" + root + "></TwilioResponse>";
-  return out;
+  return out + "</" + root + ">";
+}
+
+std::string JsonToTwilioXml(const std::string& root, const boost::json::object& object) {
+  return "<?xml version='1.0' encoding='UTF-8'?>\n<TwilioResponse>" +
+         JsonToXmlElement(root, object) + "</TwilioResponse>";
 }
 
 }  // namespace dialtone::rest_gateway

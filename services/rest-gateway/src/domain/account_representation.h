@@ -18,5 +18,7 @@ boost::json::object AccountToJson(const Account& account);
 // <TwilioResponse><Root>…</Root></TwilioResponse>, element names the PascalCase of the JSON
 // keys (sid -> Sid, subresource_uris -> SubresourceUris), as Twilio's XML representation has.
 std::string JsonToTwilioXml(const std::string& root, const boost::json::object& object);
+// Just <root>…</root>, for the items of a list.
+std::string JsonToXmlElement(const std::string& root, const boost::json::object& object);
 
 }  // namespace dialtone::rest_gateway

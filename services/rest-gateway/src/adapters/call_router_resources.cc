@@ -1,0 +1,458 @@
+// CallRouterResources: paths -> RPCs, form parameters -> messages, messages -> Twilio JSON.
+#include "adapters/call_router_resources.h"
+
+#include <boost/json.hpp>
+#include <chrono>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "adapters/api_response.h"
+#include "adapters/resource_json.h"
+#include "domain/account_representation.h"
+#include "dialtone/webhook/form_encoding.h"
+
+namespace dialtone::rest_gateway {
+namespace {
+
+namespace pb = dialtone::callrouter::v1;
+namespace http = boost::beast::http;
+using Params = std::vector<std::pair<std::string, std::string>>;
+
+struct Ctx {
+  const HttpServer::Request& req;
+  const ApiRoute& route;
+  std::string path;  // without query
+  Params query;
+  ResponseFormat format() const { return route.format; }
+};
+
+std::unique_ptr<grpc::ClientContext> Deadline() {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  return ctx;
+}
+
+std::string Get(const Params& p, const std::string& name) {
+  for (const auto& [k, v] : p) {
+    if (k == name) return v;
+  }
+  return "";
+}
+
+std::string Base(const std::string& account) { return "/2010-04-01/Accounts/" + account; }
+
+// PageSize / Page / PageToken of a list request.
+std::optional<ApiError> ReadPage(const Params& q, dialtone::common::v1::PageRequest* page) {
+  std::string size = Get(q, "PageSize");
+  std::string number = Get(q, "Page");
+  int n = 0;
+  if (!size.empty() && (!absl::SimpleAtoi(size, &n) || n < 1 || n > 1000)) {
+    return ApiError{400, 20001, "PageSize must be an integer between 1 and 1000"};
+  }
+  page->set_page_size(n == 0 ? 50 : n);
+  int p = 0;
+  if (!number.empty() && (!absl::SimpleAtoi(number, &p) || p < 0)) {
+    return ApiError{400, 20001, "Page must be a non-negative integer"};
+  }
+  page->set_page(p);
+  page->set_page_token(Get(q, "PageToken"));
+  return std::nullopt;
+}
+
+// Twilio's paging envelope around `items`.
+boost::json::object Envelope(const std::string& list_path, const std::string& key,
+                             boost::json::array items, const Params& filters,
+                             const dialtone::common::v1::PageRequest& page,
+                             const std::string& next_token) {
+  std::string filter_qs;
+  for (const auto& [k, v] : filters) {
+    if (k == "PageSize" || k == "Page" || k == "PageToken") continue;
+    absl::StrAppend(&filter_qs, webhook::FormEncode({{k, v}}), "&");
+  }
+  int size = page.page_size();
+  auto uri = [&](int p, const std::string& token) {
+    std::string u = absl::StrCat(list_path, "?", filter_qs, "PageSize=", size, "&Page=", p);
+    if (!token.empty()) absl::StrAppend(&u, "&PageToken=", token);
+    return u;
+  };
+  boost::json::object o;
+  int count = static_cast<int>(items.size());
+  o[key] = std::move(items);
+  o["page"] = page.page();
+  o["page_size"] = size;
+  o["start"] = page.page() * size;
+  o["end"] = page.page() * size + (count > 0 ? count - 1 : 0);
+  o["first_page_uri"] = uri(0, "");
+  o["uri"] = uri(page.page(), page.page_token());
+  o["next_page_uri"] = next_token.empty() ? boost::json::value(nullptr)
+                                          : boost::json::value(uri(page.page() + 1, next_token));
+  o["previous_page_uri"] = nullptr;  // keyset tokens only go forward; Twilio allows null here
+  return o;
+}
+
+HttpServer::Response ListReply(const Ctx& c, const std::string& key, const std::string& root,
+                               boost::json::object envelope) {
+  if (c.format() == ResponseFormat::kJson) return ResourceReply(200, c.format(), root, envelope);
+  // XML: the items only, one element each, as <Root><Item>…</Item>…</Root>.
+  std::string item_root = root.substr(0, root.size() - 1);
+  std::string xml = "<?xml version='1.0' encoding='UTF-8'?>\n<TwilioResponse><" + root + ">";
+  for (const auto& item : envelope[key].as_array()) {
+    xml += JsonToXmlElement(item_root, item.as_object());
+  }
+  xml += "</" + root + "></TwilioResponse>";
+  return Reply(200, c.format(), std::move(xml));
+}
+
+boost::json::object ApplicationJson(const pb::Application& a) {
+  auto o = MessageToJson(a);
+  o["uri"] = Base(a.account_sid()) + "/Applications/" + a.sid() + ".json";
+  return o;
+}
+
+boost::json::object NumberJson(const pb::IncomingPhoneNumber& n) {
+  auto o = MessageToJson(n, {"capabilities_voice", "capabilities_sms", "capabilities_mms",
+                             "capabilities_fax"});
+  o["capabilities"] = {{"voice", n.capabilities_voice()}, {"sms", n.capabilities_sms()},
+                       {"mms", n.capabilities_mms()}, {"fax", n.capabilities_fax()}};
+  o["address_requirements"] = "none";
+  o["address_sid"] = nullptr;
+  o["beta"] = false;
+  o["bundle_sid"] = nullptr;
+  o["emergency_address_sid"] = nullptr;
+  o["emergency_address_status"] = "unregistered";
+  o["emergency_status"] = "Inactive";
+  o["identity_sid"] = nullptr;
+  o["sms_fallback_method"] = "POST";
+  o["sms_fallback_url"] = "";
+  o["type"] = "local";
+  o["uri"] = Base(n.account_sid()) + "/IncomingPhoneNumbers/" + n.sid() + ".json";
+  return o;
+}
+
+boost::json::object CallJson(const pb::Call& call) {
+  auto o = MessageToJson(call);
+  std::string base = Base(call.account_sid()) + "/Calls/" + call.sid();
+  o["group_sid"] = nullptr;
+  o["uri"] = base + ".json";
+  o["subresource_uris"] = {{"recordings", base + "/Recordings.json"},
+                           {"notifications", base + "/Notifications.json"},
+                           {"payments", base + "/Payments.json"},
+                           {"events", base + "/Events.json"},
+                           {"siprec", base + "/Siprec.json"},
+                           {"streams", base + "/Streams.json"},
+                           {"user_defined_message_subscriptions",
+                            base + "/UserDefinedMessageSubscriptions.json"},
+                           {"user_defined_messages", base + "/UserDefinedMessages.json"}};
+  // Twilio renders durations as strings ("60").
+  if (call.has_duration()) o["duration"] = std::to_string(call.duration());
+  if (call.queue_time().empty()) o["queue_time"] = "0";
+  if (call.price_unit().empty()) o["price_unit"] = "USD";
+  return o;
+}
+
+boost::json::object RecordingJson(const pb::Recording& r) {
+  auto o = MessageToJson(r, {"media_sid", "track"});
+  std::string base = Base(r.account_sid()) + "/Recordings/" + r.sid();
+  o["encryption_details"] = nullptr;
+  o["uri"] = base + ".json";
+  o["subresource_uris"] = {{"add_on_results", base + "/AddOnResults.json"},
+                           {"transcriptions", base + "/Transcriptions.json"}};
+  if (r.price_unit().empty()) o["price_unit"] = "USD";
+  if (r.has_duration()) o["duration"] = std::to_string(r.duration());
+  return o;
+}
+
+std::optional<Params> Body(const HttpServer::Request& req) {
+  auto p = webhook::FormDecode(req.body());
+  if (!p.ok()) return std::nullopt;
+  return *p;
+}
+
+Ctx MakeCtx(const HttpServer::Request& req, const ApiRoute& route) {
+  std::string target(req.target());
+  auto q = target.find('?');
+  auto query = webhook::FormDecode(q == std::string::npos ? std::string() : target.substr(q + 1));
+  return Ctx{req, route, target.substr(0, q), query.ok() ? *query : Params{}};
+}
+
+HttpServer::Response Fail(const Ctx& c, const grpc::Status& s) {
+  return ErrorReply(ApiErrorFromGrpc(s, c.path), c.format());
+}
+
+HttpServer::Response BadForm(const Ctx& c) {
+  return ErrorReply({400, 20001, "Request body is not valid form encoding"}, c.format());
+}
+
+}  // namespace
+
+CallRouterResources::CallRouterResources(std::shared_ptr<grpc::ChannelInterface> channel)
+    : stub_(pb::CallRouter::NewStub(channel)) {}
+
+std::optional<HttpServer::Response> CallRouterResources::Handle(const HttpServer::Request& req,
+                                                                const ApiRoute& route) {
+  const auto& r = route.resource;
+  if (r.empty()) return std::nullopt;
+  if (r[0] == "Applications" && r.size() <= 2) return Applications(req, route);
+  if (r[0] == "IncomingPhoneNumbers" && r.size() <= 2) return Numbers(req, route);
+  if (r[0] == "Calls" && r.size() <= 2) return Calls(req, route);
+  if (r[0] == "Calls" && r.size() == 3 && r[2] == "Recordings") return Recordings(req, route, r[1]);
+  if (r[0] == "Recordings" && r.size() <= 2) return Recordings(req, route, "");
+  return std::nullopt;
+}
+
+HttpServer::Response CallRouterResources::Applications(const HttpServer::Request& req,
+                                                       const ApiRoute& route) {
+  Ctx c = MakeCtx(req, route);
+  const std::string& account = route.account_sid;
+  bool item = route.resource.size() == 2;
+  if (!item && req.method() == http::verb::get) {
+    pb::ListApplicationsRequest in;
+    in.set_account_sid(account);
+    in.set_friendly_name(Get(c.query, "FriendlyName"));
+    if (auto e = ReadPage(c.query, in.mutable_page())) return ErrorReply(*e, c.format());
+    pb::ListApplicationsResponse out;
+    auto s = stub_->ListApplications(Deadline().get(), in, &out);
+    if (!s.ok()) return Fail(c, s);
+    boost::json::array items;
+    for (const auto& a : out.applications()) items.push_back(ApplicationJson(a));
+    return ListReply(c, "applications", "Applications",
+                     Envelope(Base(account) + "/Applications.json", "applications",
+                              std::move(items), c.query, in.page(), out.page().next_page_token()));
+  }
+  if (!item && req.method() == http::verb::post) {
+    auto body = Body(req);
+    if (!body) return BadForm(c);
+    pb::CreateApplicationRequest in;
+    in.set_account_sid(account);
+    std::vector<std::string> set;
+    if (auto s = FormToMessage(*body, {}, in.mutable_application(), &set); !s.ok()) {
+      return ErrorReply({400, 20001, std::string(s.message())}, c.format());
+    }
+    pb::Application out;
+    auto s = stub_->CreateApplication(Deadline().get(), in, &out);
+    if (!s.ok()) return Fail(c, s);
+    return ResourceReply(201, c.format(), "Application", ApplicationJson(out));
+  }
+  if (!item) return ErrorReply(MethodNotAllowedError(), c.format());
+  const std::string& sid = route.resource[1];
+  if (req.method() == http::verb::get) {
+    pb::GetApplicationRequest in;
+    in.set_account_sid(account);
+    in.set_sid(sid);
+    pb::Application out;
+    auto s = stub_->GetApplication(Deadline().get(), in, &out);
+    if (!s.ok()) return Fail(c, s);
+    return ResourceReply(200, c.format(), "Application", ApplicationJson(out));
+  }
+  if (req.method() == http::verb::post) {
+    auto body = Body(req);
+    if (!body) return BadForm(c);
+    pb::UpdateApplicationRequest in;
+    in.set_account_sid(account);
+    in.set_sid(sid);
+    std::vector<std::string> set;
+    if (auto s = FormToMessage(*body, {}, in.mutable_application(), &set); !s.ok()) {
+      return ErrorReply({400, 20001, std::string(s.message())}, c.format());
+    }
+    for (const auto& f : set) in.add_update_fields(f);
+    pb::Application out;
+    auto s = stub_->UpdateApplication(Deadline().get(), in, &out);
+    if (!s.ok()) return Fail(c, s);
+    return ResourceReply(200, c.format(), "Application", ApplicationJson(out));
+  }
+  if (req.method() == http::verb::delete_) {
+    pb::DeleteApplicationRequest in;
+    in.set_account_sid(account);
+    in.set_sid(sid);
+    pb::DeleteApplicationResponse out;
+    auto s = stub_->DeleteApplication(Deadline().get(), in, &out);
+    if (!s.ok()) return Fail(c, s);
+    return NoContent();
+  }
+  return ErrorReply(MethodNotAllowedError(), c.format());
+}
+
+HttpServer::Response CallRouterResources::Numbers(const HttpServer::Request& req,
+                                                  const ApiRoute& route) {
+  Ctx c = MakeCtx(req, route);
+  const std::string& account = route.account_sid;
+  bool item = route.resource.size() == 2;
+  if (!item && req.method() == http::verb::get) {
+    pb::ListIncomingPhoneNumbersRequest in;
+    in.set_account_sid(account);
+    in.set_friendly_name(Get(c.query, "FriendlyName"));
+    in.set_phone_number(Get(c.query, "PhoneNumber"));
+    if (auto e = ReadPage(c.query, in.mutable_page())) return ErrorReply(*e, c.format());
+    pb::ListIncomingPhoneNumbersResponse out;
+    auto s = stub_->ListIncomingPhoneNumbers(Deadline().get(), in, &out);
+    if (!s.ok()) return Fail(c, s);
+    boost::json::array items;
+    for (const auto& n : out.numbers()) items.push_back(NumberJson(n));
+    return ListReply(c, "incoming_phone_numbers", "IncomingPhoneNumbers",
+                     Envelope(Base(account) + "/IncomingPhoneNumbers.json",
+                              "incoming_phone_numbers", std::move(items), c.query, in.page(),
+                              out.page().next_page_token()));
+  }
+  if (!item && req.method() == http::verb::post) {
+    auto body = Body(req);
+    if (!body) return BadForm(c);
+    pb::CreateIncomingPhoneNumberRequest in;
+    in.set_account_sid(account);
+    std::vector<std::string> set;
+    if (auto s = FormToMessage(*body, {}, in.mutable_number(), &set); !s.ok()) {
+      return ErrorReply({400, 20001, std::string(s.message())}, c.format());
+    }
+    if (in.number().phone_number().empty()) {
+      return ErrorReply({400, 21452, "Required parameter PhoneNumber is missing"}, c.format());
+    }
+    pb::IncomingPhoneNumber out;
+    auto s = stub_->CreateIncomingPhoneNumber(Deadline().get(), in, &out);
+    if (!s.ok()) return Fail(c, s);
+    return ResourceReply(201, c.format(), "IncomingPhoneNumber", NumberJson(out));
+  }
+  if (!item) return ErrorReply(MethodNotAllowedError(), c.format());
+  const std::string& sid = route.resource[1];
+  if (req.method() == http::verb::get) {
+    pb::GetIncomingPhoneNumberRequest in;
+    in.set_account_sid(account);
+    in.set_sid(sid);
+    pb::IncomingPhoneNumber out;
+    auto s = stub_->GetIncomingPhoneNumber(Deadline().get(), in, &out);
+    if (!s.ok()) return Fail(c, s);
+    return ResourceReply(200, c.format(), "IncomingPhoneNumber", NumberJson(out));
+  }
+  if (req.method() == http::verb::post) {
+    auto body = Body(req);
+    if (!body) return BadForm(c);
+    pb::UpdateIncomingPhoneNumberRequest in;
+    in.set_account_sid(account);
+    in.set_sid(sid);
+    std::vector<std::string> set;
+    if (auto s = FormToMessage(*body, {"phone_number"}, in.mutable_number(), &set); !s.ok()) {
+      return ErrorReply({400, 20001, std::string(s.message())}, c.format());
+    }
+    for (const auto& f : set) in.add_update_fields(f);
+    pb::IncomingPhoneNumber out;
+    auto s = stub_->UpdateIncomingPhoneNumber(Deadline().get(), in, &out);
+    if (!s.ok()) return Fail(c, s);
+    return ResourceReply(200, c.format(), "IncomingPhoneNumber", NumberJson(out));
+  }
+  if (req.method() == http::verb::delete_) {
+    pb::DeleteIncomingPhoneNumberRequest in;
+    in.set_account_sid(account);
+    in.set_sid(sid);
+    pb::DeleteIncomingPhoneNumberResponse out;
+    auto s = stub_->DeleteIncomingPhoneNumber(Deadline().get(), in, &out);
+    if (!s.ok()) return Fail(c, s);
+    return NoContent();
+  }
+  return ErrorReply(MethodNotAllowedError(), c.format());
+}
+
+HttpServer::Response CallRouterResources::Calls(const HttpServer::Request& req,
+                                                const ApiRoute& route) {
+  Ctx c = MakeCtx(req, route);
+  const std::string& account = route.account_sid;
+  bool item = route.resource.size() == 2;
+  if (!item && req.method() == http::verb::get) {
+    pb::ListCallsRequest in;
+    in.set_account_sid(account);
+    in.set_to(Get(c.query, "To"));
+    in.set_from(Get(c.query, "From"));
+    in.set_parent_call_sid(Get(c.query, "ParentCallSid"));
+    if (std::string status = Get(c.query, "Status"); !status.empty()) {
+      std::string name = "CALL_STATUS_" + status;
+      for (char& ch : name) ch = ch == '-' ? '_' : static_cast<char>(std::toupper(ch));
+      pb::CallStatus value;
+      if (!pb::CallStatus_Parse(name, &value)) {
+        return ErrorReply({400, 20001, "Status is not a call status"}, c.format());
+      }
+      in.set_status(value);
+    }
+    if (auto e = ReadPage(c.query, in.mutable_page())) return ErrorReply(*e, c.format());
+    pb::ListCallsResponse out;
+    auto s = stub_->ListCalls(Deadline().get(), in, &out);
+    if (!s.ok()) return Fail(c, s);
+    boost::json::array items;
+    for (const auto& call : out.calls()) items.push_back(CallJson(call));
+    return ListReply(c, "calls", "Calls",
+                     Envelope(Base(account) + "/Calls.json", "calls", std::move(items), c.query,
+                              in.page(), out.page().next_page_token()));
+  }
+  if (!item) {
+    // Creating calls needs the SIP stack (call router part 1): the RPC answers UNIMPLEMENTED.
+    pb::CreateCallRequest in;
+    in.set_account_sid(account);
+    pb::Call out;
+    auto s = stub_->CreateCall(Deadline().get(), in, &out);
+    return Fail(c, s.ok() ? grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "") : s);
+  }
+  const std::string& sid = route.resource[1];
+  if (req.method() == http::verb::get) {
+    pb::GetCallRequest in;
+    in.set_account_sid(account);
+    in.set_sid(sid);
+    pb::Call out;
+    auto s = stub_->GetCall(Deadline().get(), in, &out);
+    if (!s.ok()) return Fail(c, s);
+    return ResourceReply(200, c.format(), "Call", CallJson(out));
+  }
+  if (req.method() == http::verb::delete_) {
+    pb::DeleteCallRequest in;
+    in.set_account_sid(account);
+    in.set_sid(sid);
+    pb::DeleteCallResponse out;
+    auto s = stub_->DeleteCall(Deadline().get(), in, &out);
+    if (!s.ok()) return Fail(c, s);
+    return NoContent();
+  }
+  return Fail(c, grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "updating calls"));
+}
+
+HttpServer::Response CallRouterResources::Recordings(const HttpServer::Request& req,
+                                                     const ApiRoute& route,
+                                                     const std::string& call_sid) {
+  Ctx c = MakeCtx(req, route);
+  const std::string& account = route.account_sid;
+  bool item = call_sid.empty() && route.resource.size() == 2;
+  if (!item && req.method() == http::verb::get) {
+    pb::ListRecordingsRequest in;
+    in.set_account_sid(account);
+    in.set_call_sid(call_sid.empty() ? Get(c.query, "CallSid") : call_sid);
+    if (auto e = ReadPage(c.query, in.mutable_page())) return ErrorReply(*e, c.format());
+    pb::ListRecordingsResponse out;
+    auto s = stub_->ListRecordings(Deadline().get(), in, &out);
+    if (!s.ok()) return Fail(c, s);
+    boost::json::array items;
+    for (const auto& r : out.recordings()) items.push_back(RecordingJson(r));
+    std::string list_path = call_sid.empty() ? Base(account) + "/Recordings.json"
+                                             : Base(account) + "/Calls/" + call_sid +
+                                                   "/Recordings.json";
+    return ListReply(c, "recordings", "Recordings",
+                     Envelope(list_path, "recordings", std::move(items), c.query, in.page(),
+                              out.page().next_page_token()));
+  }
+  if (!item) return ErrorReply(MethodNotAllowedError(), c.format());
+  const std::string& sid = route.resource[1];
+  if (req.method() == http::verb::get) {
+    pb::GetRecordingRequest in;
+    in.set_account_sid(account);
+    in.set_sid(sid);
+    pb::Recording out;
+    auto s = stub_->GetRecording(Deadline().get(), in, &out);
+    if (!s.ok()) return Fail(c, s);
+    return ResourceReply(200, c.format(), "Recording", RecordingJson(out));
+  }
+  if (req.method() == http::verb::delete_) {
+    pb::DeleteRecordingRequest in;
+    in.set_account_sid(account);
+    in.set_sid(sid);
+    pb::DeleteRecordingResponse out;
+    auto s = stub_->DeleteRecording(Deadline().get(), in, &out);
+    if (!s.ok()) return Fail(c, s);
+    return NoContent();
+  }
+  return ErrorReply(MethodNotAllowedError(), c.format());
+}
+
+}  // namespace dialtone::rest_gateway

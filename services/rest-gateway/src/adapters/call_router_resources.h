@@ -1,0 +1,34 @@
+// REST resources served by call-router: Applications, IncomingPhoneNumbers, Calls and
+// Recordings (also under Calls/{CallSid}/Recordings), translated to CallRouter gRPC calls.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "adapters/http_server.h"
+#include "dialtone/callrouter/v1/call_router.grpc.pb.h"
+#include "domain/api_route.h"
+
+namespace dialtone::rest_gateway {
+
+// Thread-safe (gRPC stubs are); runs on the HTTP server's I/O threads.
+class CallRouterResources {
+ public:
+  explicit CallRouterResources(std::shared_ptr<grpc::ChannelInterface> channel);
+
+  // nullopt when the route is not one of these resources. `account_sid` is authenticated.
+  std::optional<HttpServer::Response> Handle(const HttpServer::Request& request,
+                                             const ApiRoute& route);
+
+ private:
+  HttpServer::Response Applications(const HttpServer::Request& req, const ApiRoute& route);
+  HttpServer::Response Numbers(const HttpServer::Request& req, const ApiRoute& route);
+  HttpServer::Response Calls(const HttpServer::Request& req, const ApiRoute& route);
+  HttpServer::Response Recordings(const HttpServer::Request& req, const ApiRoute& route,
+                                  const std::string& call_sid);
+
+  std::unique_ptr<callrouter::v1::CallRouter::Stub> stub_;
+};
+
+}  // namespace dialtone::rest_gateway
