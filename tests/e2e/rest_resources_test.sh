@@ -51,6 +51,12 @@ check "IncomingPhoneNumber list matches its envelope" \
   validate list:incoming_phone_numbers:api.v2010.account.incoming_phone_number GET /IncomingPhoneNumbers.json
 check "Call list matches its envelope" validate list:calls:api.v2010.account.call GET /Calls.json
 check "Recording list matches its envelope" validate list:recordings:api.v2010.account.recording GET /Recordings.json
+check "Usage records match their schema" \
+  validate list:usage_records:api.v2010.account.usage.usage_record GET "/Usage/Records.json?Category=api-requests"
+check "Daily usage records match their schema" \
+  validate list:usage_records:api.v2010.account.usage.usage_record.usage_record_daily GET "/Usage/Records/Daily.json"
+check "a usage record reports the API requests" \
+  python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["usage_records"]; sys.exit(0 if any(x["category"]=="api-requests" and int(x["count"])>0 for x in r) else 1)' "$tmp/body.json"
 
 # 3. Errors a helper library would not let through.
 code_of() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["status"], d["code"])'; }

@@ -71,6 +71,24 @@ async function main() {
   await expectError('unknown call is 404/20404',
     account.calls('CA00000000000000000000000000000000').fetch(), 404, 20404);
 
+  // Usage: every authenticated API request above counted as api-requests.
+  let apiRecords = [];
+  for (let i = 0; i < 50 && apiRecords.length === 0; i++) {
+    apiRecords = (await account.usage.records.list({ category: 'api-requests' }))
+      .filter((r) => Number(r.count) > 10);
+    if (apiRecords.length === 0) await new Promise((r) => setTimeout(r, 200));
+  }
+  report('usage records count the API requests', apiRecords.length === 1
+    && apiRecords[0].countUnit === 'requests', apiRecords.map((r) => r.count));
+  const today = new Date().toISOString().slice(0, 10);
+  const daily = await account.usage.records.daily.list({ category: 'api-requests' });
+  const day = (d) => new Date(d).toISOString().slice(0, 10);
+  report('daily usage counts today', daily.some((r) => day(r.startDate) === today && Number(r.count) > 0),
+    daily.filter((r) => Number(r.count) > 0).map((r) => day(r.startDate)));
+  const thisMonth = await account.usage.records.thisMonth.list({ category: 'api-requests' });
+  report('this month usage matches all time', thisMonth.length === 1
+    && Number(thisMonth[0].count) >= Number(apiRecords[0].count));
+
   await account.applications(app.sid).remove();
   await expectError('a removed application is gone', account.applications(app.sid).fetch(), 404, 20404);
 }

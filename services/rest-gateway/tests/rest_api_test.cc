@@ -41,7 +41,7 @@ struct Fixture {
       throw std::runtime_error("migrations failed");
     }
     repo = std::make_unique<AccountRepository>(*pool);
-    api = std::make_unique<ApiHandler>(*repo, nullptr);
+    api = std::make_unique<ApiHandler>(*repo, std::vector<ResourceRoutes*>{});
     auto started = HttpServer::Start({.address = "127.0.0.1:0"}, [this](const auto& r) {
       return api->Handle(r);
     });

@@ -1,6 +1,7 @@
 // <Dial> attributes and the Number, Sip, Client, Conference and Queue nouns.
 #include "domain/dial_parser.h"
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -167,6 +168,9 @@ bool IsRoom(const DialNoun& noun) {
 }
 
 absl::Status ParseNouns(pugi::xml_node node, ParseContext& context, Dial& dial) {
+  size_t elements = 0;
+  for (pugi::xml_node child : node.children()) elements += child.type() == pugi::node_element;
+  dial.nouns.reserve(std::min(elements, kMaxCallNouns));
   std::string text;
   for (pugi::xml_node child : node.children()) {
     if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {

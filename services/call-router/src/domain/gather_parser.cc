@@ -29,7 +29,10 @@ absl::StatusOr<Gather> ParseGather(pugi::xml_node node, ParseContext& context) {
       "input", "dtmf", {"dtmf", "speech", "dtmf speech", "speech dtmf"});
   gather.input_dtmf = input != "speech";
   gather.input_speech = input != "dtmf";
-  gather.action = attributes.Url("action", std::string(context.document_url()));
+  // Url() returns "" only for its fallback: the document URL, copied only
+  // when it is the action.
+  gather.action = attributes.Url("action", "");
+  if (gather.action.empty()) gather.action = context.document_url();
   gather.method = attributes.Method("method");
   gather.timeout = attributes.Int("timeout", 5, 1, 3600);
   gather.speech_timeout = attributes.IntOrKeyword("speechTimeout", "auto", 0, 3600);
@@ -47,6 +50,9 @@ absl::StatusOr<Gather> ParseGather(pugi::xml_node node, ParseContext& context) {
   attributes.Unsupported({"enhanced", "debug"});
   if (absl::Status status = attributes.Finish(); !status.ok()) return status;
 
+  size_t elements = 0;
+  for (pugi::xml_node child : node.children()) elements += child.type() == pugi::node_element;
+  gather.prompts.reserve(elements);
   bool warned_about_text = false;
   for (pugi::xml_node child : node.children()) {
     if (child.type() == pugi::node_element) {

@@ -17,6 +17,9 @@ ParseContext::ParseContext(std::string_view body, std::string_view document_url,
 int ParseContext::LineOfOffset(ptrdiff_t offset) {
   if (offset < 0) return 0;
   if (!indexed_) {
+    // A guess (TwiML lines average more than 32 bytes) that spares most
+    // reallocations without a counting pass over the body.
+    newlines_.reserve(body_.size() / 32);
     for (size_t i = body_.find('\n'); i != std::string_view::npos;
          i = body_.find('\n', i + 1)) {
       newlines_.push_back(i);

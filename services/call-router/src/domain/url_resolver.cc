@@ -61,16 +61,22 @@ UriParts Split(std::string_view s) {
   return parts;
 }
 
-void PopLastSegment(std::string& out) {
+// Removes the last segment of the path that starts at out[path_start]
+// (what precedes it, the scheme and authority, is never touched).
+void PopLastSegment(std::string& out, size_t path_start) {
   const size_t slash = out.rfind('/');
-  out.erase(slash == std::string::npos ? 0 : slash);
+  out.erase(slash == std::string::npos || slash < path_start ? path_start : slash);
 }
 
-// Section 5.2.4; linear in the input's length (only prefixes are removed).
-std::string RemoveDotSegments(std::string_view in) {
-  if (in.find('.') == std::string_view::npos) return std::string(in);  // common case
-  std::string out;
-  out.reserve(in.size());
+// Section 5.2.4, appending the result to `out` (the path starts at the end
+// of `out`) so that a resolution builds one string; linear in the input's
+// length (only prefixes are removed).
+void AppendWithoutDotSegments(std::string_view in, std::string& out) {
+  if (in.find('.') == std::string_view::npos) {  // common case
+    out.append(in);
+    return;
+  }
+  const size_t path_start = out.size();
   while (!in.empty()) {
     if (in.starts_with("../")) {
       in.remove_prefix(3);
@@ -83,9 +89,9 @@ std::string RemoveDotSegments(std::string_view in) {
       break;
     } else if (in.starts_with("/../")) {
       in.remove_prefix(3);
-      PopLastSegment(out);
+      PopLastSegment(out, path_start);
     } else if (in == "/..") {
-      PopLastSegment(out);
+      PopLastSegment(out, path_start);
       out += '/';
       break;
     } else if (in == "." || in == "..") {
@@ -97,35 +103,50 @@ std::string RemoveDotSegments(std::string_view in) {
       in.remove_prefix(n);
     }
   }
-  return out;
 }
 
-// Section 5.2.3.
-std::string Merge(const UriParts& base, std::string_view reference_path) {
+// Section 5.2.3 (merge) then 5.2.4, appended to `out`.
+void AppendMergedPath(const UriParts& base, std::string_view reference_path,
+                      std::string& out) {
+  std::string_view prefix;
   if (base.authority && base.path.empty()) {
-    return std::string("/").append(reference_path);
+    prefix = "/";
+  } else {
+    const size_t slash = base.path.rfind('/');
+    if (slash != std::string_view::npos) prefix = base.path.substr(0, slash + 1);
   }
-  const size_t slash = base.path.rfind('/');
-  if (slash == std::string_view::npos) return std::string(reference_path);
-  return std::string(base.path.substr(0, slash + 1)).append(reference_path);
+  if (prefix.find('.') == std::string_view::npos &&
+      reference_path.find('.') == std::string_view::npos) {
+    out.append(prefix).append(reference_path);  // no dot segment: no copy to clean
+    return;
+  }
+  // Dot segments of the reference may remove the base's, so clean the whole.
+  std::string merged;
+  merged.reserve(prefix.size() + reference_path.size());
+  merged.append(prefix).append(reference_path);
+  AppendWithoutDotSegments(merged, out);
 }
 
-// Section 5.3.
-std::string Recompose(std::string_view scheme,
-                      std::optional<std::string_view> authority,
-                      std::string_view path,
-                      std::optional<std::string_view> query,
-                      std::optional<std::string_view> fragment) {
+// Section 5.3, in two halves around the path so that the path is appended
+// straight into the result.
+std::string BeginRecompose(std::string_view scheme, std::optional<std::string_view> authority,
+                           size_t rest_size) {
   std::string out;
-  out.reserve(scheme.size() + 3 + (authority ? authority->size() : 0) + path.size() +
-              (query ? query->size() + 1 : 0) + (fragment ? fragment->size() + 1 : 0));
+  out.reserve(scheme.size() + 3 + (authority ? authority->size() : 0) + rest_size);
   out.append(scheme);
   out += ':';
   if (authority) out.append("//").append(*authority);
-  out.append(path);
+  return out;
+}
+
+void EndRecompose(std::optional<std::string_view> query,
+                  std::optional<std::string_view> fragment, std::string& out) {
   if (query) out.append("?").append(*query);
   if (fragment) out.append("#").append(*fragment);
-  return out;
+}
+
+size_t TailSize(std::optional<std::string_view> query, std::optional<std::string_view> fragment) {
+  return (query ? query->size() + 1 : 0) + (fragment ? fragment->size() + 1 : 0);
 }
 
 }  // namespace
@@ -139,25 +160,39 @@ bool IsHttpUrl(std::string_view url) {
 }
 
 std::string ResolveUrl(std::string_view base, std::string_view reference) {
+  const UriParts r = Split(reference);
+  // An absolute reference with no dot segment resolves to itself (Split and
+  // the recomposition of section 5.3 are inverses): the common case in TwiML.
+  if (r.scheme && r.path.find('.') == std::string_view::npos) {
+    return std::string(reference);
+  }
   const UriParts b = Split(base);
   if (!b.scheme) return std::string(reference);
-  const UriParts r = Split(reference);
-  if (r.scheme) {
-    return Recompose(*r.scheme, r.authority, RemoveDotSegments(r.path), r.query,
-                     r.fragment);
-  }
-  if (r.authority) {
-    return Recompose(*b.scheme, r.authority, RemoveDotSegments(r.path), r.query,
-                     r.fragment);
+  const size_t tail = TailSize(r.query, r.fragment);
+  if (r.scheme || r.authority) {
+    std::string out = BeginRecompose(r.scheme ? *r.scheme : *b.scheme, r.authority,
+                                     r.path.size() + tail);
+    AppendWithoutDotSegments(r.path, out);
+    EndRecompose(r.query, r.fragment, out);
+    return out;
   }
   if (r.path.empty()) {
-    return Recompose(*b.scheme, b.authority, b.path, r.query ? r.query : b.query,
-                     r.fragment);
+    const std::optional<std::string_view> query = r.query ? r.query : b.query;
+    std::string out = BeginRecompose(*b.scheme, b.authority,
+                                     b.path.size() + TailSize(query, r.fragment));
+    out.append(b.path);
+    EndRecompose(query, r.fragment, out);
+    return out;
   }
-  const std::string path = r.path.front() == '/'
-                               ? RemoveDotSegments(r.path)
-                               : RemoveDotSegments(Merge(b, r.path));
-  return Recompose(*b.scheme, b.authority, path, r.query, r.fragment);
+  std::string out =
+      BeginRecompose(*b.scheme, b.authority, b.path.size() + r.path.size() + 1 + tail);
+  if (r.path.front() == '/') {
+    AppendWithoutDotSegments(r.path, out);
+  } else {
+    AppendMergedPath(b, r.path, out);
+  }
+  EndRecompose(r.query, r.fragment, out);
+  return out;
 }
 
 }  // namespace dialtone::call_router

@@ -20,6 +20,17 @@ constexpr std::string_view kSsmlElements[] = {
     "break", "emphasis", "lang", "p", "phoneme", "prosody", "s",
     "say-as", "sub", "w", "amazon:domain", "amazon:effect"};
 
+// TrimAscii for a string the caller owns: trims it in its own buffer
+// instead of copying the trimmed view into a new one.
+std::string TrimOwned(std::string text) {
+  const std::string_view trimmed = TrimAscii(text);
+  if (trimmed.size() == text.size()) return text;
+  const size_t begin = static_cast<size_t>(trimmed.data() - text.data());
+  text.erase(begin + trimmed.size());
+  text.erase(0, begin);
+  return text;
+}
+
 bool IsText(const pugi::xml_node& node) {
   return node.type() == pugi::node_pcdata || node.type() == pugi::node_cdata;
 }
@@ -65,7 +76,7 @@ absl::StatusOr<std::string> TextUrl(pugi::xml_node node, ParseContext& context) 
   absl::StatusOr<std::string> text = LeafText(node, context);
   if (!text.ok() || text->empty()) return text;
   std::string url = context.ResolveUrl(*text);
-  if (IsAbsoluteUrl(url) && !IsHttpUrl(url)) {
+  if (!IsHttpUrl(url) && IsAbsoluteUrl(url)) {  // the usual http(s) URL: one test
     return context.SchemaError(node, absl::StrCat(QuoteValue(*text),
                                                   " is not an http or https URL"));
   }
@@ -83,7 +94,7 @@ absl::StatusOr<std::string> LeafText(pugi::xml_node node, ParseContext& context)
       return context.SchemaError(child, "cannot be nested in <" + ElementName(node) + ">");
     }
   }
-  return std::string(TrimAscii(text));
+  return TrimOwned(std::move(text));
 }
 
 absl::Status CheckEmpty(pugi::xml_node node, ParseContext& context) {
@@ -107,7 +118,7 @@ absl::StatusOr<Say> ParseSay(pugi::xml_node node, ParseContext& context) {
   if (absl::Status status = FlattenSsml(node, context, 0, text); !status.ok()) {
     return status;
   }
-  say.text = std::string(TrimAscii(text));
+  say.text = TrimOwned(std::move(text));
   if (say.text.empty()) context.Warn(node, "has no text; nothing is said");
   return say;
 }
@@ -142,7 +153,11 @@ absl::StatusOr<Record> ParseRecord(pugi::xml_node node, ParseContext& context) {
   Record record;
   record.line = context.LineOf(node);
   AttributeReader attributes(node, context);
-  record.action = attributes.Url("action", std::string(context.document_url()));
+  // The document URL by default: assigned when needed rather than passed as
+  // the fallback, which would copy it for every <Record> (Url() returns ""
+  // only for its fallback).
+  record.action = attributes.Url("action", "");
+  if (record.action.empty()) record.action = context.document_url();
   record.method = attributes.Method("method");
   record.timeout = attributes.Int("timeout", 5, 0, 3600);
   record.finish_on_key = attributes.Keys("finishOnKey", "1234567890*#", kDtmfKeys, 12);
@@ -206,7 +221,7 @@ absl::StatusOr<Enqueue> ParseEnqueue(pugi::xml_node node, ParseContext& context)
       context.Warn(child, "TaskRouter tasks are not supported and are ignored");
     }
   }
-  enqueue.queue = std::string(TrimAscii(name));
+  enqueue.queue = TrimOwned(std::move(name));
   if (enqueue.queue.empty() && enqueue.workflow_sid.empty()) {
     return context.SchemaError(node, "needs a queue name");
   }

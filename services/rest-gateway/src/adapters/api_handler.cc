@@ -36,6 +36,7 @@ HttpServer::Response ApiHandler::Handle(const HttpServer::Request& req) {
   if (!account.ok()) return ErrorReply(Unavailable(), format);
   if (!CredentialsMatch(*account, creds->password)) return ErrorReply(AuthenticationError(), format);
 
+  if (on_request_) on_request_(account->sid);
   std::string path = target.substr(0, target.find('?'));
   auto route = ParseApiRoute(target);
   // Another account's resources look exactly like missing ones.
@@ -66,8 +67,8 @@ HttpServer::Response ApiHandler::Handle(const HttpServer::Request& req) {
     }
     return ErrorReply(MethodNotAllowedError(), format);
   }
-  if (call_router_ != nullptr) {
-    if (auto res = call_router_->Handle(req, *route)) return std::move(*res);
+  for (ResourceRoutes* resources : resources_) {
+    if (auto res = resources->Handle(req, *route)) return std::move(*res);
   }
   return ErrorReply(NotFoundError(path), format);
 }

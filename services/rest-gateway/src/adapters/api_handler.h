@@ -1,10 +1,14 @@
 // The public REST API: authenticates each request (HTTP Basic, Account SID + auth token) and
 // answers Twilio's 2010-04-01 paths: the Account itself, and the resources of the services
-// behind it (call-router's so far); any other path is 404 / 20404.
+// behind it; any other path is 404 / 20404.
 #pragma once
 
 #include "adapters/account_repository.h"
-#include "adapters/call_router_resources.h"
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "adapters/resource_routes.h"
 #include "adapters/http_server.h"
 
 namespace dialtone::rest_gateway {
@@ -12,15 +16,20 @@ namespace dialtone::rest_gateway {
 // Stateless apart from the repository; runs on the HTTP server's I/O threads.
 class ApiHandler {
  public:
-  // `call_router` may be null (then its resources are 404, as unknown paths).
-  ApiHandler(AccountRepository& accounts, CallRouterResources* call_router)
-      : accounts_(accounts), call_router_(call_router) {}
+  // Called once per authenticated request with its account (usage: api-requests).
+  using OnRequest = std::function<void(const std::string& account_sid)>;
+
+  // Resources are tried in order; a path none of them claims is 404.
+  ApiHandler(AccountRepository& accounts, std::vector<ResourceRoutes*> resources,
+             OnRequest on_request = {})
+      : accounts_(accounts), resources_(std::move(resources)), on_request_(std::move(on_request)) {}
 
   HttpServer::Response Handle(const HttpServer::Request& request);
 
  private:
   AccountRepository& accounts_;
-  CallRouterResources* call_router_;
+  std::vector<ResourceRoutes*> resources_;
+  OnRequest on_request_;
 };
 
 }  // namespace dialtone::rest_gateway

@@ -7,19 +7,20 @@
 #include <string>
 
 #include "adapters/http_server.h"
+#include "adapters/resource_routes.h"
 #include "dialtone/callrouter/v1/call_router.grpc.pb.h"
 #include "domain/api_route.h"
 
 namespace dialtone::rest_gateway {
 
 // Thread-safe (gRPC stubs are); runs on the HTTP server's I/O threads.
-class CallRouterResources {
+class CallRouterResources final : public ResourceRoutes {
  public:
   explicit CallRouterResources(std::shared_ptr<grpc::ChannelInterface> channel);
 
   // nullopt when the route is not one of these resources. `account_sid` is authenticated.
   std::optional<HttpServer::Response> Handle(const HttpServer::Request& request,
-                                             const ApiRoute& route);
+                                             const ApiRoute& route) override;
 
  private:
   HttpServer::Response Applications(const HttpServer::Request& req, const ApiRoute& route);

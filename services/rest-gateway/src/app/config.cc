@@ -19,6 +19,9 @@ void AddOptions(config::ConfigLoader& loader, Config* c) {
                    "usage-metering gRPC address", config::CheckHostPort());
   loader.AddString("triggers_addr", &c->triggers_addr, "triggers gRPC address",
                    config::CheckHostPort());
+  loader.AddString("usage_spool", &c->usage_spool,
+                   "spool file for usage events while usage-metering is unreachable",
+                   config::CheckNotEmpty());
 }
 
 }  // namespace dialtone::rest_gateway

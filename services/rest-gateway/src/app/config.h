@@ -17,6 +17,9 @@ struct Config {
   std::string media_layer_addr = "127.0.0.1:50052";
   std::string usage_metering_addr = "127.0.0.1:50054";
   std::string triggers_addr = "127.0.0.1:50055";
+  // Where api-requests usage events wait while usage-metering is unreachable (one file per
+  // gateway process).
+  std::string usage_spool = "/tmp/dialtone-rest-gateway-usage.spool";
 };
 
 void AddOptions(config::ConfigLoader& loader, Config* config);

@@ -3,6 +3,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "dialtone/core/sid.h"
 #include "dialtone/service/stores.h"
 
 namespace dialtone::rest_gateway {
@@ -14,20 +15,44 @@ RestGatewayApp::RestGatewayApp(Config config)
       accounts_grpc_(accounts_),
       call_router_(grpc::CreateChannel(config_.call_router_addr,
                                        grpc::InsecureChannelCredentials())),
-      api_(accounts_, &call_router_),
+      usage_(grpc::CreateChannel(config_.usage_metering_addr,
+                                 grpc::InsecureChannelCredentials())),
+      api_(accounts_, {&call_router_, &usage_},
+           [this](const std::string& account) { PublishApiRequest(account); }),
       runtime_("rest-gateway", "dialtone.accounts.v1.Accounts", config_.common) {
   runtime_.AddGrpcService(&accounts_grpc_);
   runtime_.AddStore(service::PostgresStore(pg_, "rest-gateway", config_.migrations_dir));
 }
 
+void RestGatewayApp::PublishApiRequest(const std::string& account_sid) {
+  if (publisher_ == nullptr) return;
+  usage::v1::UsageEvent event;
+  event.set_event_id("api-" + core::RandomHex(16));
+  event.set_account_sid(account_sid);
+  event.set_category("api-requests");
+  event.set_count(1);
+  event.set_usage("1");
+  event.set_source("rest-gateway");
+  publisher_->Publish(std::move(event));
+}
+
 absl::Status RestGatewayApp::Run() {
   if (auto s = runtime_.Start(); !s.ok()) return s;
+  // Threads start only after Start() has blocked SIGTERM for the whole process.
+  auto publisher = usage_publisher::UsagePublisher::Create(
+      {.spool_path = config_.usage_spool},
+      usage_publisher::MakeGrpcUsageTransport(config_.usage_metering_addr));
+  if (!publisher.ok()) return publisher.status();
+  publisher_ = std::move(*publisher);
   auto http = HttpServer::Start({.address = config_.http_addr},
                                 [this](const HttpServer::Request& r) { return api_.Handle(r); });
   if (!http.ok()) return http.status();
   http_ = std::move(*http);
   // Stop taking REST requests first, so none is cut off by the stores going away.
-  runtime_.OnShutdown([this] { http_->Stop(); });
+  runtime_.OnShutdown([this] {
+    http_->Stop();
+    publisher_->Shutdown();  // sends or spools every counted request
+  });
   runtime_.WaitForSignal();
   return absl::OkStatus();
 }

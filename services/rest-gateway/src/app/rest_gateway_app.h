@@ -5,10 +5,13 @@
 #include "adapters/account_repository.h"
 #include "adapters/accounts_grpc.h"
 #include "adapters/api_handler.h"
+#include "adapters/call_router_resources.h"
 #include "adapters/http_server.h"
+#include "adapters/usage_resources.h"
 #include "app/config.h"
 #include "dialtone/pg/pg_pool.h"
 #include "dialtone/service/service_runtime.h"
+#include "dialtone/usage_publisher/usage_publisher.h"
 
 namespace dialtone::rest_gateway {
 
@@ -19,11 +22,16 @@ class RestGatewayApp {
   absl::Status Run();
 
  private:
+  // Counts one api-requests usage event for the account (I/O threads; never blocks).
+  void PublishApiRequest(const std::string& account_sid);
+
   Config config_;
   pg::PgPool pg_;
   AccountRepository accounts_;
   AccountsGrpc accounts_grpc_;
   CallRouterResources call_router_;
+  UsageResources usage_;
+  std::unique_ptr<usage_publisher::UsagePublisher> publisher_;
   ApiHandler api_;
   service::ServiceRuntime runtime_;
   std::unique_ptr<HttpServer> http_;

@@ -1,0 +1,167 @@
+// UsageResources: subresource -> granularity / relative period, records -> Twilio JSON.
+#include "adapters/usage_resources.h"
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <map>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "adapters/api_response.h"
+#include "dialtone/webhook/form_encoding.h"
+#include "domain/account_representation.h"
+
+namespace dialtone::rest_gateway {
+namespace {
+
+namespace pb = dialtone::usage::v1;
+namespace http = boost::beast::http;
+
+struct Kind {
+  pb::Granularity granularity;
+  pb::RelativePeriod relative;
+};
+
+// Usage/Records/<Sub>.json -> what metering is asked.
+const std::map<std::string, Kind>& Kinds() {
+  static const std::map<std::string, Kind> kKinds = {
+      {"", {pb::GRANULARITY_ALL_TIME, pb::RELATIVE_PERIOD_UNSPECIFIED}},
+      {"AllTime", {pb::GRANULARITY_ALL_TIME, pb::RELATIVE_PERIOD_UNSPECIFIED}},
+      {"Daily", {pb::GRANULARITY_DAILY, pb::RELATIVE_PERIOD_UNSPECIFIED}},
+      {"Monthly", {pb::GRANULARITY_MONTHLY, pb::RELATIVE_PERIOD_UNSPECIFIED}},
+      {"Yearly", {pb::GRANULARITY_YEARLY, pb::RELATIVE_PERIOD_UNSPECIFIED}},
+      {"Today", {pb::GRANULARITY_ALL_TIME, pb::RELATIVE_PERIOD_TODAY}},
+      {"Yesterday", {pb::GRANULARITY_ALL_TIME, pb::RELATIVE_PERIOD_YESTERDAY}},
+      {"ThisMonth", {pb::GRANULARITY_ALL_TIME, pb::RELATIVE_PERIOD_THIS_MONTH}},
+      {"LastMonth", {pb::GRANULARITY_ALL_TIME, pb::RELATIVE_PERIOD_LAST_MONTH}},
+  };
+  return kKinds;
+}
+
+boost::json::object RecordJson(const pb::UsageRecord& r, const std::string& account,
+                               const std::string& list_path) {
+  std::string base = "/2010-04-01/Accounts/" + account + "/Usage/Records";
+  std::string q = "?Category=" + r.category();
+  boost::json::object o;
+  o["account_sid"] = account;
+  o["api_version"] = "2010-04-01";
+  absl::Time as_of = absl::FromUnixSeconds(r.as_of().seconds());
+  o["as_of"] = absl::FormatTime("%Y-%m-%dT%H:%M:%S+00:00", as_of, absl::UTCTimeZone());
+  o["category"] = r.category();
+  o["count"] = r.count();
+  o["count_unit"] = r.count_unit();
+  o["description"] = r.description();
+  o["end_date"] = r.end_date();
+  double price = 0;
+  o["price"] = absl::SimpleAtod(r.price(), &price) ? boost::json::value(price)
+                                                   : boost::json::value(nullptr);
+  o["price_unit"] = r.price_unit().empty() ? "usd" : r.price_unit();
+  o["start_date"] = r.start_date();
+  o["subresource_uris"] = {{"all_time", base + "/AllTime.json" + q},
+                           {"today", base + "/Today.json" + q},
+                           {"yesterday", base + "/Yesterday.json" + q},
+                           {"this_month", base + "/ThisMonth.json" + q},
+                           {"last_month", base + "/LastMonth.json" + q},
+                           {"daily", base + "/Daily.json" + q},
+                           {"monthly", base + "/Monthly.json" + q},
+                           {"yearly", base + "/Yearly.json" + q}};
+  o["uri"] = list_path + absl::StrCat(q, "&StartDate=", r.start_date(), "&EndDate=", r.end_date());
+  o["usage"] = r.usage();
+  o["usage_unit"] = r.usage_unit();
+  return o;
+}
+
+std::string Get(const std::vector<std::pair<std::string, std::string>>& p, const std::string& k) {
+  for (const auto& [name, value] : p) {
+    if (name == k) return value;
+  }
+  return "";
+}
+
+}  // namespace
+
+UsageResources::UsageResources(std::shared_ptr<grpc::ChannelInterface> channel)
+    : stub_(pb::UsageMetering::NewStub(channel)) {}
+
+std::optional<HttpServer::Response> UsageResources::Handle(const HttpServer::Request& req,
+                                                           const ApiRoute& route) {
+  const auto& r = route.resource;
+  if (r.size() < 2 || r.size() > 3 || r[0] != "Usage" || r[1] != "Records") return std::nullopt;
+  std::string sub = r.size() == 3 ? r[2] : "";
+  auto kind = Kinds().find(sub);
+  if (kind == Kinds().end()) return std::nullopt;
+  std::string target(req.target());
+  std::string path = target.substr(0, target.find('?'));
+  if (req.method() != http::verb::get) return ErrorReply(MethodNotAllowedError(), route.format);
+  auto q = target.find('?');
+  auto query = webhook::FormDecode(q == std::string::npos ? "" : target.substr(q + 1));
+  if (!query.ok()) return ErrorReply({400, 20001, "Query string is not valid"}, route.format);
+
+  pb::QueryUsageRequest in;
+  in.set_account_sid(route.account_sid);
+  in.set_category(Get(*query, "Category"));
+  in.set_granularity(kind->second.granularity);
+  in.set_relative(kind->second.relative);
+  in.set_start_date(Get(*query, "StartDate"));
+  in.set_end_date(Get(*query, "EndDate"));
+  int page_size = 50;
+  if (std::string ps = Get(*query, "PageSize"); !ps.empty()) {
+    if (!absl::SimpleAtoi(ps, &page_size) || page_size < 1 || page_size > 1000) {
+      return ErrorReply({400, 20001, "PageSize must be an integer between 1 and 1000"},
+                        route.format);
+    }
+  }
+  int page = 0;
+  if (std::string p = Get(*query, "Page"); !p.empty() && (!absl::SimpleAtoi(p, &page) || page < 0)) {
+    return ErrorReply({400, 20001, "Page must be a non-negative integer"}, route.format);
+  }
+  in.set_page_size(page_size);
+  in.set_page_token(Get(*query, "PageToken"));
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  pb::QueryUsageResponse out;
+  grpc::Status s = stub_->QueryUsage(&ctx, in, &out);
+  if (!s.ok()) {
+    ApiError e = ApiErrorFromGrpc(s, path);
+    if (s.error_code() == grpc::StatusCode::INVALID_ARGUMENT) e.code = 20001;
+    return ErrorReply(e, route.format);
+  }
+  boost::json::array items;
+  for (const auto& rec : out.records()) items.push_back(RecordJson(rec, route.account_sid, path));
+
+  std::string filters;
+  for (const char* k : {"Category", "StartDate", "EndDate"}) {
+    if (std::string v = Get(*query, k); !v.empty()) {
+      absl::StrAppend(&filters, webhook::FormEncode({{k, v}}), "&");
+    }
+  }
+  auto uri = [&](int p, const std::string& token) {
+    std::string u = absl::StrCat(path, "?", filters, "PageSize=", page_size, "&Page=", p);
+    if (!token.empty()) absl::StrAppend(&u, "&PageToken=", token);
+    return u;
+  };
+  boost::json::object env;
+  int count = static_cast<int>(items.size());
+  env["usage_records"] = std::move(items);
+  env["page"] = page;
+  env["page_size"] = page_size;
+  env["start"] = page * page_size;
+  env["end"] = page * page_size + (count > 0 ? count - 1 : 0);
+  env["first_page_uri"] = uri(0, "");
+  env["uri"] = uri(page, in.page_token());
+  env["next_page_uri"] = out.next_page_token().empty()
+                             ? boost::json::value(nullptr)
+                             : boost::json::value(uri(page + 1, out.next_page_token()));
+  env["previous_page_uri"] = nullptr;
+  if (route.format == ResponseFormat::kJson) {
+    return Reply(200, route.format, boost::json::serialize(env));
+  }
+  std::string xml = "<?xml version='1.0' encoding='UTF-8'?>\n<TwilioResponse><UsageRecords>";
+  for (const auto& item : env["usage_records"].as_array()) {
+    xml += JsonToXmlElement("UsageRecord", item.as_object());
+  }
+  return Reply(200, route.format, xml + "</UsageRecords></TwilioResponse>");
+}
+
+}  // namespace dialtone::rest_gateway
