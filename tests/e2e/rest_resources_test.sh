@@ -58,10 +58,17 @@ check "Daily usage records match their schema" \
 check "a usage record reports the API requests" \
   python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["usage_records"]; sys.exit(0 if any(x["category"]=="api-requests" and int(x["count"])>0 for x in r) else 1)' "$tmp/body.json"
 
+check "UsageTrigger create matches its schema" \
+  validate api.v2010.account.usage.usage_trigger POST /Usage/Triggers.json -d CallbackUrl=https://a.example/t \
+  -d TriggerValue=5 -d UsageCategory=calls -d Recurring=monthly
+check "UsageTrigger list matches its envelope" \
+  validate list:usage_triggers:api.v2010.account.usage.usage_trigger GET /Usage/Triggers.json
+
 # 3. Errors a helper library would not let through.
 code_of() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["status"], d["code"])'; }
 check "a POST without PhoneNumber is 400/21452" test "$(curl -s -u "$sid:$token" -X POST "$api/Accounts/$sid/IncomingPhoneNumbers.json" | code_of)" = "400 21452"
 check "a bad PageSize is 400/20001" test "$(curl -s -u "$sid:$token" "$api/Accounts/$sid/Applications.json?PageSize=5000" | code_of)" = "400 20001"
 check "a bad boolean is 400/20001" test "$(curl -s -u "$sid:$token" -X POST "$api/Accounts/$sid/Applications.json" -d VoiceCallerIdLookup=maybe | code_of)" = "400 20001"
+check "a trigger without CallbackUrl is 400/21201" test "$(curl -s -u "$sid:$token" -X POST "$api/Accounts/$sid/Usage/Triggers.json" -d TriggerValue=5 -d UsageCategory=calls | code_of)" = "400 21201"
 check "no credentials is 401/20003" test "$(curl -s "$api/Accounts/$sid/Applications.json" | code_of)" = "401 20003"
 finish

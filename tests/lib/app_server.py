@@ -2,9 +2,20 @@
 """A customer application for tests: serves canned TwiML and misbehaviours, records requests.
 
 Prints "PORT <n>" on its first line once listening on 127.0.0.1 (port 0 = any free port).
-GET /_requests returns every request seen as JSON; POST /_reset forgets them.
+GET /_requests returns every request seen as JSON (with "t", its arrival in Unix seconds);
+GET /_count returns how many; POST /_reset forgets them.
+
+Media origin (for the media layer): `app_server.py PORT MEDIA_DIR` serves the files of MEDIA_DIR
+at /media/<name> with an ETag (hash of the content) and Last-Modified (mtime), answers 304 to a
+matching If-None-Match or If-Modified-Since, and takes these query parameters:
+cc (Cache-Control value), expires (Expires value), ctype (Content-Type, default from the name),
+delay (seconds to wait first), status (forced status code), redirect (1: a 302 to the plain
+/media/<name>; loop: a 302 to itself).
 """
+import email.utils
+import hashlib
 import json
+import os
 import sys
 import threading
 import time
@@ -15,6 +26,10 @@ HANGUP = b"<Response><Hangup/></Response>"
 
 requests = []
 lock = threading.Lock()
+media_dir = None
+
+MEDIA_TYPES = {".wav": "audio/wav", ".mp3": "audio/mpeg", ".ogg": "audio/ogg",
+               ".flac": "audio/flac", ".ulaw": "audio/basic", ".txt": "text/plain"}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -40,6 +55,9 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/_requests":
             with lock:
                 return self.reply(200, json.dumps(requests).encode(), "application/json")
+        if path == "/_count":
+            with lock:
+                return self.reply(200, str(len(requests)).encode(), "text/plain")
         if path == "/_reset":
             with lock:
                 requests.clear()
@@ -47,7 +65,7 @@ class Handler(BaseHTTPRequestHandler):
         with lock:
             requests.append({"method": self.command, "path": self.path,
                              "headers": {k.lower(): v for k, v in self.headers.items()},
-                             "body": body})
+                             "body": body, "t": time.time()})
         if path == "/twiml":
             return self.reply(200, TWIML, "text/xml; charset=utf-8")
         if path == "/fallback":
@@ -70,13 +88,52 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(200, b"<Response><Say>unclosed", "text/xml")
         if path == "/callback":
             return self.reply(204)
+        if path.startswith("/media/") and media_dir:
+            return self.serve_media(path[len("/media/"):])
         return self.reply(404, b"not found", "text/plain")
+
+    def serve_media(self, name):
+        from urllib.parse import parse_qs, urlsplit
+        query = {k: v[-1] for k, v in parse_qs(urlsplit(self.path).query).items()}
+        if "delay" in query:
+            time.sleep(float(query["delay"]))
+        file = os.path.join(media_dir, os.path.basename(name))
+        if "status" in query:
+            return self.reply(int(query["status"]), b"forced", "text/plain")
+        if "redirect" in query:
+            target = self.path if query["redirect"] == "loop" else "/media/" + name
+            return self.reply(302, b"", "text/plain", {"Location": target})
+        if not os.path.isfile(file):
+            return self.reply(404, b"not found", "text/plain")
+        with open(file, "rb") as f:
+            body = f.read()
+        etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+        mtime = int(os.path.getmtime(file))
+        extra = {"ETag": etag, "Last-Modified": email.utils.formatdate(mtime, usegmt=True)}
+        if "cc" in query:
+            extra["Cache-Control"] = query["cc"]
+        if "expires" in query:
+            extra["Expires"] = query["expires"]
+        ctype = query.get("ctype") or MEDIA_TYPES.get(os.path.splitext(file)[1],
+                                                      "application/octet-stream")
+        inm = self.headers.get("If-None-Match")
+        ims = self.headers.get("If-Modified-Since")
+        if inm is not None:
+            if etag in [t.strip() for t in inm.split(",")]:
+                return self.reply(304, b"", ctype, extra)
+        elif ims is not None:
+            since = email.utils.parsedate_to_datetime(ims).timestamp()
+            if mtime <= since:
+                return self.reply(304, b"", ctype, extra)
+        return self.reply(200, body, ctype, extra)
 
     do_GET = do_POST = do_HEAD = handle_any
 
 
 def main():
+    global media_dir
     port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+    media_dir = sys.argv[2] if len(sys.argv) > 2 else None
     server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     print(f"PORT {server.server_address[1]}", flush=True)
     server.serve_forever()

@@ -89,6 +89,23 @@ async function main() {
   report('this month usage matches all time', thisMonth.length === 1
     && Number(thisMonth[0].count) >= Number(apiRecords[0].count));
 
+  // Usage triggers
+  const trigger = await account.usage.triggers.create({
+    callbackUrl: 'https://app.example/usage', triggerValue: '1000', usageCategory: 'api-requests',
+    recurring: 'daily', triggerBy: 'count', friendlyName: 'API guard',
+  });
+  report('usage trigger created', trigger.sid.startsWith('UT') && trigger.recurring === 'daily'
+    && trigger.triggerBy === 'count' && trigger.callbackMethod === 'POST', trigger.sid);
+  const renamedTrigger = await account.usage.triggers(trigger.sid).update({ friendlyName: 'Renamed' });
+  report('usage trigger updated', renamedTrigger.friendlyName === 'Renamed'
+    && renamedTrigger.triggerValue === trigger.triggerValue);
+  const triggers = await account.usage.triggers.list({ recurring: 'daily' });
+  report('usage trigger listed', triggers.length === 1 && triggers[0].sid === trigger.sid);
+  await expectError('another account cannot see the trigger',
+    other.usage.triggers(trigger.sid).fetch(), 404, 20404);
+  await account.usage.triggers(trigger.sid).remove();
+  await expectError('a removed trigger is gone', account.usage.triggers(trigger.sid).fetch(), 404, 20404);
+
   await account.applications(app.sid).remove();
   await expectError('a removed application is gone', account.applications(app.sid).fetch(), 404, 20404);
 }

@@ -12,5 +12,7 @@ int RunAccounts(const std::vector<std::string>& args);
 int RunUsage(const std::vector<std::string>& args);
 int RunWebhook(const std::vector<std::string>& args);
 int RunTwiml(const std::vector<std::string>& args);
+int RunTriggers(const std::vector<std::string>& args);
+int RunMedia(const std::vector<std::string>& args);
 
 }  // namespace dialtone::ctl

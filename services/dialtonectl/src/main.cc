@@ -14,7 +14,9 @@ constexpr char kUsage[] =
     "  accounts create|get|list|rotate-token ...   account administration\n"
     "  usage publish|query --account SID ...   publish a usage event, read usage records\n"
     "  webhook sign|validate --token T --url U [NAME=VALUE ...]   X-Twilio-Signature\n"
-    "  twiml check [--content-type T] [--url U] FILE|-   parse TwiML, print the program as JSON\n";
+    "  twiml check [--content-type T] [--url U] FILE|-   parse TwiML, print the program as JSON\n"
+    "  triggers list|create|delete --account SID ...   usage triggers (JSON)\n"
+    "  media resolve URL|--say TEXT [--voice V --language L] [--codec pcmu|pcma]   print as JSON\n";
 
 }  // namespace
 
@@ -30,6 +32,8 @@ int main(int argc, char** argv) {
   if (command == "usage") return dialtone::ctl::RunUsage(args);
   if (command == "webhook") return dialtone::ctl::RunWebhook(args);
   if (command == "twiml") return dialtone::ctl::RunTwiml(args);
+  if (command == "triggers") return dialtone::ctl::RunTriggers(args);
+  if (command == "media") return dialtone::ctl::RunMedia(args);
   std::cerr << "unknown command \"" << command << "\"\n" << kUsage;
   return 2;
 }

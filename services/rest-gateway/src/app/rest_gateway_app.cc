@@ -17,7 +17,8 @@ RestGatewayApp::RestGatewayApp(Config config)
                                        grpc::InsecureChannelCredentials())),
       usage_(grpc::CreateChannel(config_.usage_metering_addr,
                                  grpc::InsecureChannelCredentials())),
-      api_(accounts_, {&call_router_, &usage_},
+      triggers_(grpc::CreateChannel(config_.triggers_addr, grpc::InsecureChannelCredentials())),
+      api_(accounts_, {&call_router_, &usage_, &triggers_},
            [this](const std::string& account) { PublishApiRequest(account); }),
       runtime_("rest-gateway", "dialtone.accounts.v1.Accounts", config_.common) {
   runtime_.AddGrpcService(&accounts_grpc_);

@@ -7,6 +7,7 @@
 #include "adapters/api_handler.h"
 #include "adapters/call_router_resources.h"
 #include "adapters/http_server.h"
+#include "adapters/trigger_resources.h"
 #include "adapters/usage_resources.h"
 #include "app/config.h"
 #include "dialtone/pg/pg_pool.h"
@@ -31,6 +32,7 @@ class RestGatewayApp {
   AccountsGrpc accounts_grpc_;
   CallRouterResources call_router_;
   UsageResources usage_;
+  TriggerResources triggers_;
   std::unique_ptr<usage_publisher::UsagePublisher> publisher_;
   ApiHandler api_;
   service::ServiceRuntime runtime_;

@@ -7,14 +7,18 @@ namespace dialtone::triggers {
 
 TriggersApp::TriggersApp(Config config)
     : config_(std::move(config)),
-      pg_({.url = config_.pg_url}),
+      core_(config_),
       runtime_("triggers", "dialtone.triggers.v1.Triggers", config_.common) {
-  runtime_.AddGrpcService(&grpc_);
-  runtime_.AddStore(service::PostgresStore(pg_, "triggers", config_.migrations_dir));
+  runtime_.AddGrpcService(&core_.grpc());
+  runtime_.AddStore(service::PostgresStore(core_.pg(), "triggers", config_.migrations_dir));
+  // Delivery stops before the gRPC server: a callback in flight finishes or its lease expires.
+  runtime_.OnShutdown([this] { core_.StopBackground(); });
 }
 
 absl::Status TriggersApp::Run() {
   if (auto s = runtime_.Start(); !s.ok()) return s;
+  core_.metrics().Attach(runtime_.metrics());
+  core_.StartBackground();
   runtime_.WaitForSignal();
   return absl::OkStatus();
 }

@@ -1,15 +1,15 @@
-// Composition root of triggers: config -> PostgreSQL -> handlers -> runtime.
+// Composition root of triggers: config -> TriggersCore -> runtime.
 #pragma once
 
 #include "absl/status/status.h"
-#include "adapters/triggers_grpc.h"
 #include "app/config.h"
-#include "dialtone/pg/pg_pool.h"
+#include "app/triggers_core.h"
 #include "dialtone/service/service_runtime.h"
 
 namespace dialtone::triggers {
 
-// Built once by main(); Run() blocks until SIGTERM/SIGINT.
+// Built once by main(); Run() blocks until SIGTERM/SIGINT. The sweep and the delivery workers
+// start after the runtime, so that they inherit its blocked signals.
 class TriggersApp {
  public:
   explicit TriggersApp(Config config);
@@ -17,8 +17,7 @@ class TriggersApp {
 
  private:
   Config config_;
-  pg::PgPool pg_;
-  TriggersGrpc grpc_;
+  TriggersCore core_;
   service::ServiceRuntime runtime_;
 };
 

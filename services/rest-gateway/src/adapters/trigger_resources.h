@@ -1,0 +1,27 @@
+// REST Usage/Triggers (create, list, fetch, update, delete) translated to the Triggers gRPC
+// service.
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include "adapters/http_server.h"
+#include "adapters/resource_routes.h"
+#include "dialtone/triggers/v1/triggers.grpc.pb.h"
+#include "domain/api_route.h"
+
+namespace dialtone::rest_gateway {
+
+// Thread-safe; runs on the HTTP server's I/O threads.
+class TriggerResources final : public ResourceRoutes {
+ public:
+  explicit TriggerResources(std::shared_ptr<grpc::ChannelInterface> channel);
+
+  std::optional<HttpServer::Response> Handle(const HttpServer::Request& request,
+                                             const ApiRoute& route) override;
+
+ private:
+  std::unique_ptr<triggers::v1::Triggers::Stub> stub_;
+};
+
+}  // namespace dialtone::rest_gateway
