@@ -6,6 +6,9 @@
 
 #include <boost/json.hpp>
 #include <pqxx/pqxx>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 
 #include "adapters/account_repository.h"
 #include "adapters/api_handler.h"
@@ -18,7 +21,39 @@ namespace dt = dialtone::testing;
 
 namespace {
 
+// A resource that holds each request until released, to have requests in flight at once.
+class SlowRoutes final : public ResourceRoutes {
+ public:
+  std::optional<HttpServer::Response> Handle(const HttpServer::Request&,
+                                             const ApiRoute& route) override {
+    if (route.resource.empty() || route.resource[0] != "Slow") return std::nullopt;
+    std::unique_lock lock(mu_);
+    ++waiting_;
+    cv_.notify_all();
+    cv_.wait(lock, [&] { return released_; });
+    HttpServer::Response res{boost::beast::http::status::ok, 11};
+    res.body() = "{}";
+    return res;
+  }
+  void WaitFor(int n) {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return waiting_ >= n; });
+  }
+  void Release() {
+    std::lock_guard lock(mu_);
+    released_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int waiting_ = 0;
+  bool released_ = false;
+};
+
 struct Fixture {
+  SlowRoutes slow;
   std::unique_ptr<dialtone::pg::PgPool> pool;
   std::unique_ptr<AccountRepository> repo;
   std::unique_ptr<ApiHandler> api;
@@ -41,8 +76,8 @@ struct Fixture {
       throw std::runtime_error("migrations failed");
     }
     repo = std::make_unique<AccountRepository>(*pool);
-    api = std::make_unique<ApiHandler>(*repo, std::vector<ResourceRoutes*>{});
-    auto started = HttpServer::Start({.address = "127.0.0.1:0"}, [this](const auto& r) {
+    api = std::make_unique<ApiHandler>(*repo, std::vector<ResourceRoutes*>{&slow}, nullptr, 2);
+    auto started = HttpServer::Start({.address = "127.0.0.1:0", .threads = 4}, [this](const auto& r) {
       return api->Handle(r);
     });
     if (!started.ok()) throw std::runtime_error(started.status().ToString());
@@ -173,6 +208,27 @@ TEST_CASE("REST: garbage on the socket gets 400 and the server keeps serving") {
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
   curl_easy_cleanup(c);
   CHECK((status == 400 || status == 0));
+  CHECK(Call(f.Url("/2010-04-01/Accounts/" + a->sid + ".json"), a->sid, a->auth_token).status ==
+        200);
+}
+
+TEST_CASE("REST: an account over its concurrent request limit gets 429 with code 20429") {
+  Fixture f;
+  auto a = f.repo->Create("Busy");
+  auto b = f.repo->Create("Calm");
+  std::string slow = f.Url("/2010-04-01/Accounts/" + a->sid + "/Slow.json");
+  std::thread t1([&] { Call(slow, a->sid, a->auth_token); });
+  std::thread t2([&] { Call(slow, a->sid, a->auth_token); });
+  f.slow.WaitFor(2);
+  auto third = Call(f.Url("/2010-04-01/Accounts/" + a->sid + ".json"), a->sid, a->auth_token);
+  CHECK(third.status == 429);
+  CHECK(Code(third) == 20429);
+  // Another account is not affected.
+  CHECK(Call(f.Url("/2010-04-01/Accounts/" + b->sid + ".json"), b->sid, b->auth_token).status ==
+        200);
+  f.slow.Release();
+  t1.join();
+  t2.join();
   CHECK(Call(f.Url("/2010-04-01/Accounts/" + a->sid + ".json"), a->sid, a->auth_token).status ==
         200);
 }

@@ -1,12 +1,41 @@
-// gRPC MediaLayer handler. Resolve, recordings and reads arrive with the media layer issue;
-// until then every RPC answers UNIMPLEMENTED (the generated default).
+// gRPC MediaLayer handler: validation and proto <-> service mapping. Errors leave with the
+// Twilio code in the message ("[11200] ...") and as a common.v1.TwilioError in the
+// "dialtone-error-bin" trailer.
 #pragma once
 
+#include "adapters/media_service.h"
 #include "dialtone/media/v1/media_layer.grpc.pb.h"
 
 namespace dialtone::media_layer {
 
-// Runs on gRPC's server threads.
-class MediaLayerGrpc final : public dialtone::media::v1::MediaLayer::Service {};
+// Runs on gRPC's server threads (sync API; Resolve blocks on fetches); holds no state.
+class MediaLayerGrpc final : public dialtone::media::v1::MediaLayer::Service {
+ public:
+  explicit MediaLayerGrpc(MediaService& service) : service_(service) {}
+
+  grpc::Status Resolve(grpc::ServerContext*, const media::v1::ResolveRequest*,
+                       media::v1::ResolveResponse*) override;
+  grpc::Status ReadMedia(grpc::ServerContext*, const media::v1::ReadMediaRequest*,
+                         grpc::ServerWriter<media::v1::MediaChunk>*) override;
+  grpc::Status StoreRecording(grpc::ServerContext*, grpc::ServerReader<media::v1::RecordingFrame>*,
+                              media::v1::StoredMedia*) override;
+  grpc::Status GetMedia(grpc::ServerContext*, const media::v1::GetMediaRequest*,
+                        media::v1::StoredMedia*) override;
+  grpc::Status DeleteMedia(grpc::ServerContext*, const media::v1::DeleteMediaRequest*,
+                           media::v1::DeleteMediaResponse*) override;
+  grpc::Status PurgeAccount(grpc::ServerContext*, const media::v1::PurgeAccountRequest*,
+                            media::v1::PurgeAccountResponse*) override;
+
+  // The one mapping of a service error to gRPC (Twilio code in message and trailer).
+  static grpc::Status ToGrpc(const absl::Status& status, grpc::ServerContext* context);
+
+ private:
+  void Fill(const MediaEntry& e, media::v1::StoredMedia* out) const;
+  MediaService& service_;
+};
+
+// The Twilio code of a client-side status from this service (0 when none): read from the
+// trailer when present, else from the "[code]" message prefix.
+int TwilioCodeOf(const grpc::Status& status);
 
 }  // namespace dialtone::media_layer

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "absl/time/time.h"
 #include "dialtone/config/config_loader.h"
 #include "dialtone/service/service_runtime.h"
 
@@ -12,8 +13,17 @@ struct Config {
   service::CommonConfig common{.grpc_addr = "127.0.0.1:50052", .metrics_addr = "127.0.0.1:9102"};
   std::string redis_url = "redis://127.0.0.1:16379/0";
   std::string http_addr = "127.0.0.1:8081";
+  // Base of the persistent addresses handed out; empty: http://<http_addr>.
+  std::string public_url;
   std::string media_dir = "/var/lib/dialtone/media";
   std::string usage_metering_addr = "127.0.0.1:50054";
+  int cache_max_mb = 1024;        // LRU cap on cached (not recorded) blobs
+  int max_media_mb = 32;          // largest Play body fetched
+  absl::Duration fetch_timeout = absl::Seconds(10);
+  absl::Duration default_ttl = absl::Hours(24);  // origin sends no caching headers
+  int http_threads = 2;
+  // Fresh entries remembered in process (bounded by their HTTP freshness); 0 disables.
+  absl::Duration local_cache_ttl = absl::Seconds(1);
 };
 
 void AddOptions(config::ConfigLoader& loader, Config* config);

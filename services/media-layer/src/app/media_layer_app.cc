@@ -1,27 +1,74 @@
 // MediaLayerApp wiring.
 #include "app/media_layer_app.h"
 
+#include "dialtone/log/log.h"
 #include "dialtone/service/stores.h"
 
 namespace dialtone::media_layer {
 
 absl::StatusOr<std::unique_ptr<MediaLayerApp>> MediaLayerApp::Create(Config config) {
-  auto redis = redis::RedisPool::Create({.url = config.redis_url});
+  // Resolves block gRPC threads on fetches, but each holds a Redis connection only briefly.
+  auto redis = redis::RedisPool::Create({.url = config.redis_url, .max_connections = 16});
   if (!redis.ok()) return redis.status();
-  return std::unique_ptr<MediaLayerApp>(new MediaLayerApp(std::move(config), std::move(*redis)));
+  auto tts = EspeakEngine::Create();
+  if (!tts.ok()) return tts.status();
+  if (config.public_url.empty()) config.public_url = "http://" + config.http_addr;
+  while (!config.public_url.empty() && config.public_url.back() == '/') config.public_url.pop_back();
+  std::unique_ptr<MediaLayerApp> app(
+      new MediaLayerApp(std::move(config), std::move(*redis), std::move(*tts)));
+  if (auto s = app->blobs_.Init(); !s.ok()) return s;
+  return app;
 }
 
-MediaLayerApp::MediaLayerApp(Config config, std::unique_ptr<redis::RedisPool> redis)
+MediaLayerApp::MediaLayerApp(Config config, std::unique_ptr<redis::RedisPool> redis,
+                             std::unique_ptr<TtsEngine> tts)
     : config_(std::move(config)),
       redis_(std::move(redis)),
+      tts_(std::move(tts)),
+      index_(*redis_, {.cache_max_bytes = int64_t{config_.cache_max_mb} << 20}),
+      blobs_(config_.media_dir),
+      fetcher_({.timeout = config_.fetch_timeout,
+                .max_bytes = int64_t{config_.max_media_mb} << 20}),
+      service_(index_, blobs_, fetcher_, *tts_, &metrics_,
+               {.public_url = config_.public_url, .default_ttl = config_.default_ttl,
+                .local_ttl = config_.local_cache_ttl}),
+      grpc_(service_),
+      http_handler_(service_),
       runtime_("media-layer", "dialtone.media.v1.MediaLayer", config_.common) {
   runtime_.AddGrpcService(&grpc_);
   runtime_.AddStore(service::RedisStore(*redis_));
+  runtime_.OnShutdown([this] {
+    if (http_) http_->Stop();
+  });
+}
+
+MediaLayerApp::~MediaLayerApp() {
+  stopping_ = true;
+  if (touch_flusher_.joinable()) touch_flusher_.join();
 }
 
 absl::Status MediaLayerApp::Run() {
   if (auto s = runtime_.Start(); !s.ok()) return s;
+  metrics_.Attach(runtime_.metrics());
+  // Threads of ours start only now, after the runtime has blocked SIGTERM/SIGINT.
+  auto http = HttpServer::Start({.address = config_.http_addr, .threads = config_.http_threads},
+                                [this](const HttpServer::Request& r) { return http_handler_.Handle(r); });
+  if (!http.ok()) {
+    runtime_.Shutdown();
+    return http.status();
+  }
+  http_ = std::move(*http);
+  log::Info("persistent media addresses served",
+            {{"http_addr", config_.http_addr}, {"public_url", config_.public_url}});
+  touch_flusher_ = std::thread([this] {
+    while (!stopping_) {
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+      if (auto s = index_.FlushTouches(); !s.ok()) log::Warn("media LRU touch failed", {{"error", s}});
+    }
+  });
   runtime_.WaitForSignal();
+  stopping_ = true;
+  (void)index_.FlushTouches();
   return absl::OkStatus();
 }
 

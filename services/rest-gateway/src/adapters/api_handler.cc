@@ -37,6 +37,31 @@ HttpServer::Response ApiHandler::Handle(const HttpServer::Request& req) {
   if (!CredentialsMatch(*account, creds->password)) return ErrorReply(AuthenticationError(), format);
 
   if (on_request_) on_request_(account->sid);
+
+  // Per-account concurrency: count this request while it runs.
+  {
+    std::lock_guard lock(mu_);
+    int& n = in_flight_[account->sid];
+    if (n >= max_concurrent_) {
+      return ErrorReply({429, 20429, "Too many concurrent requests"}, format);
+    }
+    ++n;
+  }
+  struct Release {
+    ApiHandler* self;
+    const std::string& sid;
+    ~Release() {
+      std::lock_guard lock(self->mu_);
+      if (--self->in_flight_[sid] == 0) self->in_flight_.erase(sid);
+    }
+  } release{this, account->sid};
+  return Route(req, *account, format);
+}
+
+HttpServer::Response ApiHandler::Route(const HttpServer::Request& req, const Account& acct,
+                                       ResponseFormat format) {
+  const Account* account = &acct;
+  std::string target(req.target());
   std::string path = target.substr(0, target.find('?'));
   auto route = ParseApiRoute(target);
   // Another account's resources look exactly like missing ones.

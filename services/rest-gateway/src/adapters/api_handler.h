@@ -5,10 +5,13 @@
 
 #include "adapters/account_repository.h"
 #include <functional>
+#include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "adapters/resource_routes.h"
+#include "domain/api_route.h"
 #include "adapters/http_server.h"
 
 namespace dialtone::rest_gateway {
@@ -20,16 +23,26 @@ class ApiHandler {
   using OnRequest = std::function<void(const std::string& account_sid)>;
 
   // Resources are tried in order; a path none of them claims is 404.
+  // At most `max_concurrent` requests of one account at a time; more get 429 / 20429.
   ApiHandler(AccountRepository& accounts, std::vector<ResourceRoutes*> resources,
-             OnRequest on_request = {})
-      : accounts_(accounts), resources_(std::move(resources)), on_request_(std::move(on_request)) {}
+             OnRequest on_request = {}, int max_concurrent = 100)
+      : accounts_(accounts),
+        resources_(std::move(resources)),
+        on_request_(std::move(on_request)),
+        max_concurrent_(max_concurrent) {}
 
   HttpServer::Response Handle(const HttpServer::Request& request);
 
  private:
+  HttpServer::Response Route(const HttpServer::Request& request, const Account& account,
+                             ResponseFormat format);
+
   AccountRepository& accounts_;
   std::vector<ResourceRoutes*> resources_;
   OnRequest on_request_;
+  int max_concurrent_;
+  std::mutex mu_;
+  std::map<std::string, int> in_flight_;  // account SID -> requests being handled
 };
 
 }  // namespace dialtone::rest_gateway

@@ -19,7 +19,8 @@ RestGatewayApp::RestGatewayApp(Config config)
                                  grpc::InsecureChannelCredentials())),
       triggers_(grpc::CreateChannel(config_.triggers_addr, grpc::InsecureChannelCredentials())),
       api_(accounts_, {&call_router_, &usage_, &triggers_},
-           [this](const std::string& account) { PublishApiRequest(account); }),
+           [this](const std::string& account) { PublishApiRequest(account); },
+           config_.max_concurrent_requests),
       runtime_("rest-gateway", "dialtone.accounts.v1.Accounts", config_.common) {
   runtime_.AddGrpcService(&accounts_grpc_);
   runtime_.AddStore(service::PostgresStore(pg_, "rest-gateway", config_.migrations_dir));

@@ -1,0 +1,105 @@
+// MediaHttp: path parsing, conditional and range responses.
+#include "adapters/media_http.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "domain/byte_range.h"
+#include "domain/cache_policy.h"
+
+namespace dialtone::media_layer {
+namespace {
+
+namespace http = boost::beast::http;
+
+HttpServer::Response Text(http::status status, unsigned version, const std::string& body) {
+  HttpServer::Response res{status, version};
+  res.set(http::field::content_type, "text/plain");
+  res.body() = body + "\n";
+  return res;
+}
+
+bool EtagMatches(absl::string_view header, const std::string& etag) {
+  for (absl::string_view t : absl::StrSplit(header, ',')) {
+    t = absl::StripAsciiWhitespace(t);
+    absl::ConsumePrefix(&t, "W/");
+    if (t == "*" || t == etag) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+HttpServer::Response MediaHttp::Handle(const HttpServer::Request& req) {
+  unsigned v = req.version();
+  if (req.method() != http::verb::get && req.method() != http::verb::head) {
+    auto res = Text(http::status::method_not_allowed, v, "GET or HEAD");
+    res.set(http::field::allow, "GET, HEAD");
+    return res;
+  }
+  absl::string_view target(req.target().data(), req.target().size());
+  target = target.substr(0, target.find('?'));
+  if (!absl::ConsumePrefix(&target, "/v1/Media/")) return Text(http::status::not_found, v, "not found");
+  auto dot = target.rfind('.');
+  std::string sid(target.substr(0, dot));
+  std::string ext(dot == absl::string_view::npos ? "" : target.substr(dot + 1));
+  if (ext != "wav" && ext != "ulaw" && ext != "alaw") return Text(http::status::not_found, v, "not found");
+  auto entry = service_.GetBySid(sid);
+  if (!entry.ok()) {
+    bool missing = entry.status().code() == absl::StatusCode::kNotFound;
+    return Text(missing ? http::status::not_found : http::status::service_unavailable, v,
+                missing ? "no such media" : "media index unavailable");
+  }
+  auto payload = service_.ReadPayload(*entry);
+  if (!payload.ok()) return Text(http::status::not_found, v, "media no longer stored");
+  // Served in the codec the extension names; the other G.711 law is converted on the way.
+  G711 want = ext == "alaw" ? G711::kAlaw : ext == "ulaw" ? G711::kUlaw : entry->codec;
+  std::string body = want == entry->codec ? std::move(*payload)
+                                          : EncodeG711(DecodeG711(*payload, entry->codec), want);
+  if (ext == "wav") body = WavHeader(want, static_cast<uint32_t>(body.size())) + body;
+  std::string etag = absl::StrCat("\"", entry->sha256.substr(0, 32), "-", ext, "\"");
+
+  HttpServer::Response res{http::status::ok, v};
+  res.set(http::field::content_type, ext == "wav" ? "audio/wav"
+                                     : want == G711::kUlaw ? "audio/basic" : "audio/x-alaw");
+  res.set(http::field::etag, etag);
+  res.set(http::field::last_modified, FormatHttpDate(entry->created));
+  res.set(http::field::accept_ranges, "bytes");
+  res.set(http::field::cache_control, "no-cache");  // the ETag says whether it changed
+  auto inm = req.find(http::field::if_none_match);
+  if (inm != req.end() && EtagMatches(absl::string_view(inm->value().data(), inm->value().size()), etag)) {
+    res.result(http::status::not_modified);
+    return res;
+  }
+  uint64_t size = body.size();
+  auto range_header = req.find(http::field::range);
+  auto if_range = req.find(http::field::if_range);
+  bool range_allowed = if_range == req.end() || std::string(if_range->value()) == etag;
+  if (range_header != req.end() && range_allowed) {
+    ByteRange r;
+    switch (ParseRange(std::string(range_header->value()), size, &r)) {
+      case RangeResult::kUnsatisfiable:
+        res.result(http::status::range_not_satisfiable);
+        res.set(http::field::content_range, absl::StrCat("bytes */", size));
+        return res;
+      case RangeResult::kSatisfiable:
+        res.result(http::status::partial_content);
+        res.set(http::field::content_range, absl::StrCat("bytes ", r.first, "-", r.last, "/", size));
+        body = body.substr(r.first, r.last - r.first + 1);
+        break;
+      case RangeResult::kNone:
+        break;
+    }
+  }
+  if (service_.metrics() && req.method() == http::verb::get) {
+    service_.metrics()->BytesServed(static_cast<int64_t>(body.size()));
+  }
+  if (req.method() == http::verb::head) {
+    res.content_length(body.size());
+  } else {
+    res.body() = std::move(body);
+  }
+  return res;
+}
+
+}  // namespace dialtone::media_layer

@@ -1,0 +1,173 @@
+// MediaLayerGrpc: request mapping.
+#include "adapters/media_layer_grpc.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "dialtone/common/v1/common.pb.h"
+#include "dialtone/core/sid.h"
+#include "dialtone/rpc/status.h"
+#include "domain/media_error.h"
+
+namespace dialtone::media_layer {
+namespace {
+
+namespace pb = dialtone::media::v1;
+
+constexpr size_t kChunkBytes = 16 * 1024;
+constexpr size_t kMaxRecordingBytes = 256u << 20;  // about 9 hours of G.711
+
+pb::Codec ToProto(G711 c) { return c == G711::kUlaw ? pb::CODEC_PCMU : pb::CODEC_PCMA; }
+
+int HttpStatusOf(absl::StatusCode code) {
+  switch (code) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kFailedPrecondition: return 400;
+    case absl::StatusCode::kNotFound: return 404;
+    case absl::StatusCode::kUnavailable: return 503;
+    default: return 500;
+  }
+}
+
+}  // namespace
+
+grpc::Status MediaLayerGrpc::ToGrpc(const absl::Status& status, grpc::ServerContext* context) {
+  int code = TwilioCode(status);
+  if (code != 0 && context != nullptr) {
+    common::v1::TwilioError err;
+    err.set_code(code);
+    err.set_message(std::string(status.message()));
+    err.set_http_status(HttpStatusOf(status.code()));
+    context->AddTrailingMetadata("dialtone-error-bin", err.SerializeAsString());
+  }
+  return rpc::ToGrpcStatus(status);
+}
+
+int TwilioCodeOf(const grpc::Status& status) {
+  const std::string& m = status.error_message();
+  int code = 0;
+  if (m.size() > 2 && m[0] == '[') {
+    auto end = m.find(']');
+    if (end != std::string::npos && absl::SimpleAtoi(m.substr(1, end - 1), &code)) return code;
+  }
+  return 0;
+}
+
+void MediaLayerGrpc::Fill(const MediaEntry& e, pb::StoredMedia* out) const {
+  out->set_media_sid(e.sid);
+  out->set_account_sid(e.account_sid);
+  out->set_url(service_.Address(e));
+  out->set_codec(ToProto(e.codec));
+  out->set_duration_ms(e.duration_ms);
+  out->set_size_bytes(e.size_bytes);
+  out->set_content_sha256(e.sha256);
+  rpc::ToProto(e.created, out->mutable_date_created());
+}
+
+grpc::Status MediaLayerGrpc::Resolve(grpc::ServerContext* ctx, const pb::ResolveRequest* req,
+                                     pb::ResolveResponse* resp) {
+  ResolveInput in{.account_sid = req->account_sid()};
+  switch (req->codec()) {
+    case pb::CODEC_UNSPECIFIED:
+    case pb::CODEC_PCMU: in.codec = G711::kUlaw; break;
+    case pb::CODEC_PCMA: in.codec = G711::kAlaw; break;
+    default:
+      return {grpc::StatusCode::INVALID_ARGUMENT, "codec must be PCMU or PCMA"};
+  }
+  if (req->source_case() == pb::ResolveRequest::kUrl) {
+    in.url = req->url();
+  } else if (req->source_case() == pb::ResolveRequest::kSpeech) {
+    in.speech = SpeechInput{.text = req->speech().text(), .voice = req->speech().voice(),
+                            .language = req->speech().language()};
+  } else {
+    return {grpc::StatusCode::INVALID_ARGUMENT, "give a url or speech"};
+  }
+  auto r = service_.Resolve(in);
+  if (!r.ok()) return ToGrpc(r.status(), ctx);
+  Fill(r->entry, resp->mutable_media());
+  switch (r->outcome) {
+    case MediaMetrics::Outcome::kHit: resp->set_outcome(pb::CACHE_OUTCOME_HIT); break;
+    case MediaMetrics::Outcome::kMiss: resp->set_outcome(pb::CACHE_OUTCOME_MISS); break;
+    case MediaMetrics::Outcome::kRevalidated: resp->set_outcome(pb::CACHE_OUTCOME_REVALIDATED); break;
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status MediaLayerGrpc::ReadMedia(grpc::ServerContext* ctx, const pb::ReadMediaRequest* req,
+                                       grpc::ServerWriter<pb::MediaChunk>* writer) {
+  auto e = service_.Get(req->account_sid(), req->media_sid());
+  if (!e.ok()) return ToGrpc(e.status(), ctx);
+  auto data = service_.ReadPayload(*e);
+  if (!data.ok()) return ToGrpc(data.status(), ctx);
+  if (req->offset() < 0 || static_cast<size_t>(req->offset()) > data->size()) {
+    return {grpc::StatusCode::OUT_OF_RANGE, "offset past the end of the media"};
+  }
+  size_t pos = static_cast<size_t>(req->offset());
+  bool first = true;
+  do {
+    pb::MediaChunk chunk;
+    chunk.set_data(data->substr(pos, kChunkBytes));
+    if (first) chunk.set_codec(ToProto(e->codec));
+    first = false;
+    pos += chunk.data().size();
+    if (!writer->Write(chunk)) break;  // the client went away
+  } while (pos < data->size());
+  if (service_.metrics()) {
+    service_.metrics()->BytesServed(static_cast<int64_t>(pos) - req->offset());
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status MediaLayerGrpc::StoreRecording(grpc::ServerContext* ctx,
+                                            grpc::ServerReader<pb::RecordingFrame>* reader,
+                                            pb::StoredMedia* resp) {
+  pb::RecordingFrame frame;
+  if (!reader->Read(&frame) || !frame.has_header()) {
+    return {grpc::StatusCode::INVALID_ARGUMENT, "the first frame must carry the header"};
+  }
+  const pb::RecordingHeader& h = frame.header();
+  RecordingInput in{.account_sid = h.account_sid(), .call_sid = h.call_sid(),
+                    .recording_sid = h.recording_sid(), .channels = h.channels() == 0 ? 1 : h.channels(),
+                    .trim_silence = h.trim_silence()};
+  switch (h.codec()) {
+    case pb::CODEC_UNSPECIFIED:
+    case pb::CODEC_PCMU: in.format = RecordingInput::Format::kPcmu; break;
+    case pb::CODEC_PCMA: in.format = RecordingInput::Format::kPcma; break;
+    case pb::CODEC_L16: in.format = RecordingInput::Format::kL16; break;
+    default: return {grpc::StatusCode::INVALID_ARGUMENT, "unknown codec"};
+  }
+  while (reader->Read(&frame)) {
+    if (frame.has_header()) return {grpc::StatusCode::INVALID_ARGUMENT, "a second header"};
+    if (in.audio.size() + frame.audio().size() > kMaxRecordingBytes) {
+      return {grpc::StatusCode::RESOURCE_EXHAUSTED, "recording too long"};
+    }
+    in.audio += frame.audio();
+  }
+  auto e = service_.StoreRecording(in);
+  if (!e.ok()) return ToGrpc(e.status(), ctx);
+  Fill(*e, resp);
+  return grpc::Status::OK;
+}
+
+grpc::Status MediaLayerGrpc::GetMedia(grpc::ServerContext* ctx, const pb::GetMediaRequest* req,
+                                      pb::StoredMedia* resp) {
+  auto e = service_.Get(req->account_sid(), req->media_sid());
+  if (!e.ok()) return ToGrpc(e.status(), ctx);
+  Fill(*e, resp);
+  return grpc::Status::OK;
+}
+
+grpc::Status MediaLayerGrpc::DeleteMedia(grpc::ServerContext* ctx, const pb::DeleteMediaRequest* req,
+                                         pb::DeleteMediaResponse*) {
+  return ToGrpc(service_.Delete(req->account_sid(), req->media_sid()), ctx);
+}
+
+grpc::Status MediaLayerGrpc::PurgeAccount(grpc::ServerContext* ctx,
+                                          const pb::PurgeAccountRequest* req,
+                                          pb::PurgeAccountResponse* resp) {
+  auto n = service_.Purge(req->account_sid());
+  if (!n.ok()) return ToGrpc(n.status(), ctx);
+  resp->set_entries_removed(*n);
+  return grpc::Status::OK;
+}
+
+}  // namespace dialtone::media_layer
