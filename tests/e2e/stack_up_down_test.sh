@@ -55,6 +55,14 @@ check "twilio-node's update comes back renamed" test "$(field renamed)" = "Renam
 check "twilio-node gets 401/20003 with a wrong token" \
   test "$(field wrongToken)" = "{'status': 401, 'code': 20003}"
 
+# Media: Say text through the running media layer, then download its persistent address.
+media=$(env -i PATH=/usr/bin:/bin bash -c ". '$envf' && dialtonectl media resolve --say 'Welcome to Dialtone' --codec pcmu") && rc=0 || rc=$?
+echo "$media"
+check "dialtonectl media resolve --say works against the stack" test "$rc" -eq 0
+media_url=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(d["media"]["url"])' "$media" 2>/dev/null || true)
+check "the persistent address serves a mu-law WAV" \
+  bash -c "curl -sf '$media_url' -o '$tmp/say.wav' && file -b '$tmp/say.wav' | grep -q 'mu-law, mono 8000 Hz'"
+
 pids_before=$(cat "$DIALTONE_DEV_DIR"/pids/*.pid | sort)
 "$dev" up >"$tmp/up2.log" 2>&1 && rc=0 || rc=$?
 check "a second scripts/dev up exits 0" test "$rc" -eq 0
