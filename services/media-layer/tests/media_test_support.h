@@ -150,7 +150,7 @@ struct Harness {
         service(index, blobs, fetcher, Tts(), nullptr, {.local_ttl = o.local_ttl}),
         http_handler(service) {
     if (auto s = blobs.Init(); !s.ok()) throw std::runtime_error(s.ToString());
-    auto server = HttpServer::Start({.address = "127.0.0.1:0", .threads = 2},
+    auto server = dialtone::web::HttpServer::Start({.address = "127.0.0.1:0", .threads = 2},
                                     [this](const auto& r) { return http_handler.Handle(r); });
     if (!server.ok()) throw std::runtime_error(server.status().ToString());
     http = std::move(*server);
@@ -187,7 +187,7 @@ struct Harness {
   CurlMediaFetcher fetcher;
   MediaService service;
   MediaHttp http_handler;
-  std::unique_ptr<HttpServer> http;
+  std::unique_ptr<dialtone::web::HttpServer> http;
 };
 
 }  // namespace dialtone::media_layer::test

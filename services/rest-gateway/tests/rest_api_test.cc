@@ -12,7 +12,7 @@
 
 #include "adapters/account_repository.h"
 #include "adapters/api_handler.h"
-#include "adapters/http_server.h"
+#include "dialtone/web/http_server.h"
 #include "dialtone/pg/migration_runner.h"
 #include "dialtone/testing/test_env.h"
 
@@ -24,14 +24,14 @@ namespace {
 // A resource that holds each request until released, to have requests in flight at once.
 class SlowRoutes final : public ResourceRoutes {
  public:
-  std::optional<HttpServer::Response> Handle(const HttpServer::Request&,
+  std::optional<dialtone::web::HttpServer::Response> Handle(const dialtone::web::HttpServer::Request&,
                                              const ApiRoute& route) override {
     if (route.resource.empty() || route.resource[0] != "Slow") return std::nullopt;
     std::unique_lock lock(mu_);
     ++waiting_;
     cv_.notify_all();
     cv_.wait(lock, [&] { return released_; });
-    HttpServer::Response res{boost::beast::http::status::ok, 11};
+    dialtone::web::HttpServer::Response res{boost::beast::http::status::ok, 11};
     res.body() = "{}";
     return res;
   }
@@ -57,7 +57,7 @@ struct Fixture {
   std::unique_ptr<dialtone::pg::PgPool> pool;
   std::unique_ptr<AccountRepository> repo;
   std::unique_ptr<ApiHandler> api;
-  std::unique_ptr<HttpServer> server;
+  std::unique_ptr<dialtone::web::HttpServer> server;
 
   Fixture() {
     std::string admin = dt::RequireEnv("DIALTONE_TEST_PG_URL");
@@ -77,7 +77,7 @@ struct Fixture {
     }
     repo = std::make_unique<AccountRepository>(*pool);
     api = std::make_unique<ApiHandler>(*repo, std::vector<ResourceRoutes*>{&slow}, nullptr, 2);
-    auto started = HttpServer::Start({.address = "127.0.0.1:0", .threads = 4}, [this](const auto& r) {
+    auto started = dialtone::web::HttpServer::Start({.address = "127.0.0.1:0", .threads = 4}, [this](const auto& r) {
       return api->Handle(r);
     });
     if (!started.ok()) throw std::runtime_error(started.status().ToString());

@@ -12,8 +12,8 @@ namespace {
 
 namespace http = boost::beast::http;
 
-HttpServer::Response Text(http::status status, unsigned version, const std::string& body) {
-  HttpServer::Response res{status, version};
+web::HttpServer::Response Text(http::status status, unsigned version, const std::string& body) {
+  web::HttpServer::Response res{status, version};
   res.set(http::field::content_type, "text/plain");
   res.body() = body + "\n";
   return res;
@@ -30,7 +30,7 @@ bool EtagMatches(absl::string_view header, const std::string& etag) {
 
 }  // namespace
 
-HttpServer::Response MediaHttp::Handle(const HttpServer::Request& req) {
+web::HttpServer::Response MediaHttp::Handle(const web::HttpServer::Request& req) {
   unsigned v = req.version();
   if (req.method() != http::verb::get && req.method() != http::verb::head) {
     auto res = Text(http::status::method_not_allowed, v, "GET or HEAD");
@@ -59,7 +59,7 @@ HttpServer::Response MediaHttp::Handle(const HttpServer::Request& req) {
   if (ext == "wav") body = WavHeader(want, static_cast<uint32_t>(body.size())) + body;
   std::string etag = absl::StrCat("\"", entry->sha256.substr(0, 32), "-", ext, "\"");
 
-  HttpServer::Response res{http::status::ok, v};
+  web::HttpServer::Response res{http::status::ok, v};
   res.set(http::field::content_type, ext == "wav" ? "audio/wav"
                                      : want == G711::kUlaw ? "audio/basic" : "audio/x-alaw");
   res.set(http::field::etag, etag);

@@ -3,7 +3,7 @@
 // download recordings.
 #pragma once
 
-#include "adapters/http_server.h"
+#include "dialtone/web/http_server.h"
 #include "adapters/media_service.h"
 
 namespace dialtone::media_layer {
@@ -12,7 +12,7 @@ namespace dialtone::media_layer {
 class MediaHttp {
  public:
   explicit MediaHttp(MediaService& service) : service_(service) {}
-  HttpServer::Response Handle(const HttpServer::Request& req);
+  web::HttpServer::Response Handle(const web::HttpServer::Request& req);
 
  private:
   MediaService& service_;

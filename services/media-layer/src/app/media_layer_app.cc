@@ -51,8 +51,8 @@ absl::Status MediaLayerApp::Run() {
   if (auto s = runtime_.Start(); !s.ok()) return s;
   metrics_.Attach(runtime_.metrics());
   // Threads of ours start only now, after the runtime has blocked SIGTERM/SIGINT.
-  auto http = HttpServer::Start({.address = config_.http_addr, .threads = config_.http_threads},
-                                [this](const HttpServer::Request& r) { return http_handler_.Handle(r); });
+  auto http = web::HttpServer::Start({.address = config_.http_addr, .threads = config_.http_threads},
+                                [this](const web::HttpServer::Request& r) { return http_handler_.Handle(r); });
   if (!http.ok()) {
     runtime_.Shutdown();
     return http.status();

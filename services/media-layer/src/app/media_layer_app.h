@@ -43,7 +43,7 @@ class MediaLayerApp {
   MediaLayerGrpc grpc_;
   MediaHttp http_handler_;
   service::ServiceRuntime runtime_;
-  std::unique_ptr<HttpServer> http_;
+  std::unique_ptr<web::HttpServer> http_;
   std::atomic<bool> stopping_{false};
   std::thread touch_flusher_;
 };

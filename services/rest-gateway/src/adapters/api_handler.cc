@@ -17,13 +17,13 @@ namespace http = boost::beast::http;
 
 ApiError Unavailable() { return {503, 20503, "Service unavailable, try again"}; }
 
-HttpServer::Response AccountReply(const Account& a, ResponseFormat format) {
+web::HttpServer::Response AccountReply(const Account& a, ResponseFormat format) {
   return ResourceReply(200, format, "Account", AccountToJson(a));
 }
 
 }  // namespace
 
-HttpServer::Response ApiHandler::Handle(const HttpServer::Request& req) {
+web::HttpServer::Response ApiHandler::Handle(const web::HttpServer::Request& req) {
   std::string target(req.target());
   ResponseFormat format = FormatOf(target);
 
@@ -58,7 +58,7 @@ HttpServer::Response ApiHandler::Handle(const HttpServer::Request& req) {
   return Route(req, *account, format);
 }
 
-HttpServer::Response ApiHandler::Route(const HttpServer::Request& req, const Account& acct,
+web::HttpServer::Response ApiHandler::Route(const web::HttpServer::Request& req, const Account& acct,
                                        ResponseFormat format) {
   const Account* account = &acct;
   std::string target(req.target());

@@ -12,7 +12,7 @@
 
 #include "adapters/resource_routes.h"
 #include "domain/api_route.h"
-#include "adapters/http_server.h"
+#include "dialtone/web/http_server.h"
 
 namespace dialtone::rest_gateway {
 
@@ -31,10 +31,10 @@ class ApiHandler {
         on_request_(std::move(on_request)),
         max_concurrent_(max_concurrent) {}
 
-  HttpServer::Response Handle(const HttpServer::Request& request);
+  web::HttpServer::Response Handle(const web::HttpServer::Request& request);
 
  private:
-  HttpServer::Response Route(const HttpServer::Request& request, const Account& account,
+  web::HttpServer::Response Route(const web::HttpServer::Request& request, const Account& account,
                              ResponseFormat format);
 
   AccountRepository& accounts_;

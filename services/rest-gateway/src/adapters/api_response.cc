@@ -10,8 +10,8 @@ namespace dialtone::rest_gateway {
 
 namespace http = boost::beast::http;
 
-HttpServer::Response Reply(int status, ResponseFormat format, std::string body) {
-  HttpServer::Response res{static_cast<http::status>(status), 11};
+web::HttpServer::Response Reply(int status, ResponseFormat format, std::string body) {
+  web::HttpServer::Response res{static_cast<http::status>(status), 11};
   res.set(http::field::content_type, format == ResponseFormat::kJson
                                          ? "application/json; charset=utf-8"
                                          : "application/xml; charset=utf-8");
@@ -19,22 +19,22 @@ HttpServer::Response Reply(int status, ResponseFormat format, std::string body) 
   return res;
 }
 
-HttpServer::Response ErrorReply(const ApiError& e, ResponseFormat format) {
+web::HttpServer::Response ErrorReply(const ApiError& e, ResponseFormat format) {
   auto res = Reply(e.http_status, format,
                    format == ResponseFormat::kJson ? ApiErrorJson(e) : ApiErrorXml(e));
   if (e.http_status == 401) res.set(http::field::www_authenticate, "Basic realm=\"Twilio API\"");
   return res;
 }
 
-HttpServer::Response ResourceReply(int status, ResponseFormat format, const std::string& root,
+web::HttpServer::Response ResourceReply(int status, ResponseFormat format, const std::string& root,
                                    const boost::json::object& resource) {
   return Reply(status, format,
                format == ResponseFormat::kJson ? boost::json::serialize(resource)
                                                : JsonToTwilioXml(root, resource));
 }
 
-HttpServer::Response NoContent() {
-  HttpServer::Response res{http::status::no_content, 11};
+web::HttpServer::Response NoContent() {
+  web::HttpServer::Response res{http::status::no_content, 11};
   return res;
 }
 

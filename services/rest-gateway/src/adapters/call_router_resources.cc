@@ -19,7 +19,7 @@ namespace http = boost::beast::http;
 using Params = std::vector<std::pair<std::string, std::string>>;
 
 struct Ctx {
-  const HttpServer::Request& req;
+  const web::HttpServer::Request& req;
   const ApiRoute& route;
   std::string path;  // without query
   Params query;
@@ -90,7 +90,7 @@ boost::json::object Envelope(const std::string& list_path, const std::string& ke
   return o;
 }
 
-HttpServer::Response ListReply(const Ctx& c, const std::string& key, const std::string& root,
+web::HttpServer::Response ListReply(const Ctx& c, const std::string& key, const std::string& root,
                                boost::json::object envelope) {
   if (c.format() == ResponseFormat::kJson) return ResourceReply(200, c.format(), root, envelope);
   // XML: the items only, one element each, as <Root><Item>…</Item>…</Root>.
@@ -162,24 +162,24 @@ boost::json::object RecordingJson(const pb::Recording& r) {
   return o;
 }
 
-std::optional<Params> Body(const HttpServer::Request& req) {
+std::optional<Params> Body(const web::HttpServer::Request& req) {
   auto p = webhook::FormDecode(req.body());
   if (!p.ok()) return std::nullopt;
   return *p;
 }
 
-Ctx MakeCtx(const HttpServer::Request& req, const ApiRoute& route) {
+Ctx MakeCtx(const web::HttpServer::Request& req, const ApiRoute& route) {
   std::string target(req.target());
   auto q = target.find('?');
   auto query = webhook::FormDecode(q == std::string::npos ? std::string() : target.substr(q + 1));
   return Ctx{req, route, target.substr(0, q), query.ok() ? *query : Params{}};
 }
 
-HttpServer::Response Fail(const Ctx& c, const grpc::Status& s) {
+web::HttpServer::Response Fail(const Ctx& c, const grpc::Status& s) {
   return ErrorReply(ApiErrorFromGrpc(s, c.path), c.format());
 }
 
-HttpServer::Response BadForm(const Ctx& c) {
+web::HttpServer::Response BadForm(const Ctx& c) {
   return ErrorReply({400, 20001, "Request body is not valid form encoding"}, c.format());
 }
 
@@ -188,7 +188,7 @@ HttpServer::Response BadForm(const Ctx& c) {
 CallRouterResources::CallRouterResources(std::shared_ptr<grpc::ChannelInterface> channel)
     : stub_(pb::CallRouter::NewStub(channel)) {}
 
-std::optional<HttpServer::Response> CallRouterResources::Handle(const HttpServer::Request& req,
+std::optional<web::HttpServer::Response> CallRouterResources::Handle(const web::HttpServer::Request& req,
                                                                 const ApiRoute& route) {
   const auto& r = route.resource;
   if (r.empty()) return std::nullopt;
@@ -200,7 +200,7 @@ std::optional<HttpServer::Response> CallRouterResources::Handle(const HttpServer
   return std::nullopt;
 }
 
-HttpServer::Response CallRouterResources::Applications(const HttpServer::Request& req,
+web::HttpServer::Response CallRouterResources::Applications(const web::HttpServer::Request& req,
                                                        const ApiRoute& route) {
   Ctx c = MakeCtx(req, route);
   const std::string& account = route.account_sid;
@@ -272,7 +272,7 @@ HttpServer::Response CallRouterResources::Applications(const HttpServer::Request
   return ErrorReply(MethodNotAllowedError(), c.format());
 }
 
-HttpServer::Response CallRouterResources::Numbers(const HttpServer::Request& req,
+web::HttpServer::Response CallRouterResources::Numbers(const web::HttpServer::Request& req,
                                                   const ApiRoute& route) {
   Ctx c = MakeCtx(req, route);
   const std::string& account = route.account_sid;
@@ -349,7 +349,7 @@ HttpServer::Response CallRouterResources::Numbers(const HttpServer::Request& req
   return ErrorReply(MethodNotAllowedError(), c.format());
 }
 
-HttpServer::Response CallRouterResources::Calls(const HttpServer::Request& req,
+web::HttpServer::Response CallRouterResources::Calls(const web::HttpServer::Request& req,
                                                 const ApiRoute& route) {
   Ctx c = MakeCtx(req, route);
   const std::string& account = route.account_sid;
@@ -409,7 +409,7 @@ HttpServer::Response CallRouterResources::Calls(const HttpServer::Request& req,
   return Fail(c, grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "updating calls"));
 }
 
-HttpServer::Response CallRouterResources::Recordings(const HttpServer::Request& req,
+web::HttpServer::Response CallRouterResources::Recordings(const web::HttpServer::Request& req,
                                                      const ApiRoute& route,
                                                      const std::string& call_sid) {
   Ctx c = MakeCtx(req, route);

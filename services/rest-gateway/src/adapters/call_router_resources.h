@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "adapters/http_server.h"
+#include "dialtone/web/http_server.h"
 #include "adapters/resource_routes.h"
 #include "dialtone/callrouter/v1/call_router.grpc.pb.h"
 #include "domain/api_route.h"
@@ -19,14 +19,14 @@ class CallRouterResources final : public ResourceRoutes {
   explicit CallRouterResources(std::shared_ptr<grpc::ChannelInterface> channel);
 
   // nullopt when the route is not one of these resources. `account_sid` is authenticated.
-  std::optional<HttpServer::Response> Handle(const HttpServer::Request& request,
+  std::optional<web::HttpServer::Response> Handle(const web::HttpServer::Request& request,
                                              const ApiRoute& route) override;
 
  private:
-  HttpServer::Response Applications(const HttpServer::Request& req, const ApiRoute& route);
-  HttpServer::Response Numbers(const HttpServer::Request& req, const ApiRoute& route);
-  HttpServer::Response Calls(const HttpServer::Request& req, const ApiRoute& route);
-  HttpServer::Response Recordings(const HttpServer::Request& req, const ApiRoute& route,
+  web::HttpServer::Response Applications(const web::HttpServer::Request& req, const ApiRoute& route);
+  web::HttpServer::Response Numbers(const web::HttpServer::Request& req, const ApiRoute& route);
+  web::HttpServer::Response Calls(const web::HttpServer::Request& req, const ApiRoute& route);
+  web::HttpServer::Response Recordings(const web::HttpServer::Request& req, const ApiRoute& route,
                                   const std::string& call_sid);
 
   std::unique_ptr<callrouter::v1::CallRouter::Stub> stub_;

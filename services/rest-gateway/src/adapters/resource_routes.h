@@ -3,7 +3,7 @@
 
 #include <optional>
 
-#include "adapters/http_server.h"
+#include "dialtone/web/http_server.h"
 #include "domain/api_route.h"
 
 namespace dialtone::rest_gateway {
@@ -14,7 +14,7 @@ class ResourceRoutes {
   virtual ~ResourceRoutes() = default;
   // The response, or nullopt when `route` names none of this group's resources. The route's
   // account is the authenticated one.
-  virtual std::optional<HttpServer::Response> Handle(const HttpServer::Request& request,
+  virtual std::optional<web::HttpServer::Response> Handle(const web::HttpServer::Request& request,
                                                      const ApiRoute& route) = 0;
 };
 

@@ -69,7 +69,7 @@ ApiError Invalid(const std::string& message) { return {400, 20001, message}; }
 TriggerResources::TriggerResources(std::shared_ptr<grpc::ChannelInterface> channel)
     : stub_(pb::Triggers::NewStub(channel)) {}
 
-std::optional<HttpServer::Response> TriggerResources::Handle(const HttpServer::Request& req,
+std::optional<web::HttpServer::Response> TriggerResources::Handle(const web::HttpServer::Request& req,
                                                              const ApiRoute& route) {
   const auto& r = route.resource;
   if (r.size() < 2 || r.size() > 3 || r[0] != "Usage" || r[1] != "Triggers") return std::nullopt;

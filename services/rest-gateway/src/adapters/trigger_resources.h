@@ -5,7 +5,7 @@
 #include <memory>
 #include <optional>
 
-#include "adapters/http_server.h"
+#include "dialtone/web/http_server.h"
 #include "adapters/resource_routes.h"
 #include "dialtone/triggers/v1/triggers.grpc.pb.h"
 #include "domain/api_route.h"
@@ -17,7 +17,7 @@ class TriggerResources final : public ResourceRoutes {
  public:
   explicit TriggerResources(std::shared_ptr<grpc::ChannelInterface> channel);
 
-  std::optional<HttpServer::Response> Handle(const HttpServer::Request& request,
+  std::optional<web::HttpServer::Response> Handle(const web::HttpServer::Request& request,
                                              const ApiRoute& route) override;
 
  private:

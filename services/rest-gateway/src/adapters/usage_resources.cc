@@ -84,7 +84,7 @@ std::string Get(const std::vector<std::pair<std::string, std::string>>& p, const
 UsageResources::UsageResources(std::shared_ptr<grpc::ChannelInterface> channel)
     : stub_(pb::UsageMetering::NewStub(channel)) {}
 
-std::optional<HttpServer::Response> UsageResources::Handle(const HttpServer::Request& req,
+std::optional<web::HttpServer::Response> UsageResources::Handle(const web::HttpServer::Request& req,
                                                            const ApiRoute& route) {
   const auto& r = route.resource;
   if (r.size() < 2 || r.size() > 3 || r[0] != "Usage" || r[1] != "Records") return std::nullopt;

@@ -5,7 +5,7 @@
 #include <memory>
 #include <optional>
 
-#include "adapters/http_server.h"
+#include "dialtone/web/http_server.h"
 #include "adapters/resource_routes.h"
 #include "dialtone/usage/v1/usage_metering.grpc.pb.h"
 #include "domain/api_route.h"
@@ -18,7 +18,7 @@ class UsageResources final : public ResourceRoutes {
   explicit UsageResources(std::shared_ptr<grpc::ChannelInterface> channel);
 
   // nullopt when the route is not under Usage/Records.
-  std::optional<HttpServer::Response> Handle(const HttpServer::Request& request,
+  std::optional<web::HttpServer::Response> Handle(const web::HttpServer::Request& request,
                                              const ApiRoute& route) override;
 
  private:

@@ -46,8 +46,8 @@ absl::Status RestGatewayApp::Run() {
       usage_publisher::MakeGrpcUsageTransport(config_.usage_metering_addr));
   if (!publisher.ok()) return publisher.status();
   publisher_ = std::move(*publisher);
-  auto http = HttpServer::Start({.address = config_.http_addr},
-                                [this](const HttpServer::Request& r) { return api_.Handle(r); });
+  auto http = web::HttpServer::Start({.address = config_.http_addr},
+                                [this](const web::HttpServer::Request& r) { return api_.Handle(r); });
   if (!http.ok()) return http.status();
   http_ = std::move(*http);
   // Stop taking REST requests first, so none is cut off by the stores going away.

@@ -6,7 +6,7 @@
 #include "adapters/accounts_grpc.h"
 #include "adapters/api_handler.h"
 #include "adapters/call_router_resources.h"
-#include "adapters/http_server.h"
+#include "dialtone/web/http_server.h"
 #include "adapters/trigger_resources.h"
 #include "adapters/usage_resources.h"
 #include "app/config.h"
@@ -36,7 +36,7 @@ class RestGatewayApp {
   std::unique_ptr<usage_publisher::UsagePublisher> publisher_;
   ApiHandler api_;
   service::ServiceRuntime runtime_;
-  std::unique_ptr<HttpServer> http_;
+  std::unique_ptr<web::HttpServer> http_;
 };
 
 }  // namespace dialtone::rest_gateway

@@ -15,7 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
-namespace dialtone::rest_gateway {
+namespace dialtone::web {
 
 // Runs `threads` I/O threads; the handler runs on them and must be thread-safe. A peer that
 // sends garbage, too large a request or nothing at all gets 400/413 or is dropped; it never
@@ -52,4 +52,4 @@ class HttpServer {
   int port_ = 0;
 };
 
-}  // namespace dialtone::rest_gateway
+}  // namespace dialtone::web

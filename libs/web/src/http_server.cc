@@ -1,5 +1,6 @@
-// HttpServer: acceptor loop and one Session per connection (read -> handle -> write).
-#include "adapters/http_server.h"
+// HttpServer: acceptor loop and one Session per connection (read -> handle -> write); HEAD
+// answers keep the Content-Length of the body they leave out.
+#include "dialtone/web/http_server.h"
 
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
@@ -7,7 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
-namespace dialtone::rest_gateway {
+namespace dialtone::web {
 namespace {
 
 namespace beast = boost::beast;
@@ -48,7 +49,7 @@ class Session : public std::enable_shared_from_this<Session> {
       res.set(http::field::content_type, "text/plain");
       res.body() = status == 413 ? "request too large\n" : "bad request\n";
       res.keep_alive(false);
-      return Write(std::move(res));
+      return Write(std::move(res), false);
     }
     HttpServer::Request req = parser_->release();
     HttpServer::Response res;
@@ -62,11 +63,12 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     res.version(req.version());
     res.keep_alive(req.keep_alive() && res.keep_alive());
-    Write(std::move(res));
+    Write(std::move(res), req.method() == http::verb::head);
   }
 
-  void Write(HttpServer::Response res) {
-    res.prepare_payload();
+  // A HEAD answer keeps the Content-Length its handler set for the body it does not send.
+  void Write(HttpServer::Response res, bool head) {
+    if (!head || !res.has_content_length()) res.prepare_payload();
     auto sp = std::make_shared<HttpServer::Response>(std::move(res));
     http::async_write(stream_, *sp,
                       [self = shared_from_this(), sp](beast::error_code ec, size_t) {
@@ -147,4 +149,4 @@ void HttpServer::Stop() {
 
 HttpServer::~HttpServer() { Stop(); }
 
-}  // namespace dialtone::rest_gateway
+}  // namespace dialtone::web
