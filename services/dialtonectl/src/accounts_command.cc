@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli_args.h"
+#include "cli_output.h"
 #include "commands.h"
 #include "dialtone/accounts/v1/accounts.grpc.pb.h"
 
@@ -13,20 +14,6 @@ namespace dialtone::ctl {
 namespace {
 
 namespace pb = dialtone::accounts::v1;
-
-void PrintJson(const google::protobuf::Message& m) {
-  std::string out;
-  google::protobuf::util::JsonPrintOptions opts;
-  opts.add_whitespace = true;
-  opts.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(m, &out, opts);
-  std::cout << out;
-}
-
-int Fail(const grpc::Status& s) {
-  std::cerr << "error: " << s.error_message() << " (gRPC code " << s.error_code() << ")\n";
-  return 1;
-}
 
 constexpr char kUsage[] =
     "usage: dialtonectl accounts create [--friendly-name NAME]\n"
@@ -44,8 +31,7 @@ int RunAccounts(const std::vector<std::string>& raw) {
     std::cerr << kUsage;
     return 2;
   }
-  const char* env = std::getenv("DIALTONE_REST_GATEWAY_ADDR");
-  std::string addr = args->GetOr("addr", env != nullptr && *env ? env : "127.0.0.1:50053");
+  std::string addr = ServiceAddress(args->GetOr("addr", ""), "DIALTONE_REST_GATEWAY_ADDR", "127.0.0.1:50053");
   auto stub = pb::Accounts::NewStub(grpc::CreateChannel(addr, grpc::InsecureChannelCredentials()));
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli_args.h"
+#include "cli_output.h"
 #include "commands.h"
 #include "dialtone/triggers/v1/triggers.grpc.pb.h"
 
@@ -13,20 +14,6 @@ namespace dialtone::ctl {
 namespace {
 
 namespace pb = dialtone::triggers::v1;
-
-void PrintJson(const google::protobuf::Message& m) {
-  std::string out;
-  google::protobuf::util::JsonPrintOptions opts;
-  opts.add_whitespace = true;
-  opts.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(m, &out, opts);
-  std::cout << out;
-}
-
-int Fail(const grpc::Status& s) {
-  std::cerr << "error: " << s.error_message() << " (gRPC code " << s.error_code() << ")\n";
-  return 1;
-}
 
 constexpr char kUsage[] =
     "usage: dialtonectl triggers list --account SID [--category C] [--page-size N] [--page-token T]\n"
@@ -48,8 +35,7 @@ int Usage(const std::string& problem = {}) {
 int RunTriggers(const std::vector<std::string>& raw) {
   auto args = ParseCliArgs(raw);
   if (!args.ok() || args->positional.size() != 1) return Usage();
-  const char* env = std::getenv("DIALTONE_TRIGGERS_ADDR");
-  std::string addr = args->GetOr("addr", env != nullptr && *env ? env : "127.0.0.1:50055");
+  std::string addr = ServiceAddress(args->GetOr("addr", ""), "DIALTONE_TRIGGERS_ADDR", "127.0.0.1:50055");
   auto stub = pb::Triggers::NewStub(grpc::CreateChannel(addr, grpc::InsecureChannelCredentials()));
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));

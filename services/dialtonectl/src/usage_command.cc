@@ -9,6 +9,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "cli_args.h"
+#include "cli_output.h"
 #include "commands.h"
 #include "dialtone/usage/v1/usage_metering.grpc.pb.h"
 
@@ -16,20 +17,6 @@ namespace dialtone::ctl {
 namespace {
 
 namespace pb = dialtone::usage::v1;
-
-void PrintJson(const google::protobuf::Message& m) {
-  std::string out;
-  google::protobuf::util::JsonPrintOptions opts;
-  opts.add_whitespace = true;
-  opts.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(m, &out, opts);
-  std::cout << out;
-}
-
-int Fail(const grpc::Status& s) {
-  std::cerr << "error: " << s.error_message() << " (gRPC code " << s.error_code() << ")\n";
-  return 1;
-}
 
 constexpr char kUsage[] =
     "usage: dialtonectl usage publish --account SID --category C [--count N] [--usage X]\n"
@@ -58,8 +45,7 @@ std::string RandomId() {
 int RunUsage(const std::vector<std::string>& raw) {
   auto args = ParseCliArgs(raw);
   if (!args.ok() || args->positional.size() != 1) return Usage();
-  const char* env = std::getenv("DIALTONE_USAGE_METERING_ADDR");
-  std::string addr = args->GetOr("addr", env != nullptr && *env ? env : "127.0.0.1:50054");
+  std::string addr = ServiceAddress(args->GetOr("addr", ""), "DIALTONE_USAGE_METERING_ADDR", "127.0.0.1:50054");
   auto stub = pb::UsageMetering::NewStub(grpc::CreateChannel(addr, grpc::InsecureChannelCredentials()));
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));

@@ -3,7 +3,9 @@
 
 #include <boost/json.hpp>
 
+#include "absl/strings/str_cat.h"
 #include "dialtone/rpc/status.h"
+#include "dialtone/webhook/form_encoding.h"
 #include "domain/account_representation.h"
 
 namespace dialtone::rest_gateway {
@@ -36,6 +38,46 @@ web::HttpServer::Response ResourceReply(int status, ResponseFormat format, const
 web::HttpServer::Response NoContent() {
   web::HttpServer::Response res{http::status::no_content, 11};
   return res;
+}
+
+boost::json::object PageEnvelope(const std::string& list_path, const std::string& key,
+                                 boost::json::array items,
+                                 const std::vector<std::pair<std::string, std::string>>& filters,
+                                 const PageSpec& page, const std::string& next_token) {
+  std::string filter_qs;
+  for (const auto& [k, v] : filters) {
+    if (k == "PageSize" || k == "Page" || k == "PageToken") continue;
+    absl::StrAppend(&filter_qs, webhook::FormEncode({{k, v}}), "&");
+  }
+  auto uri = [&](int p, const std::string& token) {
+    std::string u = absl::StrCat(list_path, "?", filter_qs, "PageSize=", page.page_size, "&Page=", p);
+    if (!token.empty()) absl::StrAppend(&u, "&PageToken=", token);
+    return u;
+  };
+  boost::json::object o;
+  int count = static_cast<int>(items.size());
+  o[key] = std::move(items);
+  o["page"] = page.page;
+  o["page_size"] = page.page_size;
+  o["start"] = page.page * page.page_size;
+  o["end"] = page.page * page.page_size + (count > 0 ? count - 1 : 0);
+  o["first_page_uri"] = uri(0, "");
+  o["uri"] = uri(page.page, page.page_token);
+  o["next_page_uri"] = next_token.empty() ? boost::json::value(nullptr)
+                                          : boost::json::value(uri(page.page + 1, next_token));
+  o["previous_page_uri"] = nullptr;
+  return o;
+}
+
+web::HttpServer::Response ListReply(ResponseFormat format, const std::string& key,
+                                    const std::string& root, const std::string& item_root,
+                                    boost::json::object envelope) {
+  if (format == ResponseFormat::kJson) return Reply(200, format, boost::json::serialize(envelope));
+  std::string xml = "<?xml version='1.0' encoding='UTF-8'?>\n<TwilioResponse><" + root + ">";
+  for (const auto& item : envelope[key].as_array()) {
+    xml += JsonToXmlElement(item_root, item.as_object());
+  }
+  return Reply(200, format, xml + "</" + root + "></TwilioResponse>");
 }
 
 ApiError ApiErrorFromGrpc(const grpc::Status& s, const std::string& path) {

@@ -59,48 +59,8 @@ std::optional<ApiError> ReadPage(const Params& q, dialtone::common::v1::PageRequ
   return std::nullopt;
 }
 
-// Twilio's paging envelope around `items`.
-boost::json::object Envelope(const std::string& list_path, const std::string& key,
-                             boost::json::array items, const Params& filters,
-                             const dialtone::common::v1::PageRequest& page,
-                             const std::string& next_token) {
-  std::string filter_qs;
-  for (const auto& [k, v] : filters) {
-    if (k == "PageSize" || k == "Page" || k == "PageToken") continue;
-    absl::StrAppend(&filter_qs, webhook::FormEncode({{k, v}}), "&");
-  }
-  int size = page.page_size();
-  auto uri = [&](int p, const std::string& token) {
-    std::string u = absl::StrCat(list_path, "?", filter_qs, "PageSize=", size, "&Page=", p);
-    if (!token.empty()) absl::StrAppend(&u, "&PageToken=", token);
-    return u;
-  };
-  boost::json::object o;
-  int count = static_cast<int>(items.size());
-  o[key] = std::move(items);
-  o["page"] = page.page();
-  o["page_size"] = size;
-  o["start"] = page.page() * size;
-  o["end"] = page.page() * size + (count > 0 ? count - 1 : 0);
-  o["first_page_uri"] = uri(0, "");
-  o["uri"] = uri(page.page(), page.page_token());
-  o["next_page_uri"] = next_token.empty() ? boost::json::value(nullptr)
-                                          : boost::json::value(uri(page.page() + 1, next_token));
-  o["previous_page_uri"] = nullptr;  // keyset tokens only go forward; Twilio allows null here
-  return o;
-}
-
-web::HttpServer::Response ListReply(const Ctx& c, const std::string& key, const std::string& root,
-                               boost::json::object envelope) {
-  if (c.format() == ResponseFormat::kJson) return ResourceReply(200, c.format(), root, envelope);
-  // XML: the items only, one element each, as <Root><Item>…</Item>…</Root>.
-  std::string item_root = root.substr(0, root.size() - 1);
-  std::string xml = "<?xml version='1.0' encoding='UTF-8'?>\n<TwilioResponse><" + root + ">";
-  for (const auto& item : envelope[key].as_array()) {
-    xml += JsonToXmlElement(item_root, item.as_object());
-  }
-  xml += "</" + root + "></TwilioResponse>";
-  return Reply(200, c.format(), std::move(xml));
+PageSpec Spec(const dialtone::common::v1::PageRequest& p) {
+  return {p.page(), p.page_size(), p.page_token()};
 }
 
 boost::json::object ApplicationJson(const pb::Application& a) {
@@ -215,9 +175,9 @@ web::HttpServer::Response CallRouterResources::Applications(const web::HttpServe
     if (!s.ok()) return Fail(c, s);
     boost::json::array items;
     for (const auto& a : out.applications()) items.push_back(ApplicationJson(a));
-    return ListReply(c, "applications", "Applications",
-                     Envelope(Base(account) + "/Applications.json", "applications",
-                              std::move(items), c.query, in.page(), out.page().next_page_token()));
+    return ListReply(c.format(), "applications", "Applications", "Application",
+                     PageEnvelope(Base(account) + "/Applications.json", "applications",
+                              std::move(items), c.query, Spec(in.page()), out.page().next_page_token()));
   }
   if (!item && req.method() == http::verb::post) {
     auto body = Body(req);
@@ -288,9 +248,9 @@ web::HttpServer::Response CallRouterResources::Numbers(const web::HttpServer::Re
     if (!s.ok()) return Fail(c, s);
     boost::json::array items;
     for (const auto& n : out.numbers()) items.push_back(NumberJson(n));
-    return ListReply(c, "incoming_phone_numbers", "IncomingPhoneNumbers",
-                     Envelope(Base(account) + "/IncomingPhoneNumbers.json",
-                              "incoming_phone_numbers", std::move(items), c.query, in.page(),
+    return ListReply(c.format(), "incoming_phone_numbers", "IncomingPhoneNumbers", "IncomingPhoneNumber",
+                     PageEnvelope(Base(account) + "/IncomingPhoneNumbers.json",
+                              "incoming_phone_numbers", std::move(items), c.query, Spec(in.page()),
                               out.page().next_page_token()));
   }
   if (!item && req.method() == http::verb::post) {
@@ -375,9 +335,9 @@ web::HttpServer::Response CallRouterResources::Calls(const web::HttpServer::Requ
     if (!s.ok()) return Fail(c, s);
     boost::json::array items;
     for (const auto& call : out.calls()) items.push_back(CallJson(call));
-    return ListReply(c, "calls", "Calls",
-                     Envelope(Base(account) + "/Calls.json", "calls", std::move(items), c.query,
-                              in.page(), out.page().next_page_token()));
+    return ListReply(c.format(), "calls", "Calls", "Call",
+                     PageEnvelope(Base(account) + "/Calls.json", "calls", std::move(items), c.query,
+                              Spec(in.page()), out.page().next_page_token()));
   }
   if (!item) {
     // Creating calls needs the SIP stack (call router part 1): the RPC answers UNIMPLEMENTED.
@@ -428,8 +388,8 @@ web::HttpServer::Response CallRouterResources::Recordings(const web::HttpServer:
     std::string list_path = call_sid.empty() ? Base(account) + "/Recordings.json"
                                              : Base(account) + "/Calls/" + call_sid +
                                                    "/Recordings.json";
-    return ListReply(c, "recordings", "Recordings",
-                     Envelope(list_path, "recordings", std::move(items), c.query, in.page(),
+    return ListReply(c.format(), "recordings", "Recordings", "Recording",
+                     PageEnvelope(list_path, "recordings", std::move(items), c.query, Spec(in.page()),
                               out.page().next_page_token()));
   }
   if (!item) return ErrorReply(MethodNotAllowedError(), c.format());

@@ -113,30 +113,9 @@ std::optional<web::HttpServer::Response> TriggerResources::Handle(const web::Htt
     if (!s.ok()) return fail(s);
     boost::json::array items;
     for (const auto& t : out.triggers()) items.push_back(TriggerJson(t));
-    auto uri = [&](int p, const std::string& token) {
-      std::string u = absl::StrCat(list_path, "?PageSize=", size, "&Page=", p);
-      if (!token.empty()) absl::StrAppend(&u, "&PageToken=", token);
-      return u;
-    };
-    boost::json::object env;
-    int count = static_cast<int>(items.size());
-    env["usage_triggers"] = std::move(items);
-    env["page"] = page;
-    env["page_size"] = size;
-    env["start"] = page * size;
-    env["end"] = page * size + (count > 0 ? count - 1 : 0);
-    env["first_page_uri"] = uri(0, "");
-    env["uri"] = uri(page, in.page_token());
-    env["next_page_uri"] = out.next_page_token().empty()
-                               ? boost::json::value(nullptr)
-                               : boost::json::value(uri(page + 1, out.next_page_token()));
-    env["previous_page_uri"] = nullptr;
-    if (f == ResponseFormat::kJson) return Reply(200, f, boost::json::serialize(env));
-    std::string xml = "<?xml version='1.0' encoding='UTF-8'?>\n<TwilioResponse><UsageTriggers>";
-    for (const auto& item : env["usage_triggers"].as_array()) {
-      xml += JsonToXmlElement("UsageTrigger", item.as_object());
-    }
-    return Reply(200, f, xml + "</UsageTriggers></TwilioResponse>");
+    return ListReply(f, "usage_triggers", "UsageTriggers", "UsageTrigger",
+                     PageEnvelope(list_path, "usage_triggers", std::move(items), {},
+                                  {page, size, in.page_token()}, out.next_page_token()));
   }
 
   std::optional<Params> body;

@@ -130,38 +130,13 @@ std::optional<web::HttpServer::Response> UsageResources::Handle(const web::HttpS
   boost::json::array items;
   for (const auto& rec : out.records()) items.push_back(RecordJson(rec, route.account_sid, path));
 
-  std::string filters;
+  std::vector<std::pair<std::string, std::string>> filters;
   for (const char* k : {"Category", "StartDate", "EndDate"}) {
-    if (std::string v = Get(*query, k); !v.empty()) {
-      absl::StrAppend(&filters, webhook::FormEncode({{k, v}}), "&");
-    }
+    if (std::string v = Get(*query, k); !v.empty()) filters.emplace_back(k, v);
   }
-  auto uri = [&](int p, const std::string& token) {
-    std::string u = absl::StrCat(path, "?", filters, "PageSize=", page_size, "&Page=", p);
-    if (!token.empty()) absl::StrAppend(&u, "&PageToken=", token);
-    return u;
-  };
-  boost::json::object env;
-  int count = static_cast<int>(items.size());
-  env["usage_records"] = std::move(items);
-  env["page"] = page;
-  env["page_size"] = page_size;
-  env["start"] = page * page_size;
-  env["end"] = page * page_size + (count > 0 ? count - 1 : 0);
-  env["first_page_uri"] = uri(0, "");
-  env["uri"] = uri(page, in.page_token());
-  env["next_page_uri"] = out.next_page_token().empty()
-                             ? boost::json::value(nullptr)
-                             : boost::json::value(uri(page + 1, out.next_page_token()));
-  env["previous_page_uri"] = nullptr;
-  if (route.format == ResponseFormat::kJson) {
-    return Reply(200, route.format, boost::json::serialize(env));
-  }
-  std::string xml = "<?xml version='1.0' encoding='UTF-8'?>\n<TwilioResponse><UsageRecords>";
-  for (const auto& item : env["usage_records"].as_array()) {
-    xml += JsonToXmlElement("UsageRecord", item.as_object());
-  }
-  return Reply(200, route.format, xml + "</UsageRecords></TwilioResponse>");
+  return ListReply(route.format, "usage_records", "UsageRecords", "UsageRecord",
+                   PageEnvelope(path, "usage_records", std::move(items), filters,
+                                {page, page_size, in.page_token()}, out.next_page_token()));
 }
 
 }  // namespace dialtone::rest_gateway
