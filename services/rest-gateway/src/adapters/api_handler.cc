@@ -23,18 +23,38 @@ web::HttpServer::Response AccountReply(const Account& a, ResponseFormat format) 
 
 }  // namespace
 
+absl::StatusOr<Account> ApiHandler::Authenticate(const std::string& sid,
+                                                 const std::string& token) {
+  auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(mu_);
+    auto it = auth_cache_.find(sid);
+    if (it != auth_cache_.end() && it->second.expires > now &&
+        CredentialsMatch(it->second.account, token)) {
+      return it->second.account;
+    }
+  }
+  auto account = accounts_.Get(sid);
+  if (absl::IsNotFound(account.status()) || absl::IsInvalidArgument(account.status())) {
+    return absl::UnauthenticatedError("unknown account");
+  }
+  if (!account.ok()) return account.status();
+  if (!CredentialsMatch(*account, token)) return absl::UnauthenticatedError("wrong token");
+  std::lock_guard lock(mu_);
+  if (auth_cache_.size() > 100000) auth_cache_.clear();  // bound memory under odd traffic
+  auth_cache_[sid] = {*account, now + std::chrono::seconds(1)};
+  return account;
+}
+
 web::HttpServer::Response ApiHandler::Handle(const web::HttpServer::Request& req) {
   std::string target(req.target());
   ResponseFormat format = FormatOf(target);
 
   auto creds = ParseBasicAuth(std::string(req[http::field::authorization]));
   if (!creds) return ErrorReply(AuthenticationError(), format);
-  auto account = accounts_.Get(creds->username);
-  if (absl::IsNotFound(account.status()) || absl::IsInvalidArgument(account.status())) {
-    return ErrorReply(AuthenticationError(), format);
-  }
+  auto account = Authenticate(creds->username, creds->password);
+  if (absl::IsUnauthenticated(account.status())) return ErrorReply(AuthenticationError(), format);
   if (!account.ok()) return ErrorReply(Unavailable(), format);
-  if (!CredentialsMatch(*account, creds->password)) return ErrorReply(AuthenticationError(), format);
 
   if (on_request_) on_request_(account->sid);
 

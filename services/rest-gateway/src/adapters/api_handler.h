@@ -4,12 +4,14 @@
 #pragma once
 
 #include "adapters/account_repository.h"
+#include <chrono>
 #include <functional>
 #include <map>
 #include <mutex>
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "adapters/resource_routes.h"
 #include "domain/api_route.h"
 #include "dialtone/web/http_server.h"
@@ -41,6 +43,14 @@ class ApiHandler {
   std::vector<ResourceRoutes*> resources_;
   OnRequest on_request_;
   int max_concurrent_;
+  // Accounts that authenticated in the last second, by SID: a burst of requests costs one
+  // PostgreSQL read, and a rotated or suspended token stops working within a second.
+  struct CachedAuth {
+    Account account;
+    std::chrono::steady_clock::time_point expires;
+  };
+  std::map<std::string, CachedAuth> auth_cache_;  // guarded by mu_
+  absl::StatusOr<Account> Authenticate(const std::string& sid, const std::string& token);
   std::mutex mu_;
   std::map<std::string, int> in_flight_;  // account SID -> requests being handled
 };

@@ -19,6 +19,7 @@ void AddOptions(config::ConfigLoader& loader, Config* c) {
                    "usage-metering gRPC address", config::CheckHostPort());
   loader.AddString("triggers_addr", &c->triggers_addr, "triggers gRPC address",
                    config::CheckHostPort());
+  loader.AddInt("http_threads", &c->http_threads, 1, 256, "REST server threads");
   loader.AddInt("max_concurrent_requests", &c->max_concurrent_requests, 1, 100000,
                 "REST requests one account may have in progress at once");
   loader.AddString("usage_spool", &c->usage_spool,

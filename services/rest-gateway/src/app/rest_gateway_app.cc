@@ -10,7 +10,7 @@ namespace dialtone::rest_gateway {
 
 RestGatewayApp::RestGatewayApp(Config config)
     : config_(std::move(config)),
-      pg_({.url = config_.pg_url}),
+      pg_({.url = config_.pg_url, .max_connections = 8}),
       accounts_(pg_),
       accounts_grpc_(accounts_),
       call_router_(grpc::CreateChannel(config_.call_router_addr,
@@ -46,7 +46,7 @@ absl::Status RestGatewayApp::Run() {
       usage_publisher::MakeGrpcUsageTransport(config_.usage_metering_addr));
   if (!publisher.ok()) return publisher.status();
   publisher_ = std::move(*publisher);
-  auto http = web::HttpServer::Start({.address = config_.http_addr},
+  auto http = web::HttpServer::Start({.address = config_.http_addr, .threads = config_.http_threads},
                                 [this](const web::HttpServer::Request& r) { return api_.Handle(r); });
   if (!http.ok()) return http.status();
   http_ = std::move(*http);
