@@ -23,6 +23,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 TWIML = b'<?xml version="1.0" encoding="UTF-8"?><Response><Say>Hello from the app</Say></Response>'
 HANGUP = b"<Response><Hangup/></Response>"
+# Call control without audio (call router part 1), by path.
+CALL_CONTROL = {
+    "/reject-busy": b'<Response><Reject reason="busy"/></Response>',
+    "/reject": b"<Response><Reject/></Response>",
+    "/hangup": HANGUP,
+    "/pause-hangup": b'<Response><Pause length="2"/><Hangup/></Response>',
+    "/redirect-hangup": b"<Response><Redirect>/hangup</Redirect></Response>",
+    "/say": TWIML,
+}
 
 requests = []
 lock = threading.Lock()
@@ -66,6 +75,8 @@ class Handler(BaseHTTPRequestHandler):
             requests.append({"method": self.command, "path": self.path,
                              "headers": {k.lower(): v for k, v in self.headers.items()},
                              "body": body, "t": time.time()})
+        if path in CALL_CONTROL:
+            return self.reply(200, CALL_CONTROL[path])
         if path == "/twiml":
             return self.reply(200, TWIML, "text/xml; charset=utf-8")
         if path == "/fallback":

@@ -4,7 +4,11 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
+#include "adapters/app_http_client.h"
 #include "adapters/call_router_grpc.h"
+#include "adapters/call_store.h"
+#include "adapters/sip_stack.h"
+#include "domain/call_executor.h"
 #include "app/config.h"
 #include "dialtone/pg/pg_pool.h"
 #include "dialtone/service/service_runtime.h"
@@ -15,6 +19,7 @@ namespace dialtone::call_router {
 class CallRouterApp {
  public:
   explicit CallRouterApp(Config config);
+  ~CallRouterApp();
   absl::Status Run();
 
  private:
@@ -22,6 +27,15 @@ class CallRouterApp {
   pg::PgPool pg_;
   CallRouterGrpc grpc_;
   service::ServiceRuntime runtime_;
+  // Stopped explicitly before the members below go: sessions use them, and their worker
+  // threads post back to it (a no-op once stopped).
+  SipStack sip_;
+  GatewayAuthTokenSource tokens_;
+  CallExecutor executor_;
+  // Made in Run(), after the runtime has blocked SIGTERM/SIGINT: their threads must inherit
+  // the mask, or a signal could kill the process instead of stopping it gracefully.
+  std::unique_ptr<CallStore> store_;
+  std::unique_ptr<AppHttpClient> http_;
 };
 
 }  // namespace dialtone::call_router

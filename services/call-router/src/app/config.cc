@@ -10,6 +10,12 @@ void AddOptions(config::ConfigLoader& loader, Config* c) {
   loader.AddString("migrations_dir", &c->migrations_dir, "folder of per-service SQL migrations",
                    config::CheckNotEmpty());
   loader.AddInt("sip_port", &c->sip_port, 1, 65535, "SIP port (UDP and TCP)");
+  loader.AddString("sip_host", &c->sip_host, "SIP listen address (IPv4)", config::CheckNotEmpty());
+  loader.AddString("media_host", &c->media_host,
+                   "address written in SDP answers (default: sip_host, or 127.0.0.1)");
+  loader.AddString("rest_gateway_addr", &c->rest_gateway_addr,
+                   "rest-gateway gRPC address (accounts' auth tokens, to sign requests)",
+                   config::CheckHostPort());
   loader.AddString("media_layer_addr", &c->media_layer_addr, "media-layer gRPC address",
                    config::CheckHostPort());
   loader.AddString("usage_metering_addr", &c->usage_metering_addr,

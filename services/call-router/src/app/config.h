@@ -13,6 +13,9 @@ struct Config {
   std::string pg_url = "postgresql://dialtone@127.0.0.1:15432/dialtone";
   std::string migrations_dir = DIALTONE_DEFAULT_SQL_DIR;
   int sip_port = 5060;
+  std::string sip_host = "0.0.0.0";
+  std::string media_host;  // written in SDP answers; empty: sip_host (127.0.0.1 for 0.0.0.0)
+  std::string rest_gateway_addr = "127.0.0.1:50053";
   std::string media_layer_addr = "127.0.0.1:50052";
   std::string usage_metering_addr = "127.0.0.1:50054";
 };

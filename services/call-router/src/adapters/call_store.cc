@@ -1,0 +1,156 @@
+// CallStore: SQL for routing and Call rows; the auth token from rest-gateway.
+#include "adapters/call_store.h"
+
+#include <grpcpp/grpcpp.h>
+#include <pqxx/pqxx>
+
+#include "dialtone/accounts/v1/accounts.grpc.pb.h"
+#include "dialtone/rpc/status.h"
+
+namespace dialtone::call_router {
+namespace {
+
+HttpMethod MethodOf(const std::string& text) {
+  return text == "GET" ? HttpMethod::kGet : HttpMethod::kPost;
+}
+
+std::string PgTime(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%d %H:%M:%E6S+00", t, absl::UTCTimeZone());
+}
+
+}  // namespace
+
+GatewayAuthTokenSource::GatewayAuthTokenSource(const std::string& addr)
+    : stub_(accounts::v1::Accounts::NewStub(
+          grpc::CreateChannel(addr, grpc::InsecureChannelCredentials()))) {}
+
+GatewayAuthTokenSource::~GatewayAuthTokenSource() = default;
+
+absl::StatusOr<std::string> GatewayAuthTokenSource::AuthToken(const std::string& account_sid) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(3));
+  accounts::v1::GetAccountRequest req;
+  req.set_sid(account_sid);
+  accounts::v1::Account account;
+  grpc::Status s = stub_->GetAccount(&ctx, req, &account);
+  if (!s.ok()) return rpc::FromGrpcStatus(s);
+  if (account.auth_token().empty()) return absl::InternalError("account has no auth token");
+  return account.auth_token();
+}
+
+CallStore::CallStore(pg::PgPool& pool, AuthTokenSource& tokens)
+    : pool_(pool), tokens_(tokens), worker_([this] { Loop(); }) {}
+
+CallStore::~CallStore() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  worker_.join();
+}
+
+void CallStore::Submit(std::function<void()> task) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    tasks_.push_back(std::move(task));
+  }
+  cv_.notify_one();
+}
+
+void CallStore::Loop() {
+  for (;;) {
+    std::function<void()> task;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
+      if (tasks_.empty()) return;
+      task = std::move(tasks_.front());
+      tasks_.pop_front();
+    }
+    task();
+  }
+}
+
+absl::StatusOr<CallRoute> CallStore::Route(const std::string& to) {
+  CallRoute route;
+  bool found = false;
+  absl::Status s = pool_.Run([&](pqxx::connection& c) {
+    pqxx::read_transaction tx(c);
+    // The application's voice settings win over the number's when it has one.
+    pqxx::result r = tx.exec_params(
+        "select n.account_sid, n.sid, n.phone_number,"
+        " coalesce(a.voice_url, n.voice_url), coalesce(a.voice_method, n.voice_method),"
+        " coalesce(a.voice_fallback_url, n.voice_fallback_url),"
+        " coalesce(a.voice_fallback_method, n.voice_fallback_method),"
+        " coalesce(a.status_callback, n.status_callback),"
+        " coalesce(a.status_callback_method, n.status_callback_method)"
+        " from incoming_phone_numbers n"
+        " left join applications a on a.sid = n.voice_application_sid"
+        " where n.phone_number = $1 or n.phone_number = '+' || $1 limit 1",
+        to);
+    if (r.empty()) return absl::OkStatus();
+    found = true;
+    const pqxx::row row = r[0];
+    route.account_sid = row[0].as<std::string>();
+    route.phone_number_sid = row[1].as<std::string>();
+    route.phone_number = row[2].as<std::string>();
+    route.voice_url = row[3].as<std::string>();
+    route.voice_method = MethodOf(row[4].as<std::string>());
+    route.voice_fallback_url = row[5].as<std::string>();
+    route.voice_fallback_method = MethodOf(row[6].as<std::string>());
+    route.status_callback = row[7].as<std::string>();
+    route.status_callback_method = MethodOf(row[8].as<std::string>());
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  if (!found) return absl::NotFoundError("no incoming phone number " + to);
+  absl::StatusOr<std::string> token = tokens_.AuthToken(route.account_sid);
+  if (!token.ok()) return token.status();
+  route.auth_token = *std::move(token);
+  return route;
+}
+
+absl::Status CallStore::InsertRinging(const NewCall& call) {
+  return pool_.Run([&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    tx.exec_params(
+        "insert into calls (sid, account_sid, to_number, from_number, phone_number_sid,"
+        " status, direction, caller_name) values ($1, $2, $3, $4, $5, 'ringing', 'inbound',"
+        " nullif($6, ''))",
+        call.sid, call.account_sid, call.to, call.from, call.phone_number_sid,
+        call.caller_name);
+    tx.commit();
+    return absl::OkStatus();
+  });
+}
+
+absl::Status CallStore::MarkInProgress(const std::string& sid, absl::Time start) {
+  return pool_.Run([&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    tx.exec_params(
+        "update calls set status = 'in-progress', start_time = $2::timestamptz,"
+        " date_updated = now() where sid = $1",
+        sid, PgTime(start));
+    tx.commit();
+    return absl::OkStatus();
+  });
+}
+
+absl::Status CallStore::MarkEnded(const std::string& sid, const std::string& status,
+                                  absl::Time end, std::optional<absl::Time> start,
+                                  int64_t duration_seconds) {
+  return pool_.Run([&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    // An unanswered call starts and ends at once, as Twilio reports it.
+    const std::string start_text = PgTime(start.value_or(end));
+    tx.exec_params(
+        "update calls set status = $2, start_time = coalesce(start_time, $3::timestamptz),"
+        " end_time = $4::timestamptz, duration = $5, date_updated = now() where sid = $1",
+        sid, status, start_text, PgTime(end), duration_seconds);
+    tx.commit();
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace dialtone::call_router

@@ -1,0 +1,100 @@
+// Blocking I/O for live calls (number routing, Call rows, the account's auth token), run in
+// order on a worker thread of its own so that the SIP thread never waits on PostgreSQL or gRPC.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "dialtone/accounts/v1/accounts.grpc.pb.h"
+#include "dialtone/pg/pg_pool.h"
+#include "domain/twiml_nouns.h"
+
+
+namespace dialtone::call_router {
+
+// What an incoming call to one of our numbers runs: the number's own voice settings, or its
+// application's when it has one, and the token that signs requests to them.
+struct CallRoute {
+  std::string account_sid;
+  std::string phone_number_sid;
+  std::string phone_number;
+  std::string voice_url;
+  HttpMethod voice_method = HttpMethod::kPost;
+  std::string voice_fallback_url;
+  HttpMethod voice_fallback_method = HttpMethod::kPost;
+  std::string status_callback;
+  HttpMethod status_callback_method = HttpMethod::kPost;
+  std::string auth_token;
+};
+
+struct NewCall {
+  std::string sid;
+  std::string account_sid;
+  std::string phone_number_sid;
+  std::string from;
+  std::string to;
+  std::string caller_name;
+};
+
+// Where the account's auth token comes from (rest-gateway's Accounts service in production).
+class AuthTokenSource {
+ public:
+  virtual ~AuthTokenSource() = default;
+  // Blocking; called on the CallStore worker only.
+  virtual absl::StatusOr<std::string> AuthToken(const std::string& account_sid) = 0;
+};
+
+// Accounts.GetAccount on rest-gateway, with a short deadline.
+class GatewayAuthTokenSource final : public AuthTokenSource {
+ public:
+  explicit GatewayAuthTokenSource(const std::string& rest_gateway_addr);
+  ~GatewayAuthTokenSource() override;
+  absl::StatusOr<std::string> AuthToken(const std::string& account_sid) override;
+
+ private:
+  std::unique_ptr<accounts::v1::Accounts::Stub> stub_;
+};
+
+// Submit() is thread-safe; the other methods block and belong on the worker (inside a
+// submitted task), where tasks run one at a time in submission order, so a call's row is
+// inserted before it is updated.
+//
+//   store.Submit([&store, to] { auto route = store.Route(to); ... });
+class CallStore {
+ public:
+  CallStore(pg::PgPool& pool, AuthTokenSource& tokens);
+  ~CallStore();  // runs what was submitted, then joins
+  CallStore(const CallStore&) = delete;
+  CallStore& operator=(const CallStore&) = delete;
+
+  void Submit(std::function<void()> task);
+
+  // NotFound when no incoming phone number matches `to` (with or without a leading '+').
+  absl::StatusOr<CallRoute> Route(const std::string& to);
+  absl::Status InsertRinging(const NewCall& call);
+  absl::Status MarkInProgress(const std::string& sid, absl::Time start);
+  // `start` unset for calls never answered; duration is then 0.
+  absl::Status MarkEnded(const std::string& sid, const std::string& status, absl::Time end,
+                         std::optional<absl::Time> start, int64_t duration_seconds);
+
+ private:
+  void Loop();
+
+  pg::PgPool& pool_;
+  AuthTokenSource& tokens_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> tasks_;
+  bool stopping_ = false;
+  std::thread worker_;
+};
+
+}  // namespace dialtone::call_router

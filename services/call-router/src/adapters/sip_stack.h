@@ -1,0 +1,129 @@
+// The SIP user agent of call-router: sofia-sip nua on a thread of its own, UDP and TCP.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+
+namespace dialtone::call_router {
+
+// The SIP thread's event loop as call sessions see it. Post is thread-safe; RunAfter runs on
+// the SIP thread only.
+class SipLoop {
+ public:
+  virtual ~SipLoop() = default;
+  // Runs `fn` on the SIP thread soon (dropped when the stack has stopped).
+  virtual void Post(std::function<void()> fn) = 0;
+  // Runs `fn` on the SIP thread once `delay` has passed (10 ms resolution).
+  virtual void RunAfter(absl::Duration delay, std::function<void()> fn) = 0;
+};
+
+// One server INVITE transaction and its dialog, as a call session drives it. SIP thread only.
+class SipDialog {
+ public:
+  virtual ~SipDialog() = default;
+  virtual void Ring() = 0;                                    // 180 Ringing
+  virtual void Answer() = 0;                                  // 200 OK with the SDP answer
+  virtual void Refuse(int status, const char* phrase) = 0;    // final non-2xx
+  virtual void Bye() = 0;                                     // after answering (waits for ACK)
+};
+
+// What a call's owner hears from the dialog. SIP thread only.
+class SipCallHandler {
+ public:
+  virtual ~SipCallHandler() = default;
+  virtual void OnCallerBye() = 0;
+  virtual void OnCancel() = 0;
+  // The dialog is gone: the SipDialog must not be used from now on.
+  virtual void OnTerminated() = 0;
+};
+
+// An incoming INVITE, from the network, so untrusted.
+struct SipInvite {
+  std::string from_user;   // user part of From ("+15551230000"), empty when none
+  std::string from_uri;    // the whole From URI ("sip:+1555...@host")
+  std::string to_user;
+  std::string call_id;
+  std::string display_name;
+};
+
+// Owns the nua stack and the thread running its su_root. Incoming INVITEs go to `on_invite`,
+// which returns the handler of the new call (or null after refusing it through the dialog).
+// Everything sofia-sip does happens on the SIP thread; other threads reach it only through
+// Post(), which queues the work and wakes the loop with an eventfd. nua itself answers 100
+// Trying, OPTIONS (200), CANCEL (200, then 487 to the INVITE), BYE (200) and requests in unknown
+// dialogs (481).
+//
+//   SipStack sip({.bind_host = "127.0.0.1", .port = 5060},
+//                [&](SipDialog& d, const SipInvite& inv) { return MakeSession(d, inv); });
+//   if (auto s = sip.Start(); !s.ok()) ...;
+//   ...
+//   sip.Stop();  // ends the dialogs, joins the thread
+class SipStack final : public SipLoop {
+ public:
+  struct Options {
+    std::string bind_host = "0.0.0.0";
+    int port = 5060;
+    std::string user_agent = "Dialtone/0.1";
+    // The address written in SDP answers (the media address); empty: bind_host, or 127.0.0.1
+    // when bound to every address.
+    std::string media_host;
+    // No RTP yet (call router part 2): answers offer this port, where nothing listens.
+    int media_port = 10000;
+  };
+  using InviteHandler =
+      std::function<std::shared_ptr<SipCallHandler>(SipDialog&, const SipInvite&)>;
+
+  SipStack(Options options, InviteHandler on_invite);
+  ~SipStack() override;  // Stop()s
+  SipStack(const SipStack&) = delete;
+  SipStack& operator=(const SipStack&) = delete;
+
+  // Starts the thread and binds the port; an error when it cannot (port taken...).
+  absl::Status Start();
+  // Shuts nua down (BYE to live calls), stops and joins the thread. Idempotent.
+  void Stop();
+
+  void Post(std::function<void()> fn) override;
+  void RunAfter(absl::Duration delay, std::function<void()> fn) override;
+
+  // Public only so that the C trampolines in the .cc can name them.
+  struct Dialog;
+  struct Loop;
+  void OnNuaEvent(int event, int status, const char* phrase, void* nh, void* hmagic,
+                  const void* sip, const void* tags);
+  void OnWakeup();
+  void OnTick();
+
+ private:
+  void ThreadMain();
+  void OnIncomingInvite(void* nh, const void* sip);
+  void ReleaseDialog(Dialog* dialog);
+
+  Options options_;
+  InviteHandler on_invite_;
+  std::string sdp_;
+  std::thread thread_;
+  std::unique_ptr<Loop> loop_;  // sofia objects, SIP thread only after start
+  int wake_fd_ = -1;
+
+  std::mutex mu_;
+  std::deque<std::function<void()>> queue_;  // guarded by mu_
+  bool accepting_ = false;                   // guarded by mu_
+
+  // SIP thread only.
+  std::multimap<absl::Time, std::function<void()>> timers_;
+  std::map<Dialog*, std::unique_ptr<Dialog>> dialogs_;
+  bool shutting_down_ = false;
+};
+
+}  // namespace dialtone::call_router
