@@ -9,6 +9,7 @@
 #include <pqxx/pqxx>
 
 #include "dialtone/pg/migration_runner.h"
+#include "dialtone/pg/testing/scratch_database.h"
 #include "dialtone/testing/test_env.h"
 
 namespace fs = std::filesystem;
@@ -20,18 +21,7 @@ namespace dt = dialtone::testing;
 namespace {
 
 // A fresh database per test, so runs never see each other's tables.
-std::string ScratchDatabase() {
-  std::string admin_url = dt::RequireEnv("DIALTONE_TEST_PG_URL");
-  std::string name = "mig_" + dt::RandomSuffix();
-  PgPool admin({.url = admin_url});
-  absl::Status s = admin.Run([&](pqxx::connection& c) {
-    pqxx::nontransaction tx(c);
-    tx.exec("create database " + name);
-    return absl::OkStatus();
-  });
-  if (!s.ok()) throw std::runtime_error(s.ToString());
-  return dt::WithDatabase(admin_url, name);
-}
+std::string ScratchDatabase() { return dialtone::pg::testing::CreateScratchDatabase("mig_"); }
 
 fs::path MigrationDir(const std::vector<std::pair<std::string, std::string>>& files) {
   fs::path dir = fs::temp_directory_path() / ("dialtone-mig-" + dt::RandomSuffix());

@@ -13,7 +13,7 @@
 #include "adapters/account_repository.h"
 #include "adapters/api_handler.h"
 #include "dialtone/web/http_server.h"
-#include "dialtone/pg/migration_runner.h"
+#include "dialtone/pg/testing/scratch_database.h"
 #include "dialtone/testing/test_env.h"
 
 using namespace dialtone::rest_gateway;
@@ -60,21 +60,9 @@ struct Fixture {
   std::unique_ptr<dialtone::web::HttpServer> server;
 
   Fixture() {
-    std::string admin = dt::RequireEnv("DIALTONE_TEST_PG_URL");
-    std::string db = "gw_" + dt::RandomSuffix();
-    dialtone::pg::PgPool admin_pool({.url = admin});
-    auto s = admin_pool.Run([&](pqxx::connection& c) {
-      pqxx::nontransaction tx(c);
-      tx.exec("create database " + db);
-      return absl::OkStatus();
-    });
-    if (!s.ok()) throw std::runtime_error(s.ToString());
-    pool = std::make_unique<dialtone::pg::PgPool>(
-        dialtone::pg::PgPool::Options{.url = dt::WithDatabase(admin, db)});
-    auto ms = dialtone::pg::LoadMigrations(std::string(DIALTONE_SQL_DIR) + "/rest-gateway");
-    if (!ms.ok() || !dialtone::pg::MigrationRunner(*pool, "rest-gateway", *ms).Apply().ok()) {
-      throw std::runtime_error("migrations failed");
-    }
+    pool = std::make_unique<dialtone::pg::PgPool>(dialtone::pg::PgPool::Options{
+        .url = dialtone::pg::testing::CreateMigratedDatabase("gw_", DIALTONE_SQL_DIR,
+                                                             "rest-gateway")});
     repo = std::make_unique<AccountRepository>(*pool);
     api = std::make_unique<ApiHandler>(*repo, std::vector<ResourceRoutes*>{&slow}, nullptr, 2);
     auto started = dialtone::web::HttpServer::Start({.address = "127.0.0.1:0", .threads = 4}, [this](const auto& r) {

@@ -22,6 +22,7 @@
 #include "dialtone/core/sid.h"
 #include "dialtone/core/time_format.h"
 #include "dialtone/pg/migration_runner.h"
+#include "dialtone/pg/testing/scratch_database.h"
 #include "dialtone/pg/pg_pool.h"
 #include "dialtone/rpc/status.h"
 #include "dialtone/testing/test_env.h"
@@ -51,22 +52,7 @@ inline bool WaitFor(const std::function<bool()>& done, absl::Duration timeout = 
 
 // A fresh database; triggers' migrations applied (usage-metering applies its own at start).
 inline std::string ScratchDatabase() {
-  std::string admin_url = dt::RequireEnv("DIALTONE_TEST_PG_URL");
-  std::string name = "triggers_" + dt::RandomSuffix();
-  pg::PgPool admin({.url = admin_url});
-  absl::Status s = admin.Run([&](pqxx::connection& c) {
-    pqxx::nontransaction tx(c);
-    tx.exec("create database " + name);
-    return absl::OkStatus();
-  });
-  if (!s.ok()) throw std::runtime_error(s.ToString());
-  std::string url = dt::WithDatabase(admin_url, name);
-  pg::PgPool pool({.url = url});
-  auto migrations = pg::LoadMigrations(std::string(DIALTONE_DEFAULT_SQL_DIR) + "/triggers");
-  if (!migrations.ok()) throw std::runtime_error(migrations.status().ToString());
-  auto applied = pg::MigrationRunner(pool, "triggers", *migrations).Apply();
-  if (!applied.ok()) throw std::runtime_error(applied.status().ToString());
-  return url;
+  return pg::testing::CreateMigratedDatabase("triggers_", DIALTONE_DEFAULT_SQL_DIR, "triggers");
 }
 
 // One integer from SQL, for assertions on the outbox.

@@ -15,6 +15,7 @@
 #include "dialtone/core/sid.h"
 #include "dialtone/core/time_format.h"
 #include "dialtone/pg/migration_runner.h"
+#include "dialtone/pg/testing/scratch_database.h"
 #include "dialtone/pg/pg_pool.h"
 #include "dialtone/redis/redis_pool.h"
 #include "dialtone/rpc/status.h"
@@ -36,22 +37,7 @@ inline std::unique_ptr<redis::RedisPool> TestRedis(int connections = 8) {
 
 // A fresh database with deploy/sql/usage-metering applied; returns its URL.
 inline std::string ScratchDatabase() {
-  std::string admin_url = dt::RequireEnv("DIALTONE_TEST_PG_URL");
-  std::string name = "usage_" + dt::RandomSuffix();
-  pg::PgPool admin({.url = admin_url});
-  absl::Status s = admin.Run([&](pqxx::connection& c) {
-    pqxx::nontransaction tx(c);
-    tx.exec("create database " + name);
-    return absl::OkStatus();
-  });
-  if (!s.ok()) throw std::runtime_error(s.ToString());
-  std::string url = dt::WithDatabase(admin_url, name);
-  pg::PgPool pool({.url = url});
-  auto migrations = pg::LoadMigrations(std::string(DIALTONE_DEFAULT_SQL_DIR) + "/usage-metering");
-  if (!migrations.ok()) throw std::runtime_error(migrations.status().ToString());
-  auto applied = pg::MigrationRunner(pool, "usage-metering", *migrations).Apply();
-  if (!applied.ok()) throw std::runtime_error(applied.status().ToString());
-  return url;
+  return pg::testing::CreateMigratedDatabase("usage_", DIALTONE_DEFAULT_SQL_DIR, "usage-metering");
 }
 
 inline pb::UsageEvent Event(const std::string& id, const std::string& account,

@@ -5,7 +5,7 @@
 #include <pqxx/pqxx>
 
 #include "adapters/call_router_grpc.h"
-#include "dialtone/pg/migration_runner.h"
+#include "dialtone/pg/testing/scratch_database.h"
 #include "dialtone/rpc/status.h"
 #include "dialtone/testing/test_env.h"
 
@@ -24,21 +24,9 @@ struct Db {
   grpc::ServerContext ctx;
 
   Db() {
-    std::string admin = dt::RequireEnv("DIALTONE_TEST_PG_URL");
-    std::string db = "cr_" + dt::RandomSuffix();
-    dialtone::pg::PgPool admin_pool({.url = admin});
-    auto s = admin_pool.Run([&](pqxx::connection& c) {
-      pqxx::nontransaction tx(c);
-      tx.exec("create database " + db);
-      return absl::OkStatus();
-    });
-    if (!s.ok()) throw std::runtime_error(s.ToString());
-    pool = std::make_unique<dialtone::pg::PgPool>(
-        dialtone::pg::PgPool::Options{.url = dt::WithDatabase(admin, db)});
-    auto ms = dialtone::pg::LoadMigrations(std::string(DIALTONE_SOURCE_DIR) + "/deploy/sql/call-router");
-    if (!ms.ok() || !dialtone::pg::MigrationRunner(*pool, "call-router", *ms).Apply().ok()) {
-      throw std::runtime_error("migrations failed");
-    }
+    pool = std::make_unique<dialtone::pg::PgPool>(dialtone::pg::PgPool::Options{
+        .url = dialtone::pg::testing::CreateMigratedDatabase(
+            "cr_", std::string(DIALTONE_SOURCE_DIR) + "/deploy/sql", "call-router")});
     grpc = std::make_unique<CallRouterGrpc>(*pool);
   }
 
