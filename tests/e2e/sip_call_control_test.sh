@@ -17,6 +17,7 @@ cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   dt_pg_stop "$tmp/pg"
+  dt_redis_stop "$tmp/redis"
   if [[ -n ${DIALTONE_KEEP_TMP:-} ]]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
 }
 trap cleanup EXIT
@@ -24,7 +25,7 @@ trap cleanup EXIT
 pg_port=$(dt_free_port)
 dt_pg_start "$tmp/pg" "$pg_port"
 pg_url="postgresql://dialtone@127.0.0.1:$pg_port/dialtone"
-grpc_base=$(free_port_block 4)
+grpc_base=$(free_port_block 6)
 router_grpc=127.0.0.1:$grpc_base
 gateway_grpc=127.0.0.1:$((grpc_base + 1))
 rest_port=$(dt_free_port)
@@ -36,7 +37,17 @@ env DIALTONE_GRPC_ADDR="$gateway_grpc" DIALTONE_METRICS_ADDR=127.0.0.1:$((grpc_b
   DIALTONE_USAGE_SPOOL="$tmp/gw.spool" \
   "$DIALTONE_BUILD_DIR/services/rest-gateway/rest-gateway" >"$tmp/gateway.log" 2>&1 &
 pids+=($!)
+# usage-metering (with its own Redis) counts the calls' usage.
+redis_port=$(dt_free_port)
+dt_redis_start "$tmp/redis" "$redis_port"
+metering_grpc=127.0.0.1:$((grpc_base + 4))
+env DIALTONE_GRPC_ADDR="$metering_grpc" DIALTONE_METRICS_ADDR=127.0.0.1:$((grpc_base + 5)) \
+  DIALTONE_PG_URL="$pg_url" DIALTONE_REDIS_URL="redis://127.0.0.1:$redis_port/0" \
+  DIALTONE_MIGRATIONS_DIR="$DIALTONE_SOURCE_DIR/deploy/sql" DIALTONE_PUSH_TO_TRIGGERS=false \
+  "$DIALTONE_BUILD_DIR/services/usage-metering/usage-metering" >"$tmp/metering.log" 2>&1 &
+pids+=($!)
 env DIALTONE_GRPC_ADDR="$router_grpc" DIALTONE_METRICS_ADDR=127.0.0.1:$((grpc_base + 3)) \
+  DIALTONE_USAGE_METERING_ADDR="$metering_grpc" DIALTONE_USAGE_SPOOL="$tmp/router.spool" \
   DIALTONE_PG_URL="$pg_url" DIALTONE_MIGRATIONS_DIR="$DIALTONE_SOURCE_DIR/deploy/sql" \
   DIALTONE_SIP_PORT="$sip_port" DIALTONE_SIP_HOST=127.0.0.1 \
   DIALTONE_REST_GATEWAY_ADDR="$gateway_grpc" \
@@ -216,6 +227,19 @@ t=$(sipp_call options.xml ping) && rc=0 || rc=$?
 check "OPTIONS is answered 200 after the torture messages" test "$rc" -eq 0
 t=$(sipp_call uac_expect_486.xml +15005550001) && rc=0 || rc=$?
 check "a call still works after the torture messages" test "$rc" -eq 0
+
+# Usage: every answered call counted once in calls-inbound (and rolled up into calls).
+inbound_calls() {
+  "$CTL" usage query --account "$sid" --addr "$metering_grpc" 2>/dev/null | python3 -c '
+import json, sys
+recs = json.load(sys.stdin).get("records", [])
+c = {r["category"]: int(r.get("count", "0")) for r in recs}
+print(c.get("calls-inbound", 0), c.get("calls", 0))'
+}
+answered=$(psql_q "select count(*) from calls where account_sid = '$sid' and status = 'completed'")
+counted() { [[ $(inbound_calls) == "$answered $answered" ]]; }
+check "usage counts each of the $answered answered calls once (calls-inbound = calls)" wait_for 15 counted
+echo "# usage (calls-inbound calls): $(inbound_calls), answered calls: $answered"
 
 kill -TERM "$router_pid"
 rc=0

@@ -212,6 +212,12 @@ void CallSession::WriteEnd() {
       log::Error("cannot record the end of a call", {{"call_sid", sid}, {"error", s}});
     }
   });
+  if (deps_.publish_usage) {
+    if (auto usage = CallUsageFor(call_sid_, "inbound", duration_.value_or(0),
+                                  start_time_.has_value())) {
+      deps_.publish_usage(*usage, route_->account_sid);
+    }
+  }
   if (route_->status_callback.empty()) return;
   if (auto params = callbacks_->Next(CallEvent::kCompleted, Facts(), *end_time_)) {
     deps_.http->SendCallback({.url = route_->status_callback,

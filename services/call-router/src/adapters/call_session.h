@@ -1,6 +1,10 @@
 // One inbound call on the SIP thread: routing, the Call resource, and the TwiML program.
 #pragma once
 
+#include <functional>
+
+#include "domain/call_usage.h"
+
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,6 +25,8 @@ struct CallSessionDeps {
   CallStore* store = nullptr;
   AppHttpClient* http = nullptr;
   const CallExecutor* executor = nullptr;
+  // Publishes a usage event when an answered call ends (may be empty: no metering).
+  std::function<void(const CallUsage&, const std::string& account_sid)> publish_usage;
 };
 
 // Drives one incoming INVITE: looks the To number up (404 when unknown), creates the Call row

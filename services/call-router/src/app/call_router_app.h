@@ -1,6 +1,9 @@
 // Composition root of call-router: config -> stores -> handlers -> runtime.
 #pragma once
 
+#include "dialtone/usage_publisher/usage_publisher.h"
+#include "domain/call_usage.h"
+
 #include <memory>
 
 #include "absl/status/statusor.h"
@@ -23,6 +26,9 @@ class CallRouterApp {
   absl::Status Run();
 
  private:
+  // Counts an ended call's usage (SIP thread; never blocks).
+  void PublishUsage(const CallUsage& usage, const std::string& account_sid);
+
   Config config_;
   pg::PgPool pg_;
   CallRouterGrpc grpc_;
@@ -36,6 +42,7 @@ class CallRouterApp {
   // the mask, or a signal could kill the process instead of stopping it gracefully.
   std::unique_ptr<CallStore> store_;
   std::unique_ptr<AppHttpClient> http_;
+  std::unique_ptr<usage_publisher::UsagePublisher> publisher_;
 };
 
 }  // namespace dialtone::call_router

@@ -13,6 +13,9 @@ void AddOptions(config::ConfigLoader& loader, Config* c) {
   loader.AddString("sip_host", &c->sip_host, "SIP listen address (IPv4)", config::CheckNotEmpty());
   loader.AddString("media_host", &c->media_host,
                    "address written in SDP answers (default: sip_host, or 127.0.0.1)");
+  loader.AddString("usage_spool", &c->usage_spool,
+                   "spool file for usage events while usage-metering is unreachable",
+                   config::CheckNotEmpty());
   loader.AddString("rest_gateway_addr", &c->rest_gateway_addr,
                    "rest-gateway gRPC address (accounts' auth tokens, to sign requests)",
                    config::CheckHostPort());

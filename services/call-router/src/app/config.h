@@ -16,6 +16,8 @@ struct Config {
   std::string sip_host = "0.0.0.0";
   std::string media_host;  // written in SDP answers; empty: sip_host (127.0.0.1 for 0.0.0.0)
   std::string rest_gateway_addr = "127.0.0.1:50053";
+  // Call usage waits here while usage-metering is unreachable (one file per process).
+  std::string usage_spool = "/tmp/dialtone-call-router-usage.spool";
   std::string media_layer_addr = "127.0.0.1:50052";
   std::string usage_metering_addr = "127.0.0.1:50054";
 };
