@@ -21,11 +21,15 @@ finish() {
   ((T_FAILS == 0))
 }
 
-# N consecutive free ports; prints the first.
+# N consecutive free ports; prints the first. Blocks come from below the kernel's ephemeral range
+# (ip_local_port_range starts at 32768), where dt_free_port's picks and outgoing connections of
+# tests running in parallel land, so the two never collide.
 free_port_block() {
   local n=$1 base p ok
+  local low high
+  read -r low high </proc/sys/net/ipv4/ip_local_port_range
   for _ in $(seq 1 50); do
-    base=$((20000 + RANDOM % 30000))
+    base=$((10000 + RANDOM % (low - 10000 - n)))
     ok=1
     for p in $(seq "$base" $((base + n - 1))); do
       if dt_port_open "$p"; then ok=0; break; fi
