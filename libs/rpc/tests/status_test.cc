@@ -1,7 +1,9 @@
 // Errors keep their code and message across the gRPC boundary; times keep their nanoseconds.
 #include <catch2/catch.hpp>
 
+#include "dialtone/callrouter/v1/call_router.pb.h"
 #include "dialtone/rpc/status.h"
+#include "dialtone/rpc/twilio_enum.h"
 
 using namespace dialtone::rpc;
 
@@ -31,4 +33,14 @@ TEST_CASE("A Twilio code rides along a gRPC error") {
   CHECK(s.error_message() == "Url is not valid");
   CHECK(TwilioCodeOf(s) == 21205);
   CHECK(TwilioCodeOf(grpc::Status(grpc::StatusCode::NOT_FOUND, "x")) == 0);
+}
+
+TEST_CASE("Contract enums read as Twilio's strings") {
+  namespace cr = dialtone::callrouter::v1;
+  CHECK(TwilioEnumText(cr::CallStatus_descriptor()->FindValueByNumber(cr::CALL_STATUS_IN_PROGRESS)) ==
+        "in-progress");
+  CHECK(TwilioEnumText(cr::CallDirection_descriptor()->FindValueByNumber(
+            cr::CALL_DIRECTION_OUTBOUND_API)) == "outbound-api");
+  CHECK(TwilioEnumText(cr::HttpMethod_descriptor()->FindValueByNumber(cr::HTTP_METHOD_GET)) == "GET");
+  CHECK(TwilioEnumText(cr::HttpMethod_descriptor()->FindValueByNumber(0)) == "POST");
 }

@@ -7,10 +7,9 @@
 #include <algorithm>
 #include <pqxx/pqxx>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_replace.h"
+#include "dialtone/rpc/twilio_enum.h"
 
 namespace dialtone::call_router {
 namespace {
@@ -19,20 +18,10 @@ namespace gp = google::protobuf;
 
 bool IsHttpMethod(const gp::EnumDescriptor* e) { return e->name() == "HttpMethod"; }
 
+// Stored text: Twilio's; UNSPECIFIED of any other enum than HttpMethod is an empty string.
 std::string EnumToText(const gp::EnumValueDescriptor* v) {
-  const gp::EnumDescriptor* e = v->type();
-  if (IsHttpMethod(e)) return v->number() == 1 ? "GET" : "POST";
-  if (v->number() == 0) return "";
-  // Value names carry the enum's prefix: CALL_STATUS_IN_PROGRESS for CallStatus.
-  std::string name = v->name();
-  std::string prefix;
-  for (char c : e->name()) {
-    if (absl::ascii_isupper(static_cast<unsigned char>(c)) && !prefix.empty()) prefix += '_';
-    prefix += absl::ascii_toupper(static_cast<unsigned char>(c));
-  }
-  prefix += '_';
-  if (name.rfind(prefix, 0) == 0) name = name.substr(prefix.size());
-  return absl::StrReplaceAll(absl::AsciiStrToLower(name), {{"_", "-"}});
+  if (v->number() == 0 && !IsHttpMethod(v->type())) return "";
+  return rpc::TwilioEnumText(v);
 }
 
 const gp::EnumValueDescriptor* TextToEnum(const gp::EnumDescriptor* e, const std::string& text) {
@@ -100,6 +89,15 @@ ProtoTable::ProtoTable(pg::PgPool& pool, TableSpec spec, const gp::Descriptor* d
   }
 }
 
+void ProtoTable::FillRow(const pqxx::row& row, gp::Message* out) const {
+  for (size_t i = 0; i < columns_.size(); ++i) SetFromText(out, columns_[i], row[static_cast<int>(i)]);
+}
+
+absl::Status ProtoTable::NotFound(const std::string& sid) const {
+  return absl::NotFoundError(
+      absl::StrCat("The requested resource ", spec_.resource_name, " ", sid, " was not found"));
+}
+
 std::string ProtoTable::Column(const std::string& field) const {
   auto it = spec_.renamed.find(field);
   return it == spec_.renamed.end() ? field : it->second;
@@ -140,7 +138,7 @@ absl::Status ProtoTable::Insert(gp::Message* row) {
     pqxx::work tx(c);
     pqxx::row r = tx.exec_params1(sql, pqxx::prepare::make_dynamic_params(values));
     tx.commit();
-    for (size_t i = 0; i < columns_.size(); ++i) SetFromText(row, columns_[i], r[static_cast<int>(i)]);
+    FillRow(r, row);
     return absl::OkStatus();
   });
 }
@@ -155,17 +153,12 @@ absl::Status ProtoTable::Get(const std::string& account_sid, const std::string& 
                                account_sid, sid);
     if (!rows.empty()) {
       found = true;
-      for (size_t i = 0; i < columns_.size(); ++i) {
-        SetFromText(out, columns_[i], rows[0][static_cast<int>(i)]);
-      }
+      FillRow(rows[0], out);
     }
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
-  if (!found) {
-    return absl::NotFoundError(absl::StrCat("The requested resource ", spec_.resource_name, " ",
-                                            sid, " was not found"));
-  }
+  if (!found) return NotFound(sid);
   return absl::OkStatus();
 }
 
@@ -201,7 +194,7 @@ absl::Status ProtoTable::List(const ListQuery& q, const std::function<gp::Messag
         break;
       }
       gp::Message* m = add();
-      for (size_t i = 0; i < columns_.size(); ++i) SetFromText(m, columns_[i], row[static_cast<int>(i)]);
+      FillRow(row, m);
       if (++n == q.page_size && static_cast<int>(rows.size()) > q.page_size) {
         *next_after_sid = row[0].as<std::string>();
       }
@@ -233,17 +226,12 @@ absl::Status ProtoTable::Update(const std::string& account_sid, const std::strin
     tx.commit();
     if (!rows.empty()) {
       found = true;
-      for (size_t i = 0; i < columns_.size(); ++i) {
-        SetFromText(out, columns_[i], rows[0][static_cast<int>(i)]);
-      }
+      FillRow(rows[0], out);
     }
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
-  if (!found) {
-    return absl::NotFoundError(absl::StrCat("The requested resource ", spec_.resource_name, " ",
-                                            sid, " was not found"));
-  }
+  if (!found) return NotFound(sid);
   return absl::OkStatus();
 }
 
@@ -259,10 +247,7 @@ absl::Status ProtoTable::Delete(const std::string& account_sid, const std::strin
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
-  if (affected == 0) {
-    return absl::NotFoundError(absl::StrCat("The requested resource ", spec_.resource_name, " ",
-                                            sid, " was not found"));
-  }
+  if (affected == 0) return NotFound(sid);
   return absl::OkStatus();
 }
 

@@ -14,6 +14,10 @@
 #include "absl/status/status.h"
 #include "dialtone/pg/pg_pool.h"
 
+namespace pqxx {
+class row;
+}
+
 namespace dialtone::call_router {
 
 // Which fields are columns. `sid`, `account_sid`, `date_created` and `date_updated` are
@@ -70,6 +74,9 @@ class ProtoTable {
   std::string Column(const std::string& field) const;
   std::string SelectList() const;
   std::string Placeholder(const std::string& field, int index) const;
+  // Copies a row selected with SelectList() into `out`.
+  void FillRow(const pqxx::row& row, google::protobuf::Message* out) const;
+  absl::Status NotFound(const std::string& sid) const;
 
   pg::PgPool& pool_;
   TableSpec spec_;

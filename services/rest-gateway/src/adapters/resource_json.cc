@@ -9,27 +9,13 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_replace.h"
+#include "dialtone/rpc/twilio_enum.h"
 #include "absl/time/time.h"
 
 namespace dialtone::rest_gateway {
 namespace {
 
 namespace gp = google::protobuf;
-
-std::string EnumText(const gp::EnumValueDescriptor* v) {
-  const gp::EnumDescriptor* e = v->type();
-  if (e->name() == "HttpMethod") return v->number() == 1 ? "GET" : "POST";
-  std::string prefix;
-  for (char c : e->name()) {
-    if (absl::ascii_isupper(static_cast<unsigned char>(c)) && !prefix.empty()) prefix += '_';
-    prefix += absl::ascii_toupper(static_cast<unsigned char>(c));
-  }
-  prefix += '_';
-  std::string name = v->name();
-  if (name.rfind(prefix, 0) == 0) name = name.substr(prefix.size());
-  return absl::StrReplaceAll(absl::AsciiStrToLower(name), {{"_", "-"}});
-}
 
 bool IsTimestamp(const gp::FieldDescriptor* f) {
   return f->cpp_type() == gp::FieldDescriptor::CPPTYPE_MESSAGE &&
@@ -69,7 +55,7 @@ boost::json::object MessageToJson(const gp::Message& m, const std::vector<std::s
           if (ev->number() == 0 && f->enum_type()->name() != "HttpMethod") {
             v = nullptr;
           } else {
-            v = EnumText(ev);
+            v = rpc::TwilioEnumText(ev);
           }
           break;
         }
