@@ -31,6 +31,8 @@ CALL_CONTROL = {
     "/pause-hangup": b'<Response><Pause length="2"/><Hangup/></Response>',
     "/redirect-hangup": b"<Response><Redirect>/hangup</Redirect></Response>",
     "/say": TWIML,
+    "/pause-1": b'<Response><Pause length="1"/><Hangup/></Response>',
+    "/pause-long": b'<Response><Pause length="30"/><Hangup/></Response>',
 }
 
 requests = []

@@ -1,20 +1,44 @@
-// gRPC CallRouter handler: applications, incoming phone numbers, and reads/deletes of calls and
-// recordings, stored in PostgreSQL. Creating and updating live calls needs the SIP stack and
-// answers UNIMPLEMENTED until it lands (call router part 1).
+// gRPC CallRouter handler: applications, incoming phone numbers, calls and recordings, stored in
+// PostgreSQL. Creating and updating calls reaches the live calls through LiveCallControl.
 #pragma once
 
+#include "adapters/call_session.h"
 #include "adapters/proto_table.h"
 #include "dialtone/callrouter/v1/call_router.grpc.pb.h"
 #include "dialtone/pg/pg_pool.h"
 
 namespace dialtone::call_router {
 
+// The live side of the Calls API, implemented by the composition root (SIP stack, sessions,
+// the store worker). Thread-safe; called from gRPC threads.
+class LiveCallControl {
+ public:
+  virtual ~LiveCallControl() = default;
+  // The token that signs the call's requests to the application.
+  virtual absl::StatusOr<std::string> AuthToken(const std::string& account_sid) = 0;
+  // The trunk for calls to phone numbers ("" when none) and our own SIP host:port for From.
+  virtual std::string Trunk() const = 0;
+  virtual std::string LocalSipHost() const = 0;
+  // Inserts the queued Call row and starts the INVITE.
+  virtual absl::Status Place(OutboundCall call) = 0;
+  // Applies an update to a call live in this process (NotFound otherwise) and returns once its
+  // row says so.
+  virtual absl::Status Control(const std::string& call_sid, const CallControl& control) = 0;
+};
+
 // Runs on gRPC's server threads; all state is in PostgreSQL.
 class CallRouterGrpc final : public dialtone::callrouter::v1::CallRouter::Service {
  public:
-  explicit CallRouterGrpc(pg::PgPool& pool);
-
   using ServerContext = grpc::ServerContext;
+  explicit CallRouterGrpc(pg::PgPool& pool);
+  // Without it, CreateCall and UpdateCall answer UNAVAILABLE. Set before serving.
+  void SetLiveCallControl(LiveCallControl* control) { live_ = control; }
+
+  grpc::Status CreateCall(ServerContext*, const callrouter::v1::CreateCallRequest*,
+                          callrouter::v1::Call*) override;
+  grpc::Status UpdateCall(ServerContext*, const callrouter::v1::UpdateCallRequest*,
+                          callrouter::v1::Call*) override;
+
   grpc::Status CreateApplication(ServerContext*, const callrouter::v1::CreateApplicationRequest*,
                                  callrouter::v1::Application*) override;
   grpc::Status GetApplication(ServerContext*, const callrouter::v1::GetApplicationRequest*,
@@ -57,6 +81,10 @@ class CallRouterGrpc final : public dialtone::callrouter::v1::CallRouter::Servic
                                callrouter::v1::DeleteRecordingResponse*) override;
 
  private:
+  // The voice settings of an outbound call: its own, or its application's.
+  grpc::Status CallRouteFor(const callrouter::v1::CreateCallRequest& req, CallRoute* route);
+
+  LiveCallControl* live_ = nullptr;
   ProtoTable applications_;
   ProtoTable numbers_;
   ProtoTable calls_;

@@ -29,9 +29,167 @@ auto CallSession::OnSipThread(Fn fn) {
   };
 }
 
+void CallbackChain::Send(AppHttpClient::CallbackRequest request) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (busy_) {
+      queue_.push_back(std::move(request));
+      return;
+    }
+    busy_ = true;
+  }
+  Go(std::move(request));
+}
+
+void CallbackChain::Go(AppHttpClient::CallbackRequest request) {
+  // Whatever the outcome (the client already retried), the next one goes.
+  http_->SendCallback(std::move(request),
+                      [self = shared_from_this()](absl::Status) { self->Next(); });
+}
+
+void CallbackChain::Next() {
+  AppHttpClient::CallbackRequest next;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (queue_.empty()) {
+      busy_ = false;
+      return;
+    }
+    next = std::move(queue_.front());
+    queue_.pop_front();
+  }
+  Go(std::move(next));
+}
+
+void LiveCalls::Add(const std::string& call_sid, std::weak_ptr<CallSession> session) {
+  std::lock_guard<std::mutex> lock(mu_);
+  calls_[call_sid] = std::move(session);
+}
+
+void LiveCalls::Remove(const std::string& call_sid) {
+  std::lock_guard<std::mutex> lock(mu_);
+  calls_.erase(call_sid);
+}
+
+std::shared_ptr<CallSession> LiveCalls::Find(const std::string& call_sid) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = calls_.find(call_sid);
+  return it == calls_.end() ? nullptr : it->second.lock();
+}
+
+size_t LiveCalls::size() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return calls_.size();
+}
+
 CallSession::CallSession(CallSessionDeps deps, SipDialog& dialog, SipInvite invite)
     : deps_(deps), dialog_(&dialog), invite_(std::move(invite)),
       call_sid_(core::NewSid(core::kCallPrefix)) {}
+
+CallSession::CallSession(CallSessionDeps deps, OutboundCall call)
+    : deps_(deps), dialog_(nullptr), outbound_(std::move(call)),
+      call_sid_(outbound_->call_sid), route_(outbound_->route) {
+  call_status_ = "queued";
+  callbacks_.emplace(outbound_->events);
+}
+
+CallSession::~CallSession() {
+  if (deps_.live != nullptr) deps_.live->Remove(call_sid_);
+}
+
+void CallSession::StartOutbound(SipStack& sip) {
+  if (deps_.live != nullptr) deps_.live->Add(call_sid_, weak_from_this());
+  log::Info("outbound call", {{"call_sid", call_sid_}, {"to", outbound_->to},
+                              {"from", outbound_->from}});
+  dialog_ = sip.Invite(outbound_->invite, shared_from_this());
+  if (dialog_ == nullptr) {
+    Notify(CallEvent::kInitiated);
+    return Finish("failed");
+  }
+  call_status_ = "initiated";  // what the "initiated" callback reports; the row stays queued
+  Notify(CallEvent::kInitiated);
+  call_status_ = "queued";
+  auto expire = OnSipThread([](CallSession& s) {
+    if (s.answered_ || s.finished_) return;
+    log::Info("outbound call not answered in time",
+              {{"call_sid", s.call_sid_}, {"timeout", s.outbound_->timeout_seconds}});
+    if (s.dialog_ != nullptr) s.dialog_->Cancel();
+    s.Finish("no-answer");
+  });
+  deps_.loop->RunAfter(absl::Seconds(outbound_->timeout_seconds), [expire] { expire(); });
+}
+
+void CallSession::OnRinging() {
+  if (finished_ || answered_ || call_status_ == "ringing") return;
+  call_status_ = "ringing";
+  CallStore* store = deps_.store;
+  store->Submit([store, sid = call_sid_] {
+    if (absl::Status s = store->MarkRinging(sid); !s.ok()) {
+      log::Error("cannot mark call ringing", {{"call_sid", sid}, {"error", s}});
+    }
+  });
+  Notify(CallEvent::kRinging);
+}
+
+void CallSession::OnAnswered() {
+  if (finished_) {  // hung up (timeout, API) as the 200 crossed: end the new dialog
+    if (dialog_ != nullptr) dialog_->Bye();
+    return;
+  }
+  Answer();
+  Notify(CallEvent::kAnswered);
+  auto limit = OnSipThread([](CallSession& s) {
+    if (s.finished_) return;
+    log::Info("call reached its time limit", {{"call_sid", s.call_sid_}});
+    s.state_.ended = true;
+    s.HangUp(absl::OkStatus());
+  });
+  deps_.loop->RunAfter(absl::Seconds(outbound_->time_limit_seconds), [limit] { limit(); });
+  Step(CallStarted{route_->voice_url, route_->voice_method, true, outbound_->document});
+}
+
+void CallSession::OnFailed(int status) {
+  if (finished_) return;
+  // Twilio: a callee that is busy or declines ends "busy"; one that never picks up, "no-answer".
+  if (status == 486 || status == 600 || status == 603) return Finish("busy");
+  if (status == 408 || status == 480 || status == 487) return Finish("no-answer");
+  log::Info("outbound call failed", {{"call_sid", call_sid_}, {"sip_status", status}});
+  Finish("failed");
+}
+
+void CallSession::Control(const CallControl& control) {
+  if (finished_) return;
+  if (control.status_callback) route_->status_callback = *control.status_callback;
+  if (control.status_callback_method) {
+    route_->status_callback_method = *control.status_callback_method;
+  }
+  if (!control.end_status.empty()) {
+    if (answered_) {
+      if (control.end_status != "completed") return;  // Twilio: canceled leaves a live call up
+      log::Info("call hung up through the API", {{"call_sid", call_sid_}});
+      state_.ended = true;
+      return HangUp(absl::OkStatus());
+    }
+    log::Info("call canceled through the API", {{"call_sid", call_sid_}});
+    if (dialog_ != nullptr) {
+      if (outbound()) dialog_->Cancel();
+      else dialog_->Refuse(487, "Request Terminated");
+    }
+    state_.ended = true;
+    return Finish("canceled");
+  }
+  if (!control.redirect) return;
+  if (!state_.started) {  // not answered yet: the new document is what runs when it is
+    if (outbound_) {
+      route_->voice_url = control.redirect->url;
+      route_->voice_method = control.redirect->method;
+      outbound_->document = control.redirect->document;
+    }
+    return;
+  }
+  log::Info("call redirected through the API", {{"call_sid", call_sid_}});
+  Step(*control.redirect);
+}
 
 void CallSession::Start() {
   if (invite_.to_user.empty()) {
@@ -89,7 +247,9 @@ void CallSession::Execute(const ExecutorCommand& command) {
   if (finished_ && !std::holds_alternative<FetchDocumentCommand>(command)) return;
   std::visit(
       Overloaded{
-          [this](const AnswerCommand&) { Answer(); },
+          [this](const AnswerCommand&) {
+            if (!outbound()) Answer();
+          },
           [this](const PlayCommand&) { RefuseAudioVerb("Say/Play"); },
           [this](const CollectDigitsCommand&) { RefuseAudioVerb("Gather"); },
           [this](const RecordCommand&) { RefuseAudioVerb("Record"); },
@@ -101,6 +261,7 @@ void CallSession::Execute(const ExecutorCommand& command) {
           },
           [this](const HangupCommand& c) { HangUp(c.error); },
           [this](const RejectCommand& c) {
+            if (answered_) return HangUp(absl::OkStatus());
             // Twilio: the call ends "busy" for reason=busy and "no-answer" for rejected.
             if (c.reason == RejectReason::kBusy) return Refuse(486, "Busy Here", "busy");
             Refuse(603, "Decline", "no-answer");
@@ -142,7 +303,7 @@ void CallSession::Fetch(const FetchDocumentCommand& c) {
 void CallSession::Answer() {
   if (answered_ || dialog_ == nullptr) return;
   answered_ = true;
-  dialog_->Answer();
+  dialog_->Answer();  // a no-op on outgoing calls, answered by the callee
   start_time_ = absl::Now();
   call_status_ = "in-progress";
   CallStore* store = deps_.store;
@@ -190,6 +351,18 @@ void CallSession::OnCancel() {
 void CallSession::OnTerminated() {
   dialog_ = nullptr;
   if (!finished_) Finish(answered_ ? "completed" : "failed");
+  if (deps_.live != nullptr) deps_.live->Remove(call_sid_);
+}
+
+void CallSession::Notify(CallEvent event) {
+  if (!route_ || route_->status_callback.empty()) return;
+  if (auto params = callbacks_->Next(event, Facts(), absl::Now())) {
+    if (callback_chain_ == nullptr) callback_chain_ = std::make_shared<CallbackChain>(deps_.http);
+    callback_chain_->Send({.url = route_->status_callback,
+                           .method = route_->status_callback_method,
+                           .params = *std::move(params),
+                           .auth_token = route_->auth_token});
+  }
 }
 
 void CallSession::Finish(const std::string& call_status) {
@@ -213,29 +386,30 @@ void CallSession::WriteEnd() {
     }
   });
   if (deps_.publish_usage) {
-    if (auto usage = CallUsageFor(call_sid_, "inbound", duration_.value_or(0),
-                                  start_time_.has_value())) {
+    if (auto usage = CallUsageFor(call_sid_, outbound() ? "outbound" : "inbound",
+                                  duration_.value_or(0), start_time_.has_value())) {
       deps_.publish_usage(*usage, route_->account_sid);
     }
   }
-  if (route_->status_callback.empty()) return;
-  if (auto params = callbacks_->Next(CallEvent::kCompleted, Facts(), *end_time_)) {
-    deps_.http->SendCallback({.url = route_->status_callback,
-                              .method = route_->status_callback_method,
-                              .params = *std::move(params),
-                              .auth_token = route_->auth_token});
-  }
+  Notify(CallEvent::kCompleted);
 }
 
 CallFacts CallSession::Facts() const {
   CallFacts f;
   f.call_sid = call_sid_;
+  f.call_status = call_status_;
+  if (finished_) f.duration_seconds = duration_;
+  if (outbound_) {
+    f.from = outbound_->from;
+    f.to = outbound_->to;
+    f.account_sid = route_->account_sid;
+    f.direction = "outbound-api";
+    return f;
+  }
   f.from = invite_.from_user.empty() ? invite_.from_uri : invite_.from_user;
   f.to = route_ ? route_->phone_number : invite_.to_user;
   f.account_sid = route_ ? route_->account_sid : std::string();
   f.direction = "inbound";
-  f.call_status = call_status_;
-  if (finished_) f.duration_seconds = duration_;
   return f;
 }
 

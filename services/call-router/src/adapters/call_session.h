@@ -1,11 +1,11 @@
 // One inbound call on the SIP thread: routing, the Call resource, and the TwiML program.
 #pragma once
 
+#include <deque>
 #include <functional>
-
-#include "domain/call_usage.h"
-
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -15,9 +15,65 @@
 #include "adapters/call_store.h"
 #include "adapters/sip_stack.h"
 #include "domain/call_executor.h"
+#include "domain/call_usage.h"
 #include "domain/voice_request.h"
 
 namespace dialtone::call_router {
+
+class CallSession;
+
+// Sends one call's status callbacks one after another, so the application gets them in order;
+// it outlives the session when the last ones are still on their way. Thread-safe.
+class CallbackChain : public std::enable_shared_from_this<CallbackChain> {
+ public:
+  explicit CallbackChain(AppHttpClient* http) : http_(http) {}
+  void Send(AppHttpClient::CallbackRequest request);
+
+ private:
+  void Go(AppHttpClient::CallbackRequest request);
+  void Next();
+
+  AppHttpClient* http_;
+  std::mutex mu_;
+  std::deque<AppHttpClient::CallbackRequest> queue_;  // guarded by mu_
+  bool busy_ = false;                                 // guarded by mu_
+};
+
+// The calls this process is running, by SID, for the Calls API to reach. Thread-safe.
+class LiveCalls {
+ public:
+  void Add(const std::string& call_sid, std::weak_ptr<CallSession> session);
+  void Remove(const std::string& call_sid);
+  // Null when the call is not live here.
+  std::shared_ptr<CallSession> Find(const std::string& call_sid);
+  size_t size();
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, std::weak_ptr<CallSession>> calls_;  // guarded by mu_
+};
+
+// A call the Calls API placed: its row exists (queued) when the session starts.
+struct OutboundCall {
+  std::string call_sid;
+  std::string from;  // as the API got them: "+15557650000", "sip:alice@example.com"
+  std::string to;
+  // What runs when the callee answers: the voice settings and the token that signs requests.
+  CallRoute route;
+  std::shared_ptr<const Program> document;  // inline TwiML instead of route.voice_url
+  std::vector<CallEvent> events;            // StatusCallbackEvent
+  SipOutboundInvite invite;
+  int timeout_seconds = 60;
+  int time_limit_seconds = 14400;
+};
+
+// An UpdateCall for a live call: a redirect, an end, or new callbacks.
+struct CallControl {
+  std::optional<ApiRedirect> redirect;
+  std::string end_status;  // "canceled" or "completed"; empty to leave the call up
+  std::optional<std::string> status_callback;
+  std::optional<HttpMethod> status_callback_method;
+};
 
 // What every session shares; owned by the composition root.
 struct CallSessionDeps {
@@ -25,29 +81,42 @@ struct CallSessionDeps {
   CallStore* store = nullptr;
   AppHttpClient* http = nullptr;
   const CallExecutor* executor = nullptr;
+  LiveCalls* live = nullptr;
   // Publishes a usage event when an answered call ends (may be empty: no metering).
   std::function<void(const CallUsage&, const std::string& account_sid)> publish_usage;
 };
 
-// Drives one incoming INVITE: looks the To number up (404 when unknown), creates the Call row
-// (ringing, inbound), rings while the document is fetched, runs the CallExecutor and acts on its
-// commands (answer, Pause timers, Reject 486/603, Hangup, Redirect fetches), keeps the row's
-// status and times current, and sends the number's status callback when the call ends. The
-// audio verbs (Say, Play, Gather, Record, Dial) are not wired yet: they end the call with an
-// error in the log. Runs on the SIP thread; results of the store and the HTTP client come back
-// through SipLoop::Post and find the session through a weak pointer.
+// Drives one call. Incoming: looks the To number up (404 when unknown), creates the Call row
+// (ringing, inbound), rings while the document is fetched. Outgoing (the Calls API): INVITEs the
+// callee, cancels it after the ring timeout (no-answer), ends busy/failed on a refusal, and runs
+// the document once answered. Both run the CallExecutor and act on its commands (answer, Pause
+// timers, Reject 486/603, Hangup, Redirect fetches), keep the row's status and times current,
+// send status callbacks, and take redirects and hang-ups from the API (Control). The audio verbs
+// (Say, Play, Gather, Record, Dial) are not wired yet: they end the call with an error in the
+// log. Runs on the SIP thread; results of the store and the HTTP client come back through
+// SipLoop::Post and find the session through a weak pointer.
 //
 //   auto s = std::make_shared<CallSession>(deps, dialog, invite);
 //   s->Start();
+//   auto o = std::make_shared<CallSession>(deps, outbound_call);
+//   o->StartOutbound(sip);
 class CallSession final : public SipCallHandler,
                           public std::enable_shared_from_this<CallSession> {
  public:
   CallSession(CallSessionDeps deps, SipDialog& dialog, SipInvite invite);
+  CallSession(CallSessionDeps deps, OutboundCall call);
+  ~CallSession() override;
 
   void Start();
+  void StartOutbound(SipStack& sip);
+  // An UpdateCall from the API.
+  void Control(const CallControl& control);
 
   void OnCallerBye() override;
   void OnCancel() override;
+  void OnRinging() override;
+  void OnAnswered() override;
+  void OnFailed(int status) override;
   void OnTerminated() override;
 
  private:
@@ -61,6 +130,8 @@ class CallSession final : public SipCallHandler,
   void RefuseAudioVerb(const char* verb);
   // Final status: updates the row and sends the status callback, once.
   void Finish(const std::string& call_status);
+  void Notify(CallEvent event);
+  bool outbound() const { return outbound_.has_value(); }
   void WriteEnd();
   CallFacts Facts() const;
   // Posts `fn(session)` to the SIP thread; dropped if the session is gone by then.
@@ -70,9 +141,11 @@ class CallSession final : public SipCallHandler,
   CallSessionDeps deps_;
   SipDialog* dialog_;  // null once the dialog terminated
   SipInvite invite_;
+  std::optional<OutboundCall> outbound_;
   std::string call_sid_;
   std::optional<CallRoute> route_;
   std::optional<StatusCallbackSequencer> callbacks_;
+  std::shared_ptr<CallbackChain> callback_chain_;
   ExecutionState state_;
   bool first_fetch_ = true;
   bool answered_ = false;

@@ -2,6 +2,8 @@
 #include "adapters/call_store.h"
 
 #include <grpcpp/grpcpp.h>
+
+#include <future>
 #include <pqxx/pqxx>
 
 #include "dialtone/accounts/v1/accounts.grpc.pb.h"
@@ -56,6 +58,13 @@ void CallStore::Submit(std::function<void()> task) {
     tasks_.push_back(std::move(task));
   }
   cv_.notify_one();
+}
+
+bool CallStore::Flush(absl::Duration timeout) {
+  auto done = std::make_shared<std::promise<void>>();
+  std::future<void> flushed = done->get_future();
+  Submit([done] { done->set_value(); });
+  return flushed.wait_for(absl::ToChronoMilliseconds(timeout)) == std::future_status::ready;
 }
 
 void CallStore::Loop() {
@@ -120,6 +129,30 @@ absl::Status CallStore::InsertRinging(const NewCall& call) {
         " nullif($6, ''))",
         call.sid, call.account_sid, call.to, call.from, call.phone_number_sid,
         call.caller_name);
+    tx.commit();
+    return absl::OkStatus();
+  });
+}
+
+absl::Status CallStore::InsertQueued(const NewCall& call) {
+  return pool_.Run([&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    tx.exec_params(
+        "insert into calls (sid, account_sid, to_number, from_number, status, direction)"
+        " values ($1, $2, $3, $4, 'queued', 'outbound-api')",
+        call.sid, call.account_sid, call.to, call.from);
+    tx.commit();
+    return absl::OkStatus();
+  });
+}
+
+absl::Status CallStore::MarkRinging(const std::string& sid) {
+  return pool_.Run([&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    tx.exec_params(
+        "update calls set status = 'ringing', date_updated = now()"
+        " where sid = $1 and status = 'queued'",
+        sid);
     tx.commit();
     return absl::OkStatus();
   });

@@ -76,10 +76,16 @@ class CallStore {
   CallStore& operator=(const CallStore&) = delete;
 
   void Submit(std::function<void()> task);
+  // Waits (at most `timeout`) until every task submitted before it has run; false on timeout.
+  bool Flush(absl::Duration timeout);
 
   // NotFound when no incoming phone number matches `to` (with or without a leading '+').
   absl::StatusOr<CallRoute> Route(const std::string& to);
   absl::Status InsertRinging(const NewCall& call);
+  // A call the API placed: status queued, direction outbound-api. Safe on any thread (the row
+  // exists before its session submits anything).
+  absl::Status InsertQueued(const NewCall& call);
+  absl::Status MarkRinging(const std::string& sid);
   absl::Status MarkInProgress(const std::string& sid, absl::Time start);
   // `start` unset for calls never answered; duration is then 0.
   absl::Status MarkEnded(const std::string& sid, const std::string& status, absl::Time end,

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <sofia-sip/nua.h>
+#include <sofia-sip/msg_header.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/soa_tag.h>
@@ -38,18 +39,29 @@ struct SipStack::Dialog final : SipDialog {
   bool acked = false;
   bool bye_pending = false;
   bool terminated = false;
+  // Outgoing INVITEs only.
+  bool outbound = false;
+  bool cancel_sent = false;
+  bool auth_tried = false;
+  std::string auth_username;
+  std::string auth_password;
 
   void Ring() override {
-    if (!final_sent && !terminated) nua_respond(nh, SIP_180_RINGING, TAG_END());
+    if (!outbound && !final_sent && !terminated) nua_respond(nh, SIP_180_RINGING, TAG_END());
+  }
+  void Cancel() override {
+    if (!outbound || final_sent || cancel_sent || terminated) return;
+    cancel_sent = true;
+    nua_cancel(nh, TAG_END());
   }
   void Answer() override {
-    if (final_sent || terminated) return;
+    if (outbound || final_sent || terminated) return;
     final_sent = answered = true;
     nua_respond(nh, SIP_200_OK, SOATAG_USER_SDP_STR(stack->sdp_.c_str()),
                 SOATAG_RTP_SELECT(SOA_RTP_SELECT_COMMON), TAG_END());
   }
   void Refuse(int status, const char* phrase) override {
-    if (final_sent || terminated) return;
+    if (outbound || final_sent || terminated) return;
     final_sent = true;
     nua_respond(nh, status, phrase, TAG_END());
   }
@@ -248,6 +260,9 @@ void SipStack::OnNuaEvent(int ev, int status, const char* phrase, void* handle, 
       // A re-INVITE (session refresh, hold...): keep the call with the same answer.
       nua_respond(nh, SIP_200_OK, SOATAG_USER_SDP_STR(sdp_.c_str()), TAG_END());
       return;
+    case nua_r_invite:
+      if (dialog != nullptr && dialog->outbound) OnInviteResponse(dialog, status, sip);
+      return;
     case nua_i_ack:
       if (dialog != nullptr) {
         dialog->acked = true;
@@ -328,6 +343,65 @@ void SipStack::OnIncomingInvite(void* handle, const void* sip_ptr) {
   Dialog* raw = dialog.get();
   nua_handle_bind(nh, raw);
   dialogs_.emplace(raw, std::move(dialog));
+}
+
+SipDialog* SipStack::Invite(const SipOutboundInvite& invite,
+                            std::shared_ptr<SipCallHandler> handler) {
+  if (shutting_down_ || loop_ == nullptr || loop_->nua == nullptr) return nullptr;
+  auto dialog = std::make_unique<Dialog>();
+  dialog->stack = this;
+  dialog->outbound = true;
+  dialog->handler = std::move(handler);
+  dialog->auth_username = invite.auth_username;
+  dialog->auth_password = invite.auth_password;
+  Dialog* raw = dialog.get();
+  nua_handle_t* nh = nua_handle(
+      loop_->nua, reinterpret_cast<nua_hmagic_t*>(raw),
+      SIPTAG_TO_STR(invite.request_uri.c_str()), SIPTAG_FROM_STR(invite.from_uri.c_str()),
+      TAG_IF(!invite.proxy.empty(), NUTAG_PROXY(invite.proxy.c_str())), TAG_END());
+  if (nh == nullptr) {
+    log::Warn("SIP cannot address an outgoing call", {{"to", invite.request_uri}});
+    return nullptr;
+  }
+  dialog->nh = nh;
+  nua_invite(nh, NUTAG_URL(invite.request_uri.c_str()), SOATAG_USER_SDP_STR(sdp_.c_str()),
+             SOATAG_RTP_SELECT(SOA_RTP_SELECT_COMMON), TAG_END());
+  dialogs_.emplace(raw, std::move(dialog));
+  return raw;
+}
+
+void SipStack::OnInviteResponse(Dialog* dialog, int status, const void* sip_ptr) {
+  const auto* sip = static_cast<const sip_t*>(sip_ptr);
+  if (dialog->terminated) return;
+  if (status == 180 || status == 183) return dialog->handler->OnRinging();
+  if (status < 200) return;
+  if (status < 300) {
+    if (dialog->final_sent) return;  // a retransmitted 2xx: nua ACKs it again
+    dialog->final_sent = dialog->answered = dialog->acked = true;
+    if (dialog->cancel_sent) {  // answered as our CANCEL crossed it: hang up at once
+      nua_bye(dialog->nh, TAG_END());
+      return dialog->handler->OnFailed(487);
+    }
+    return dialog->handler->OnAnswered();
+  }
+  // A challenge from a trunk: answer it once with the call's credentials.
+  if ((status == 401 || status == 407) && !dialog->auth_tried &&
+      !dialog->auth_username.empty() && sip != nullptr) {
+    const msg_auth_t* challenge =
+        status == 401 ? sip->sip_www_authenticate : sip->sip_proxy_authenticate;
+    const char* realm =
+        challenge != nullptr ? msg_params_find(challenge->au_params, "realm=") : nullptr;
+    if (realm != nullptr && challenge->au_scheme != nullptr) {
+      dialog->auth_tried = true;
+      const std::string credentials = absl::StrCat(
+          challenge->au_scheme, ":", realm, ":", dialog->auth_username, ":",
+          dialog->auth_password);
+      nua_authenticate(dialog->nh, NUTAG_AUTH(credentials.c_str()), TAG_END());
+      return;
+    }
+  }
+  dialog->final_sent = true;
+  dialog->handler->OnFailed(status);
 }
 
 void SipStack::ReleaseDialog(Dialog* dialog) {

@@ -27,13 +27,16 @@ class SipLoop {
   virtual void RunAfter(absl::Duration delay, std::function<void()> fn) = 0;
 };
 
-// One server INVITE transaction and its dialog, as a call session drives it. SIP thread only.
+// One INVITE transaction and its dialog, as a call session drives it. SIP thread only.
+// Ring, Answer and Refuse belong to incoming INVITEs, Cancel to outgoing ones; each is a no-op
+// on the other kind and once the final response is out.
 class SipDialog {
  public:
   virtual ~SipDialog() = default;
   virtual void Ring() = 0;                                    // 180 Ringing
   virtual void Answer() = 0;                                  // 200 OK with the SDP answer
   virtual void Refuse(int status, const char* phrase) = 0;    // final non-2xx
+  virtual void Cancel() = 0;                                  // CANCEL our unanswered INVITE
   virtual void Bye() = 0;                                     // after answering (waits for ACK)
 };
 
@@ -41,10 +44,27 @@ class SipDialog {
 class SipCallHandler {
  public:
   virtual ~SipCallHandler() = default;
+  // The other side hung up (BYE), on either kind of call.
   virtual void OnCallerBye() = 0;
   virtual void OnCancel() = 0;
+  // Outgoing INVITEs: a provisional 180/183, the 2xx (ACKed already), or a final failure
+  // (487 after our own Cancel).
+  virtual void OnRinging() {}
+  virtual void OnAnswered() {}
+  virtual void OnFailed(int status) {}
   // The dialog is gone: the SipDialog must not be used from now on.
   virtual void OnTerminated() = 0;
+};
+
+// An INVITE we send. The Request-URI names the callee; with a proxy the request goes there
+// whatever the Request-URI says (a trunk).
+struct SipOutboundInvite {
+  std::string request_uri;  // "sip:+15551230000@trunk.example.com" or "sip:alice@10.0.0.5:5070"
+  std::string from_uri;     // "sip:+15557650000@dialtone.example.com"
+  std::string proxy;        // "sip:trunk.example.com:5060", or empty
+  // Digest credentials, answered to a 401/407 once.
+  std::string auth_username;
+  std::string auth_password;
 };
 
 // An incoming INVITE, from the network, so untrusted.
@@ -84,6 +104,10 @@ class SipStack final : public SipLoop {
       std::function<std::shared_ptr<SipCallHandler>(SipDialog&, const SipInvite&)>;
 
   SipStack(Options options, InviteHandler on_invite);
+
+  // Sends an INVITE with our SDP offer; `handler` hears how it goes. SIP thread only. Null
+  // (after logging) when sofia-sip refused the request, e.g. an unparsable URI.
+  SipDialog* Invite(const SipOutboundInvite& invite, std::shared_ptr<SipCallHandler> handler);
   ~SipStack() override;  // Stop()s
   SipStack(const SipStack&) = delete;
   SipStack& operator=(const SipStack&) = delete;
@@ -107,6 +131,7 @@ class SipStack final : public SipLoop {
  private:
   void ThreadMain();
   void OnIncomingInvite(void* nh, const void* sip);
+  void OnInviteResponse(Dialog* dialog, int status, const void* sip);
   void ReleaseDialog(Dialog* dialog);
 
   Options options_;

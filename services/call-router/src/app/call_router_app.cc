@@ -4,6 +4,10 @@
 #include "adapters/call_session.h"
 #include "dialtone/service/stores.h"
 
+#include <future>
+
+#include "absl/strings/str_cat.h"
+
 namespace dialtone::call_router {
 
 CallRouterApp::CallRouterApp(Config config)
@@ -14,18 +18,12 @@ CallRouterApp::CallRouterApp(Config config)
       sip_({.bind_host = config_.sip_host, .port = config_.sip_port,
             .media_host = config_.media_host},
            [this](SipDialog& dialog, const SipInvite& invite) {
-             auto session = std::make_shared<CallSession>(
-                 CallSessionDeps{.loop = &sip_, .store = store_.get(), .http = http_.get(),
-                                 .executor = &executor_,
-                                 .publish_usage = [this](const CallUsage& u,
-                                                         const std::string& account) {
-                                   PublishUsage(u, account);
-                                 }},
-                 dialog, invite);
+             auto session = std::make_shared<CallSession>(SessionDeps(), dialog, invite);
              session->Start();
              return session;
            }),
       tokens_(config_.rest_gateway_addr) {
+  grpc_.SetLiveCallControl(this);
   runtime_.AddGrpcService(&grpc_);
   runtime_.OnShutdown([this] {
     sip_.Stop();
@@ -35,6 +33,57 @@ CallRouterApp::CallRouterApp(Config config)
 }
 
 CallRouterApp::~CallRouterApp() { sip_.Stop(); }
+
+CallSessionDeps CallRouterApp::SessionDeps() {
+  return {.loop = &sip_, .store = store_.get(), .http = http_.get(), .executor = &executor_,
+          .live = &live_,
+          .publish_usage = [this](const CallUsage& u, const std::string& account) {
+            PublishUsage(u, account);
+          }};
+}
+
+absl::StatusOr<std::string> CallRouterApp::AuthToken(const std::string& account_sid) {
+  return tokens_.AuthToken(account_sid);
+}
+
+std::string CallRouterApp::LocalSipHost() const {
+  std::string host = config_.media_host;
+  if (host.empty()) host = config_.sip_host == "0.0.0.0" ? "127.0.0.1" : config_.sip_host;
+  return absl::StrCat(host, ":", config_.sip_port);
+}
+
+absl::Status CallRouterApp::Place(OutboundCall call) {
+  if (store_ == nullptr) return absl::UnavailableError("call-router is starting");
+  if (call.invite.auth_username.empty()) {
+    call.invite.auth_username = config_.sip_trunk_username;
+    call.invite.auth_password = config_.sip_trunk_password;
+  }
+  NewCall row{.sid = call.call_sid, .account_sid = call.route.account_sid, .from = call.from,
+              .to = call.to};
+  if (absl::Status s = store_->InsertQueued(row); !s.ok()) return s;
+  sip_.Post([this, call = std::move(call)]() mutable {
+    auto session = std::make_shared<CallSession>(SessionDeps(), std::move(call));
+    session->StartOutbound(sip_);
+  });
+  return absl::OkStatus();
+}
+
+absl::Status CallRouterApp::Control(const std::string& call_sid, const CallControl& control) {
+  if (live_.Find(call_sid) == nullptr) return absl::NotFoundError("call is not live here");
+  // The session applies it on the SIP thread and submits its row changes; the flush after
+  // that returns once they are written, so the caller reads the call as it now is.
+  auto applied = std::make_shared<std::promise<void>>();
+  std::future<void> done = applied->get_future();
+  sip_.Post([this, call_sid, control, applied] {
+    if (auto session = live_.Find(call_sid)) session->Control(control);
+    applied->set_value();
+  });
+  if (done.wait_for(std::chrono::seconds(5)) != std::future_status::ready) {
+    return absl::UnavailableError("the SIP thread did not answer in time");
+  }
+  if (!store_->Flush(absl::Seconds(5))) return absl::UnavailableError("the call store is slow");
+  return absl::OkStatus();
+}
 
 void CallRouterApp::PublishUsage(const CallUsage& usage, const std::string& account_sid) {
   if (publisher_ == nullptr) return;

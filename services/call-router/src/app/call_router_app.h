@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "adapters/app_http_client.h"
 #include "adapters/call_router_grpc.h"
+#include "adapters/call_session.h"
 #include "adapters/call_store.h"
 #include "adapters/sip_stack.h"
 #include "domain/call_executor.h"
@@ -19,13 +20,21 @@
 namespace dialtone::call_router {
 
 // Built once by main(); Run() blocks until SIGTERM/SIGINT.
-class CallRouterApp {
+class CallRouterApp final : public LiveCallControl {
  public:
   explicit CallRouterApp(Config config);
-  ~CallRouterApp();
+  ~CallRouterApp() override;
   absl::Status Run();
 
+  // LiveCallControl, for CreateCall/UpdateCall.
+  absl::StatusOr<std::string> AuthToken(const std::string& account_sid) override;
+  std::string Trunk() const override { return config_.sip_trunk; }
+  std::string LocalSipHost() const override;
+  absl::Status Place(OutboundCall call) override;
+  absl::Status Control(const std::string& call_sid, const CallControl& control) override;
+
  private:
+  CallSessionDeps SessionDeps();
   // Counts an ended call's usage (SIP thread; never blocks).
   void PublishUsage(const CallUsage& usage, const std::string& account_sid);
 
@@ -38,6 +47,7 @@ class CallRouterApp {
   SipStack sip_;
   GatewayAuthTokenSource tokens_;
   CallExecutor executor_;
+  LiveCalls live_;
   // Made in Run(), after the runtime has blocked SIGTERM/SIGINT: their threads must inherit
   // the mask, or a signal could kill the process instead of stopping it gracefully.
   std::unique_ptr<CallStore> store_;

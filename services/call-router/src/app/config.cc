@@ -13,6 +13,12 @@ void AddOptions(config::ConfigLoader& loader, Config* c) {
   loader.AddString("sip_host", &c->sip_host, "SIP listen address (IPv4)", config::CheckNotEmpty());
   loader.AddString("media_host", &c->media_host,
                    "address written in SDP answers (default: sip_host, or 127.0.0.1)");
+  loader.AddString("sip_trunk", &c->sip_trunk,
+                   "SIP trunk for outbound calls to phone numbers, e.g. sip:trunk.example.com:5060");
+  loader.AddString("sip_trunk_username", &c->sip_trunk_username,
+                   "digest user name for the SIP trunk");
+  loader.AddString("sip_trunk_password", &c->sip_trunk_password,
+                   "digest password for the SIP trunk");
   loader.AddString("usage_spool", &c->usage_spool,
                    "spool file for usage events while usage-metering is unreachable",
                    config::CheckNotEmpty());

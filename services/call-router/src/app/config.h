@@ -15,6 +15,10 @@ struct Config {
   int sip_port = 5060;
   std::string sip_host = "0.0.0.0";
   std::string media_host;  // written in SDP answers; empty: sip_host (127.0.0.1 for 0.0.0.0)
+  // Calls to phone numbers go to this SIP trunk ("sip:host:port"); none: only SIP URIs.
+  std::string sip_trunk;
+  std::string sip_trunk_username;  // digest credentials the trunk asks for, if any
+  std::string sip_trunk_password;
   std::string rest_gateway_addr = "127.0.0.1:50053";
   // Call usage waits here while usage-metering is unreachable (one file per process).
   std::string usage_spool = "/tmp/dialtone-call-router-usage.spool";

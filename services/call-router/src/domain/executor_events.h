@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,12 +13,22 @@
 
 namespace dialtone::call_router {
 
-// Starts the program: the executor fetches `url` first. `answered` is true
-// for calls the REST API placed (already up when TwiML first runs).
+// Starts the program: the executor fetches `url` first, or runs `document` when the call came
+// with its TwiML inline (the Twiml parameter of the Calls API). `answered` is true for calls
+// the REST API placed (already up when TwiML first runs).
 struct CallStarted {
   std::string url;
   HttpMethod method = HttpMethod::kPost;
   bool answered = false;
+  std::shared_ptr<const Program> document;
+};
+
+// The Calls API redirected the live call (Url or Twiml): whatever the call was doing stops,
+// and it fetches `url` or runs `document` instead.
+struct ApiRedirect {
+  std::string url;
+  HttpMethod method = HttpMethod::kPost;
+  std::shared_ptr<const Program> document;
 };
 
 // The result of a FetchDocumentCommand: a parsed program, or the failure
@@ -76,6 +87,6 @@ struct CallerHungUp {};
 
 using ExecutorEvent = std::variant<CallStarted, DocumentFetched, PlaybackDone, TimerFired,
                                    DigitsCollected, RecordingDone, DialResult,
-                                   CallerHungUp>;
+                                   CallerHungUp, ApiRedirect>;
 
 }  // namespace dialtone::call_router

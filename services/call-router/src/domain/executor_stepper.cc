@@ -79,6 +79,23 @@ void Stepper::operator()(CallStarted& event) {
   if (state().started) return Ignore();
   state().started = true;
   state().answered = event.answered;
+  if (event.document != nullptr) return RunDocument(event.document);
+  Fetch(event.url, event.method, {});
+}
+
+void Stepper::RunDocument(std::shared_ptr<const Program> program) {
+  state().program = std::move(program);
+  state().next_verb = 0;
+  Advance();
+}
+
+void Stepper::operator()(const ApiRedirect& event) {
+  if (!state().started || state().ended || state().caller_hung_up) return Ignore();
+  // A new operation id: the reply the call was waiting for (a Pause's timer, a document, a
+  // prompt) is ignored when it comes.
+  Await(Awaiting::kNothing);
+  state().documents_without_media = 0;
+  if (event.document != nullptr) return RunDocument(event.document);
   Fetch(event.url, event.method, {});
 }
 
@@ -86,9 +103,7 @@ void Stepper::operator()(DocumentFetched& event) {
   if (!Expecting(Awaiting::kDocument, event.operation)) return Ignore();
   state().awaiting = Awaiting::kNothing;
   if (!event.program.ok()) return End(event.program.status());
-  state().program = std::make_shared<const Program>(*std::move(event.program));
-  state().next_verb = 0;
-  Advance();
+  RunDocument(std::make_shared<const Program>(*std::move(event.program)));
 }
 
 void Stepper::operator()(const DigitsCollected& event) {

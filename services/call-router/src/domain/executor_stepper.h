@@ -35,6 +35,7 @@ class Stepper {
   void operator()(const RecordingDone& event);
   void operator()(const DialResult& event);
   void operator()(const CallerHungUp& event);
+  void operator()(const ApiRedirect& event);
 
   // Each returns true when the verb awaits a reply or ended the call.
   bool Start(const Say& say);
@@ -64,6 +65,7 @@ class Stepper {
   void Fetch(const std::string& url, HttpMethod method, Parameters parameters);
   void PostAfterHangup(const std::string& url, HttpMethod method, Parameters parameters);
   void End(absl::Status error);
+  void RunDocument(std::shared_ptr<const Program> program);
   void Ignore() { result_.event_ignored = true; }
 
   const ExecutorConfig& config_;

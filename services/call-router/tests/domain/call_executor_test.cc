@@ -233,3 +233,54 @@ TEST_CASE("A second CallStarted is ignored", "[executor]") {
 
 }  // namespace
 }  // namespace dialtone::call_router
+
+namespace dialtone::call_router {
+namespace {
+
+using testing::CallHarness;
+using testing::Transcript;
+
+std::shared_ptr<const Program> Doc(const std::string& twiml) {
+  auto program = ParseTwiml(twiml, "text/xml", testing::kAppUrl);
+  REQUIRE(program.ok());
+  return std::make_shared<const Program>(*std::move(program));
+}
+
+TEST_CASE("A call placed with inline TwiML runs it without fetching", "[executor]") {
+  CallHarness call;
+  CHECK(call.Apply(CallStarted{.answered = true,
+                               .document = Doc("<Response><Pause length=\"2\"/></Response>")}) ==
+        Transcript{"Timer 2"});
+  CHECK(call.TimerFired() == Transcript{"Hangup"});
+}
+
+TEST_CASE("An API redirect abandons the Pause under way and fetches the new URL", "[executor]") {
+  CallHarness call;
+  call.StartWith("<Response><Pause length=\"30\"/><Hangup/></Response>", true);
+  const uint64_t pause = call.operation();
+  CHECK(call.Apply(ApiRedirect{.url = "https://app.example.com/next",
+                               .method = HttpMethod::kGet}) ==
+        Transcript{"Fetch GET https://app.example.com/next"});
+  // The old Pause's timer is stale now.
+  CHECK(call.Apply(TimerFired{pause}).empty());
+  CHECK(call.last_ignored());
+  CHECK(call.Serve("<Response><Hangup/></Response>") == Transcript{"Hangup"});
+}
+
+TEST_CASE("An API redirect with TwiML runs it at once", "[executor]") {
+  CallHarness call;
+  call.StartWith("<Response><Pause length=\"30\"/></Response>", true);
+  CHECK(call.Apply(ApiRedirect{.document = Doc("<Response><Hangup/></Response>")}) ==
+        Transcript{"Hangup"});
+  CHECK(call.state().ended);
+}
+
+TEST_CASE("An API redirect of an ended call changes nothing", "[executor]") {
+  CallHarness call;
+  call.StartWith("<Response><Hangup/></Response>", true);
+  CHECK(call.Apply(ApiRedirect{.url = "https://app.example.com/next"}).empty());
+  CHECK(call.last_ignored());
+}
+
+}  // namespace
+}  // namespace dialtone::call_router

@@ -139,6 +139,71 @@ web::HttpServer::Response Fail(const Ctx& c, const grpc::Status& s) {
   return ErrorReply(ApiErrorFromGrpc(s, c.path), c.format());
 }
 
+// The parameters of Calls create that are not plain strings, GET/POST or booleans.
+bool IsSpecialCallParam(const std::string& name) {
+  return name == "Timeout" || name == "TimeLimit" || name == "StatusCallbackEvent" ||
+         name == "RecordingStatusCallbackEvent" || name == "Status";
+}
+
+std::optional<ApiError> ReadSeconds(const Params& form, const std::string& name, int max,
+                                    int32_t* out) {
+  std::string text = Get(form, name);
+  if (text.empty()) return std::nullopt;
+  int value = 0;
+  if (!absl::SimpleAtoi(text, &value) || value < 1 || value > max) {
+    return ApiError{400, 21216, absl::StrCat(name, " must be a whole number of seconds from 1 to ",
+                                             max)};
+  }
+  *out = value;
+  return std::nullopt;
+}
+
+// Twilio's Calls create parameters (To, From, Url | Twiml | ApplicationSid, Method, Fallback*,
+// StatusCallback*, StatusCallbackEvent (repeated), Timeout, TimeLimit, Record, SendDigits...).
+std::optional<ApiError> CallCreateFromForm(const Params& form, pb::CreateCallRequest* in) {
+  Params plain;
+  for (const auto& [k, v] : form) {
+    if (k == "StatusCallbackEvent") in->add_status_callback_event(v);
+    else if (k == "RecordingStatusCallbackEvent") in->add_recording_status_callback_event(v);
+    else if (!IsSpecialCallParam(k)) plain.emplace_back(k, v);
+  }
+  std::vector<std::string> set;
+  if (auto s = FormToMessage(plain, {}, in, &set); !s.ok()) {
+    return ApiError{400, 20001, std::string(s.message())};
+  }
+  if (in->to().empty()) return ApiError{400, 21201, "A 'To' phone number is required."};
+  if (in->from().empty()) return ApiError{400, 21213, "A 'From' phone number is required."};
+  int32_t seconds = 0;
+  if (auto e = ReadSeconds(form, "Timeout", 600, &seconds)) return e;
+  in->set_timeout(seconds);
+  seconds = 0;
+  if (auto e = ReadSeconds(form, "TimeLimit", 14400, &seconds)) return e;
+  in->set_time_limit(seconds);
+  return std::nullopt;
+}
+
+// Calls update: Url | Twiml (with Method, Fallback*), Status (canceled | completed),
+// StatusCallback, StatusCallbackMethod, TimeLimit.
+std::optional<ApiError> CallUpdateFromForm(const Params& form, pb::UpdateCallRequest* in) {
+  Params plain;
+  for (const auto& [k, v] : form) {
+    if (!IsSpecialCallParam(k)) plain.emplace_back(k, v);
+  }
+  std::vector<std::string> set;
+  if (auto s = FormToMessage(plain, {}, in, &set); !s.ok()) {
+    return ApiError{400, 20001, std::string(s.message())};
+  }
+  if (std::string status = Get(form, "Status"); !status.empty()) {
+    if (status == "canceled") in->set_status(pb::CALL_STATUS_CANCELED);
+    else if (status == "completed") in->set_status(pb::CALL_STATUS_COMPLETED);
+    else return ApiError{400, 21218, "Status must be canceled or completed"};
+  }
+  int32_t seconds = 0;
+  if (auto e = ReadSeconds(form, "TimeLimit", 14400, &seconds)) return e;
+  in->set_time_limit(seconds);
+  return std::nullopt;
+}
+
 web::HttpServer::Response BadForm(const Ctx& c) {
   return ErrorReply({400, 20001, "Request body is not valid form encoding"}, c.format());
 }
@@ -339,14 +404,18 @@ web::HttpServer::Response CallRouterResources::Calls(const web::HttpServer::Requ
                      PageEnvelope(Base(account) + "/Calls.json", "calls", std::move(items), c.query,
                               Spec(in.page()), out.page().next_page_token()));
   }
-  if (!item) {
-    // Creating calls needs the SIP stack (call router part 1): the RPC answers UNIMPLEMENTED.
+  if (!item && req.method() == http::verb::post) {
+    auto body = Body(req);
+    if (!body) return BadForm(c);
     pb::CreateCallRequest in;
+    if (auto e = CallCreateFromForm(*body, &in)) return ErrorReply(*e, c.format());
     in.set_account_sid(account);
     pb::Call out;
     auto s = stub_->CreateCall(Deadline().get(), in, &out);
-    return Fail(c, s.ok() ? grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "") : s);
+    if (!s.ok()) return Fail(c, s);
+    return ResourceReply(201, c.format(), "Call", CallJson(out));
   }
+  if (!item) return ErrorReply(MethodNotAllowedError(), c.format());
   const std::string& sid = route.resource[1];
   if (req.method() == http::verb::get) {
     pb::GetCallRequest in;
@@ -366,7 +435,19 @@ web::HttpServer::Response CallRouterResources::Calls(const web::HttpServer::Requ
     if (!s.ok()) return Fail(c, s);
     return NoContent();
   }
-  return Fail(c, grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "updating calls"));
+  if (req.method() == http::verb::post) {
+    auto body = Body(req);
+    if (!body) return BadForm(c);
+    pb::UpdateCallRequest in;
+    if (auto e = CallUpdateFromForm(*body, &in)) return ErrorReply(*e, c.format());
+    in.set_account_sid(account);
+    in.set_sid(sid);
+    pb::Call out;
+    auto s = stub_->UpdateCall(Deadline().get(), in, &out);
+    if (!s.ok()) return Fail(c, s);
+    return ResourceReply(200, c.format(), "Call", CallJson(out));
+  }
+  return ErrorReply(MethodNotAllowedError(), c.format());
 }
 
 web::HttpServer::Response CallRouterResources::Recordings(const web::HttpServer::Request& req,

@@ -1,0 +1,63 @@
+# Sourced by the SIP end-to-end tests, after testlib.sh, with $tmp set: starts PostgreSQL,
+# rest-gateway (accounts and auth tokens), usage-metering with its Redis, call-router (SIP on
+# 127.0.0.1:$sip_port) and tests/lib/app_server.py on loopback, creates an account, and stops it
+# all on exit. Sets: pg_port pg_url router_grpc gateway_grpc rest_port sip_port app sid token,
+# router_pid, and the pids array (add your own background processes to it).
+# Extra call-router environment: ROUTER_ENV=(NAME=value ...) before sourcing.
+ROUTER_ENV=(${ROUTER_ENV[@]+"${ROUTER_ENV[@]}"})
+pids=()
+cleanup() {
+  local p
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  dt_pg_stop "$tmp/pg"
+  dt_redis_stop "$tmp/redis"
+  if [[ -n ${DIALTONE_KEEP_TMP:-} ]]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
+}
+trap cleanup EXIT
+
+pg_port=$(dt_free_port)
+dt_pg_start "$tmp/pg" "$pg_port"
+pg_url="postgresql://dialtone@127.0.0.1:$pg_port/dialtone"
+grpc_base=$(free_port_block 6)
+router_grpc=127.0.0.1:$grpc_base
+gateway_grpc=127.0.0.1:$((grpc_base + 1))
+rest_port=$(dt_free_port)
+sip_port=$(dt_free_port)
+
+env DIALTONE_GRPC_ADDR="$gateway_grpc" DIALTONE_METRICS_ADDR=127.0.0.1:$((grpc_base + 2)) \
+  DIALTONE_PG_URL="$pg_url" DIALTONE_MIGRATIONS_DIR="$DIALTONE_SOURCE_DIR/deploy/sql" \
+  DIALTONE_HTTP_ADDR=127.0.0.1:$rest_port DIALTONE_CALL_ROUTER_ADDR="$router_grpc" \
+  DIALTONE_USAGE_SPOOL="$tmp/gw.spool" \
+  "$DIALTONE_BUILD_DIR/services/rest-gateway/rest-gateway" >"$tmp/gateway.log" 2>&1 &
+pids+=($!)
+# usage-metering (with its own Redis) counts the calls' usage.
+redis_port=$(dt_free_port)
+dt_redis_start "$tmp/redis" "$redis_port"
+metering_grpc=127.0.0.1:$((grpc_base + 4))
+env DIALTONE_GRPC_ADDR="$metering_grpc" DIALTONE_METRICS_ADDR=127.0.0.1:$((grpc_base + 5)) \
+  DIALTONE_PG_URL="$pg_url" DIALTONE_REDIS_URL="redis://127.0.0.1:$redis_port/0" \
+  DIALTONE_MIGRATIONS_DIR="$DIALTONE_SOURCE_DIR/deploy/sql" DIALTONE_PUSH_TO_TRIGGERS=false \
+  "$DIALTONE_BUILD_DIR/services/usage-metering/usage-metering" >"$tmp/metering.log" 2>&1 &
+pids+=($!)
+env "${ROUTER_ENV[@]}" DIALTONE_GRPC_ADDR="$router_grpc" DIALTONE_METRICS_ADDR=127.0.0.1:$((grpc_base + 3)) \
+  DIALTONE_USAGE_METERING_ADDR="$metering_grpc" DIALTONE_USAGE_SPOOL="$tmp/router.spool" \
+  DIALTONE_PG_URL="$pg_url" DIALTONE_MIGRATIONS_DIR="$DIALTONE_SOURCE_DIR/deploy/sql" \
+  DIALTONE_SIP_PORT="$sip_port" DIALTONE_SIP_HOST=127.0.0.1 \
+  DIALTONE_REST_GATEWAY_ADDR="$gateway_grpc" \
+  "$DIALTONE_BUILD_DIR/services/call-router/call-router" >"$tmp/router.log" 2>&1 &
+router_pid=$!
+pids+=("$router_pid")
+python3 -u "$DIALTONE_SOURCE_DIR/tests/lib/app_server.py" 0 >"$tmp/app.out" 2>&1 &
+pids+=($!)
+
+serving() { [[ $(health_of "$1") == SERVING ]]; }
+wait_for 60 serving "$gateway_grpc" || { cat "$tmp/gateway.log" >&2; fail "rest-gateway serving"; finish; }
+wait_for 60 serving "$router_grpc" || { cat "$tmp/router.log" >&2; fail "call-router serving"; finish; }
+wait_for 10 grep -q '^PORT ' "$tmp/app.out" || { fail "app server started"; finish; }
+app="http://127.0.0.1:$(sed -n 's/^PORT //p' "$tmp/app.out")"
+
+acct=$("$CTL" accounts create --friendly-name sip-e2e --addr "$gateway_grpc")
+sid=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["sid"])' <<<"$acct")
+token=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["auth_token"])' <<<"$acct")
+
