@@ -4,11 +4,15 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <strings.h>
+
 #include <future>
 #include <vector>
 
 #include <sofia-sip/nua.h>
+#include <sofia-sip/msg_addr.h>
 #include <sofia-sip/msg_header.h>
+#include <sofia-sip/su.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/soa_tag.h>
@@ -322,6 +326,7 @@ void SipStack::OnIncomingInvite(void* handle, const void* sip_ptr) {
     nua_respond(nh, SIP_400_BAD_REQUEST, TAG_END());
     return;
   }
+  if (!Admitted(nh, sip)) return;
   SipInvite invite;
   const url_t* from = sip->sip_from->a_url;
   const url_t* to = sip->sip_to->a_url;
@@ -402,6 +407,41 @@ void SipStack::OnInviteResponse(Dialog* dialog, int status, const void* sip_ptr)
   }
   dialog->final_sent = true;
   dialog->handler->OnFailed(status);
+}
+
+bool SipStack::Admitted(void* handle, const void* sip_ptr) {
+  auto* nh = static_cast<nua_handle_t*>(handle);
+  const auto* sip = static_cast<const sip_t*>(sip_ptr);
+  if (!options_.allowed_sources.allows_all()) {
+    msg_t* msg = nua_current_request(loop_->nua);
+    su_addrinfo_t* source = msg != nullptr ? msg_addrinfo(msg) : nullptr;
+    if (source == nullptr || !options_.allowed_sources.Allows(source->ai_addr)) {
+      char text[64] = "?";
+      if (source != nullptr) {
+        su_inet_ntop(source->ai_family, SU_ADDR(reinterpret_cast<su_sockaddr_t*>(source->ai_addr)),
+                     text, sizeof text);
+      }
+      log::Warn("INVITE from an address not on the allow-list refused", {{"source", text}});
+      nua_respond(nh, SIP_403_FORBIDDEN, TAG_END());
+      return false;
+    }
+  }
+  if (options_.digest != nullptr) {
+    const msg_auth_t* credentials = sip->sip_authorization;
+    while (credentials != nullptr && (credentials->au_scheme == nullptr ||
+                                      strcasecmp(credentials->au_scheme, "Digest") != 0)) {
+      credentials = credentials->au_next;
+    }
+    if (credentials == nullptr ||
+        !options_.digest->Verify(credentials->au_params, "INVITE", absl::Now())) {
+      if (credentials != nullptr) log::Warn("INVITE with wrong digest credentials refused");
+      const std::string challenge = options_.digest->Challenge(absl::Now());
+      nua_respond(nh, SIP_401_UNAUTHORIZED, SIPTAG_WWW_AUTHENTICATE_STR(challenge.c_str()),
+                  TAG_END());
+      return false;
+    }
+  }
+  return true;
 }
 
 void SipStack::ReleaseDialog(Dialog* dialog) {

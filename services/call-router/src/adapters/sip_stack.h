@@ -13,6 +13,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "adapters/sip_access.h"
 
 namespace dialtone::call_router {
 
@@ -99,6 +100,10 @@ class SipStack final : public SipLoop {
     std::string media_host;
     // No RTP yet (call router part 2): answers offer this port, where nothing listens.
     int media_port = 10000;
+    // INVITEs from elsewhere get 403 Forbidden (empty list: everyone may call).
+    SourceAllowList allowed_sources;
+    // When set, INVITEs must carry these digest credentials (401 with a challenge otherwise).
+    std::shared_ptr<const DigestGuard> digest;
   };
   using InviteHandler =
       std::function<std::shared_ptr<SipCallHandler>(SipDialog&, const SipInvite&)>;
@@ -131,6 +136,8 @@ class SipStack final : public SipLoop {
  private:
   void ThreadMain();
   void OnIncomingInvite(void* nh, const void* sip);
+  // The allow-list and digest checks; false after refusing the INVITE (403 or 401).
+  bool Admitted(void* nh, const void* sip);
   void OnInviteResponse(Dialog* dialog, int status, const void* sip);
   void ReleaseDialog(Dialog* dialog);
 

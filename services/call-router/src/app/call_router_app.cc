@@ -16,7 +16,13 @@ CallRouterApp::CallRouterApp(Config config)
       grpc_(pg_),
       runtime_("call-router", "dialtone.callrouter.v1.CallRouter", config_.common),
       sip_({.bind_host = config_.sip_host, .port = config_.sip_port,
-            .media_host = config_.media_host},
+            .media_host = config_.media_host,
+            .allowed_sources = SourceAllowList::Parse(config_.sip_allowed_sources).value(),
+            .digest = config_.sip_auth_username.empty()
+                          ? nullptr
+                          : std::make_shared<const DigestGuard>(config_.sip_auth_realm,
+                                                                config_.sip_auth_username,
+                                                                config_.sip_auth_password)},
            [this](SipDialog& dialog, const SipInvite& invite) {
              auto session = std::make_shared<CallSession>(SessionDeps(), dialog, invite);
              session->Start();

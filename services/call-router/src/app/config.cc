@@ -1,6 +1,8 @@
 // call-router options.
 #include "app/config.h"
 
+#include "adapters/sip_access.h"
+
 namespace dialtone::call_router {
 
 void AddOptions(config::ConfigLoader& loader, Config* c) {
@@ -13,6 +15,18 @@ void AddOptions(config::ConfigLoader& loader, Config* c) {
   loader.AddString("sip_host", &c->sip_host, "SIP listen address (IPv4)", config::CheckNotEmpty());
   loader.AddString("media_host", &c->media_host,
                    "address written in SDP answers (default: sip_host, or 127.0.0.1)");
+  loader.AddString("sip_allowed_sources", &c->sip_allowed_sources,
+                   "addresses/CIDR blocks allowed to send INVITEs, comma-separated (empty: all)",
+                   [](absl::string_view v) -> std::string {
+                     auto list = SourceAllowList::Parse(std::string(v));
+                     return list.ok() ? std::string() : std::string(list.status().message());
+                   });
+  loader.AddString("sip_auth_realm", &c->sip_auth_realm, "digest realm for inbound INVITEs",
+                   config::CheckNotEmpty());
+  loader.AddString("sip_auth_username", &c->sip_auth_username,
+                   "digest user name inbound INVITEs must carry (empty: no digest)");
+  loader.AddString("sip_auth_password", &c->sip_auth_password,
+                   "digest password inbound INVITEs must carry");
   loader.AddString("sip_trunk", &c->sip_trunk,
                    "SIP trunk for outbound calls to phone numbers, e.g. sip:trunk.example.com:5060");
   loader.AddString("sip_trunk_username", &c->sip_trunk_username,

@@ -15,6 +15,12 @@ struct Config {
   int sip_port = 5060;
   std::string sip_host = "0.0.0.0";
   std::string media_host;  // written in SDP answers; empty: sip_host (127.0.0.1 for 0.0.0.0)
+  // Who may send INVITEs: comma-separated addresses and CIDR blocks; empty: everyone.
+  std::string sip_allowed_sources;
+  // Digest credentials inbound INVITEs must carry (a trunk that authenticates); empty: none.
+  std::string sip_auth_realm = "dialtone";
+  std::string sip_auth_username;
+  std::string sip_auth_password;
   // Calls to phone numbers go to this SIP trunk ("sip:host:port"); none: only SIP URIs.
   std::string sip_trunk;
   std::string sip_trunk_username;  // digest credentials the trunk asks for, if any
