@@ -143,6 +143,21 @@ bool Finished(pb::CallStatus s) {
          s == pb::CALL_STATUS_CANCELED;
 }
 
+// Tells the live side that routing data changed once the handler is done (whatever it
+// answered: a failed update may still have changed a row before failing).
+class RoutesChangedOnReturn {
+ public:
+  explicit RoutesChangedOnReturn(LiveCallControl* live) : live_(live) {}
+  ~RoutesChangedOnReturn() {
+    if (live_ != nullptr) live_->RoutesChanged();
+  }
+  RoutesChangedOnReturn(const RoutesChangedOnReturn&) = delete;
+  RoutesChangedOnReturn& operator=(const RoutesChangedOnReturn&) = delete;
+
+ private:
+  LiveCallControl* live_;
+};
+
 }  // namespace
 
 CallRouterGrpc::CallRouterGrpc(pg::PgPool& pool)
@@ -212,6 +227,7 @@ grpc::Status CallRouterGrpc::ListApplications(ServerContext*,
 grpc::Status CallRouterGrpc::UpdateApplication(ServerContext*,
                                                const pb::UpdateApplicationRequest* req,
                                                pb::Application* resp) {
+  RoutesChangedOnReturn changed(live_);
   pb::Application merged;
   if (auto s = applications_.Get(req->account_sid(), req->sid(), &merged); !s.ok()) {
     return ToGrpc(s);
@@ -229,6 +245,7 @@ grpc::Status CallRouterGrpc::UpdateApplication(ServerContext*,
 grpc::Status CallRouterGrpc::DeleteApplication(ServerContext*,
                                                const pb::DeleteApplicationRequest* req,
                                                pb::DeleteApplicationResponse*) {
+  RoutesChangedOnReturn changed(live_);
   return ToGrpc(applications_.Delete(req->account_sid(), req->sid()));
 }
 
@@ -237,6 +254,7 @@ grpc::Status CallRouterGrpc::DeleteApplication(ServerContext*,
 grpc::Status CallRouterGrpc::CreateIncomingPhoneNumber(
     ServerContext*, const pb::CreateIncomingPhoneNumberRequest* req,
     pb::IncomingPhoneNumber* resp) {
+  RoutesChangedOnReturn changed(live_);
   if (auto s = CheckAccount(req->account_sid()); !s.ok()) return s;
   *resp = req->number();
   if (auto s = ValidatePhoneNumber(resp->phone_number()); !s.ok()) return ToGrpc(s);
@@ -285,6 +303,7 @@ grpc::Status CallRouterGrpc::ListIncomingPhoneNumbers(
 grpc::Status CallRouterGrpc::UpdateIncomingPhoneNumber(
     ServerContext*, const pb::UpdateIncomingPhoneNumberRequest* req,
     pb::IncomingPhoneNumber* resp) {
+  RoutesChangedOnReturn changed(live_);
   std::vector<std::string> fields(req->update_fields().begin(), req->update_fields().end());
   for (const auto& f : fields) {
     if (f == "phone_number") {
@@ -300,6 +319,7 @@ grpc::Status CallRouterGrpc::UpdateIncomingPhoneNumber(
 grpc::Status CallRouterGrpc::DeleteIncomingPhoneNumber(
     ServerContext*, const pb::DeleteIncomingPhoneNumberRequest* req,
     pb::DeleteIncomingPhoneNumberResponse*) {
+  RoutesChangedOnReturn changed(live_);
   return ToGrpc(numbers_.Delete(req->account_sid(), req->sid()));
 }
 

@@ -24,6 +24,8 @@ class LiveCallControl {
   // Applies an update to a call live in this process (NotFound otherwise) and returns once its
   // row says so.
   virtual absl::Status Control(const std::string& call_sid, const CallControl& control) = 0;
+  // An incoming phone number or application changed: routing must not use cached copies.
+  virtual void RoutesChanged() = 0;
 };
 
 // Runs on gRPC's server threads; all state is in PostgreSQL.

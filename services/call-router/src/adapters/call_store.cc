@@ -40,8 +40,8 @@ absl::StatusOr<std::string> GatewayAuthTokenSource::AuthToken(const std::string&
   return account.auth_token();
 }
 
-CallStore::CallStore(pg::PgPool& pool, AuthTokenSource& tokens)
-    : pool_(pool), tokens_(tokens), worker_([this] { Loop(); }) {}
+CallStore::CallStore(pg::PgPool& pool, AuthTokenSource& tokens, CacheOptions cache)
+    : pool_(pool), tokens_(tokens), cache_(cache), worker_([this] { Loop(); }) {}
 
 CallStore::~CallStore() {
   {
@@ -82,6 +82,47 @@ void CallStore::Loop() {
 }
 
 absl::StatusOr<CallRoute> CallStore::Route(const std::string& to) {
+  uint64_t generation = 0;
+  {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    auto it = routes_.find(to);
+    if (it != routes_.end() && it->second.expires > absl::Now()) return it->second.route;
+    generation = generation_;
+  }
+  absl::StatusOr<CallRoute> route = LookUp(to);
+  if (route.ok() || absl::IsNotFound(route.status())) {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    // A ForgetRoutes() while we read may have made this answer stale: do not keep it.
+    if (generation == generation_) {
+      if (routes_.size() >= cache_.max_entries) routes_.clear();
+      routes_[to] = {route, absl::Now() + (route.ok() ? cache_.route_ttl : cache_.unknown_ttl)};
+    }
+  }
+  return route;
+}
+
+void CallStore::ForgetRoutes() {
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  routes_.clear();
+  ++generation_;
+}
+
+absl::StatusOr<std::string> CallStore::AuthToken(const std::string& account_sid) {
+  {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    auto it = tokens_cached_.find(account_sid);
+    if (it != tokens_cached_.end() && it->second.second > absl::Now()) return it->second.first;
+  }
+  absl::StatusOr<std::string> token = tokens_.AuthToken(account_sid);
+  if (token.ok()) {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    if (tokens_cached_.size() >= cache_.max_entries) tokens_cached_.clear();
+    tokens_cached_[account_sid] = {*token, absl::Now() + cache_.token_ttl};
+  }
+  return token;
+}
+
+absl::StatusOr<CallRoute> CallStore::LookUp(const std::string& to) {
   CallRoute route;
   bool found = false;
   absl::Status s = pool_.Run([&](pqxx::connection& c) {
@@ -114,7 +155,7 @@ absl::StatusOr<CallRoute> CallStore::Route(const std::string& to) {
   });
   if (!s.ok()) return s;
   if (!found) return absl::NotFoundError("no incoming phone number " + to);
-  absl::StatusOr<std::string> token = tokens_.AuthToken(route.account_sid);
+  absl::StatusOr<std::string> token = AuthToken(route.account_sid);
   if (!token.ok()) return token.status();
   route.auth_token = *std::move(token);
   return route;

@@ -4,6 +4,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -68,9 +69,18 @@ class GatewayAuthTokenSource final : public AuthTokenSource {
 // inserted before it is updated.
 //
 //   store.Submit([&store, to] { auto route = store.Route(to); ... });
+// How long CallStore keeps what it read.
+struct CallStoreCacheOptions {
+  absl::Duration route_ttl = absl::Seconds(10);    // a number's voice settings
+  absl::Duration unknown_ttl = absl::Seconds(2);   // "no such number" (calls to junk numbers)
+  absl::Duration token_ttl = absl::Seconds(60);    // an account's auth token
+  size_t max_entries = 100000;                     // past this, the cache starts over
+};
+
 class CallStore {
  public:
-  CallStore(pg::PgPool& pool, AuthTokenSource& tokens);
+  using CacheOptions = CallStoreCacheOptions;
+  CallStore(pg::PgPool& pool, AuthTokenSource& tokens, CacheOptions cache = {});
   ~CallStore();  // runs what was submitted, then joins
   CallStore(const CallStore&) = delete;
   CallStore& operator=(const CallStore&) = delete;
@@ -80,7 +90,13 @@ class CallStore {
   bool Flush(absl::Duration timeout);
 
   // NotFound when no incoming phone number matches `to` (with or without a leading '+').
+  // Answers from a cache (numbers for CacheOptions::route_ttl, unknown numbers for unknown_ttl)
+  // that ForgetRoutes() empties.
   absl::StatusOr<CallRoute> Route(const std::string& to);
+  // The account's auth token, cached for token_ttl. Thread-safe (blocks on a miss).
+  absl::StatusOr<std::string> AuthToken(const std::string& account_sid);
+  // Numbers or applications changed: the next calls read them afresh. Thread-safe.
+  void ForgetRoutes();
   absl::Status InsertRinging(const NewCall& call);
   // A call the API placed: status queued, direction outbound-api. Safe on any thread (the row
   // exists before its session submits anything).
@@ -93,9 +109,19 @@ class CallStore {
 
  private:
   void Loop();
+  absl::StatusOr<CallRoute> LookUp(const std::string& to);
 
   pg::PgPool& pool_;
   AuthTokenSource& tokens_;
+  const CacheOptions cache_;
+  struct CachedRoute {
+    absl::StatusOr<CallRoute> route;  // OK or NotFound; other errors are not cached
+    absl::Time expires;
+  };
+  std::mutex cache_mu_;
+  std::map<std::string, CachedRoute> routes_;                          // guarded by cache_mu_
+  std::map<std::string, std::pair<std::string, absl::Time>> tokens_cached_;  // guarded by cache_mu_
+  uint64_t generation_ = 0;  // guarded by cache_mu_; ForgetRoutes bumps it
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::function<void()>> tasks_;

@@ -49,7 +49,12 @@ CallSessionDeps CallRouterApp::SessionDeps() {
 }
 
 absl::StatusOr<std::string> CallRouterApp::AuthToken(const std::string& account_sid) {
-  return tokens_.AuthToken(account_sid);
+  if (store_ == nullptr) return tokens_.AuthToken(account_sid);
+  return store_->AuthToken(account_sid);
+}
+
+void CallRouterApp::RoutesChanged() {
+  if (store_ != nullptr) store_->ForgetRoutes();
 }
 
 std::string CallRouterApp::LocalSipHost() const {

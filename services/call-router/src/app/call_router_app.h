@@ -32,6 +32,7 @@ class CallRouterApp final : public LiveCallControl {
   std::string LocalSipHost() const override;
   absl::Status Place(OutboundCall call) override;
   absl::Status Control(const std::string& call_sid, const CallControl& control) override;
+  void RoutesChanged() override;
 
  private:
   CallSessionDeps SessionDeps();
