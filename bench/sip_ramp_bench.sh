@@ -30,8 +30,9 @@ command -v sipp >/dev/null && command -v nginx >/dev/null || dt_die "sipp and ng
 WORK=$(mktemp -d /tmp/dt-sip-bench.XXXXXX)
 chmod 755 "$WORK"
 stack_env "$WORK"
-export DIALTONE_DEMO_APP_PORT=$(dt_free_port)
-NGINX_PID= UAS_PID=
+DIALTONE_DEMO_APP_PORT=$(dt_free_port)
+export DIALTONE_DEMO_APP_PORT
+NGINX_PID='' UAS_PID=''
 cleanup() {
   [[ -n $UAS_PID ]] && kill "$UAS_PID" 2>/dev/null
   [[ -n $NGINX_PID ]] && kill "$NGINX_PID" 2>/dev/null

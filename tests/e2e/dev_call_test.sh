@@ -9,7 +9,8 @@ source "$(dirname "$0")/../lib/testlib.sh"
 tmp=$(mktemp -d /tmp/dialtone-devcall.XXXXXX)
 chmod 755 "$tmp"
 stack_env "$tmp"
-export DIALTONE_DEMO_APP_PORT=$(dt_free_port)
+DIALTONE_DEMO_APP_PORT=$(dt_free_port)
+export DIALTONE_DEMO_APP_PORT
 unset DIALTONE_DEMO_NUMBER
 dev=$DIALTONE_SOURCE_DIR/scripts/dev
 cleanup() {
