@@ -3,7 +3,8 @@
 
 Prints "PORT <n>" on its first line once listening on 127.0.0.1 (port 0 = any free port).
 GET /_requests returns every request seen as JSON (with "t", its arrival in Unix seconds);
-GET /_count returns how many; POST /_reset forgets them.
+GET /_count returns how many; POST /_reset forgets them. With a MEDIA_DIR, /doc/<name> serves the
+TwiML document MEDIA_DIR/<name>.xml.
 
 Media origin (for the media layer): `app_server.py PORT MEDIA_DIR` serves the files of MEDIA_DIR
 at /media/<name> with an ETag (hash of the content) and Last-Modified (mtime), answers 304 to a
@@ -79,6 +80,13 @@ class Handler(BaseHTTPRequestHandler):
                              "body": body, "t": time.time()})
         if path in CALL_CONTROL:
             return self.reply(200, CALL_CONTROL[path])
+        if path.startswith("/doc/") and media_dir:  # a TwiML document the test wrote
+            name = os.path.basename(path[len("/doc/"):])
+            try:
+                with open(os.path.join(media_dir, name + ".xml"), "rb") as f:
+                    return self.reply(200, f.read())
+            except OSError:
+                return self.reply(404, b"no such document", "text/plain")
         if path == "/twiml":
             return self.reply(200, TWIML, "text/xml; charset=utf-8")
         if path == "/fallback":

@@ -1,7 +1,8 @@
 # Sourced by the SIP end-to-end tests, after testlib.sh, with $tmp set: starts PostgreSQL,
 # rest-gateway (accounts and auth tokens), usage-metering with its Redis, call-router (SIP on
 # 127.0.0.1:$sip_port) and tests/lib/app_server.py on loopback, creates an account, and stops it
-# all on exit. Sets: pg_port pg_url router_grpc gateway_grpc rest_port sip_port app sid token,
+# all on exit; media-layer (Say/Play/recordings) too. Sets: pg_port pg_url router_grpc
+# gateway_grpc media_grpc media_http_port rest_port sip_port app sid token,
 # router_pid, and the pids array (add your own background processes to it).
 # Extra call-router environment: ROUTER_ENV=(NAME=value ...) before sourcing.
 ROUTER_ENV=(${ROUTER_ENV[@]+"${ROUTER_ENV[@]}"})
@@ -19,15 +20,18 @@ trap cleanup EXIT
 pg_port=$(dt_free_port)
 dt_pg_start "$tmp/pg" "$pg_port"
 pg_url="postgresql://dialtone@127.0.0.1:$pg_port/dialtone"
-grpc_base=$(free_port_block 6)
+grpc_base=$(free_port_block 8)
+rtp_base=$(free_port_block 40)
 router_grpc=127.0.0.1:$grpc_base
 gateway_grpc=127.0.0.1:$((grpc_base + 1))
+media_grpc=127.0.0.1:$((grpc_base + 6))
 rest_port=$(dt_free_port)
 sip_port=$(dt_free_port)
 
 env DIALTONE_GRPC_ADDR="$gateway_grpc" DIALTONE_METRICS_ADDR=127.0.0.1:$((grpc_base + 2)) \
   DIALTONE_PG_URL="$pg_url" DIALTONE_MIGRATIONS_DIR="$DIALTONE_SOURCE_DIR/deploy/sql" \
   DIALTONE_HTTP_ADDR=127.0.0.1:$rest_port DIALTONE_CALL_ROUTER_ADDR="$router_grpc" \
+  DIALTONE_MEDIA_LAYER_ADDR="$media_grpc" \
   DIALTONE_USAGE_SPOOL="$tmp/gw.spool" \
   "$DIALTONE_BUILD_DIR/services/rest-gateway/rest-gateway" >"$tmp/gateway.log" 2>&1 &
 pids+=($!)
@@ -40,20 +44,32 @@ env DIALTONE_GRPC_ADDR="$metering_grpc" DIALTONE_METRICS_ADDR=127.0.0.1:$((grpc_
   DIALTONE_MIGRATIONS_DIR="$DIALTONE_SOURCE_DIR/deploy/sql" DIALTONE_PUSH_TO_TRIGGERS=false \
   "$DIALTONE_BUILD_DIR/services/usage-metering/usage-metering" >"$tmp/metering.log" 2>&1 &
 pids+=($!)
+# media-layer (same Redis) for Say and Play, and recordings.
+media_http_port=$(dt_free_port)
+mkdir -p "$tmp/media-store" "$tmp/media"
+env DIALTONE_GRPC_ADDR="$media_grpc" DIALTONE_METRICS_ADDR=127.0.0.1:$((grpc_base + 7)) \
+  DIALTONE_REDIS_URL="redis://127.0.0.1:$redis_port/0" DIALTONE_HTTP_ADDR=127.0.0.1:$media_http_port \
+  DIALTONE_MEDIA_DIR="$tmp/media-store" DIALTONE_USAGE_METERING_ADDR="$metering_grpc" \
+  "$DIALTONE_BUILD_DIR/services/media-layer/media-layer" >"$tmp/media.log" 2>&1 &
+pids+=($!)
 env "${ROUTER_ENV[@]}" DIALTONE_GRPC_ADDR="$router_grpc" DIALTONE_METRICS_ADDR=127.0.0.1:$((grpc_base + 3)) \
   DIALTONE_USAGE_METERING_ADDR="$metering_grpc" DIALTONE_USAGE_SPOOL="$tmp/router.spool" \
+  DIALTONE_MEDIA_LAYER_ADDR="$media_grpc" DIALTONE_PUBLIC_API_URL="http://127.0.0.1:$rest_port" \
+  DIALTONE_RTP_PORT_MIN="$rtp_base" DIALTONE_RTP_PORT_MAX=$((rtp_base + 39)) \
   DIALTONE_PG_URL="$pg_url" DIALTONE_MIGRATIONS_DIR="$DIALTONE_SOURCE_DIR/deploy/sql" \
   DIALTONE_SIP_PORT="$sip_port" DIALTONE_SIP_HOST=127.0.0.1 \
   DIALTONE_REST_GATEWAY_ADDR="$gateway_grpc" \
   "$DIALTONE_BUILD_DIR/services/call-router/call-router" >"$tmp/router.log" 2>&1 &
 router_pid=$!
 pids+=("$router_pid")
-python3 -u "$DIALTONE_SOURCE_DIR/tests/lib/app_server.py" 0 >"$tmp/app.out" 2>&1 &
+# The app also serves the files of $tmp/media at /media/<name> (Play URLs).
+python3 -u "$DIALTONE_SOURCE_DIR/tests/lib/app_server.py" 0 "$tmp/media" >"$tmp/app.out" 2>&1 &
 pids+=($!)
 
 serving() { [[ $(health_of "$1") == SERVING ]]; }
 wait_for 60 serving "$gateway_grpc" || { cat "$tmp/gateway.log" >&2; fail "rest-gateway serving"; finish; }
 wait_for 60 serving "$router_grpc" || { cat "$tmp/router.log" >&2; fail "call-router serving"; finish; }
+wait_for 60 serving "$media_grpc" || { cat "$tmp/media.log" >&2; fail "media-layer serving"; finish; }
 wait_for 10 grep -q '^PORT ' "$tmp/app.out" || { fail "app server started"; finish; }
 app="http://127.0.0.1:$(sed -n 's/^PORT //p' "$tmp/app.out")"
 

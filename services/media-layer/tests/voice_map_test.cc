@@ -15,6 +15,9 @@ TEST_CASE("man, woman and alice pick the gender, and language picks the espeak v
   CHECK(MapVoice("alice", "es-ES")->EngineName() == "es+f3");
   CHECK(MapVoice("", "fr-fr")->EngineName() == "fr-fr+f3");
   CHECK(MapVoice("alice", "de-DE")->EngineName() == "de+f3");
+  // TwiML's own default for man and woman: <Say> without a language is "en".
+  CHECK(MapVoice("man", "en")->EngineName() == "en-us+m3");
+  CHECK(MapVoice("woman", "fr")->EngineName() == "fr-fr+f3");
 }
 
 TEST_CASE("Polly and Google voices map to the nearest local voice and their language") {

@@ -20,15 +20,6 @@ Overloaded(F...) -> Overloaded<F...>;
 
 }  // namespace
 
-template <typename Fn>
-auto CallSession::OnSipThread(Fn fn) {
-  return [loop = deps_.loop, weak = weak_from_this(), fn = std::move(fn)](auto... args) {
-    loop->Post([weak, fn, args...]() mutable {
-      if (auto self = weak.lock()) fn(*self, std::move(args)...);
-    });
-  };
-}
-
 void CallbackChain::Send(AppHttpClient::CallbackRequest request) {
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -101,6 +92,12 @@ void CallSession::StartOutbound(SipStack& sip) {
   if (deps_.live != nullptr) deps_.live->Add(call_sid_, weak_from_this());
   log::Info("outbound call", {{"call_sid", call_sid_}, {"to", outbound_->to},
                               {"from", outbound_->from}});
+  if (absl::Status s = OpenMedia(); !s.ok()) {
+    log::Error("no RTP port for the call", {{"call_sid", call_sid_}, {"error", s}});
+    Notify(CallEvent::kInitiated);
+    return Finish("failed");
+  }
+  outbound_->invite.sdp = LocalSdp(deps_.media_host, stream_->port(), -1, 101);
   dialog_ = sip.Invite(outbound_->invite, shared_from_this());
   if (dialog_ == nullptr) {
     Notify(CallEvent::kInitiated);
@@ -131,10 +128,17 @@ void CallSession::OnRinging() {
   Notify(CallEvent::kRinging);
 }
 
-void CallSession::OnAnswered() {
+void CallSession::OnAnswered(const std::string& remote_sdp) {
   if (finished_) {  // hung up (timeout, API) as the 200 crossed: end the new dialog
     if (dialog_ != nullptr) dialog_->Bye();
     return;
+  }
+  if (auto media = ParseRemoteSdp(remote_sdp); media.ok()) {
+    remote_media_ = *media;
+    stream_->SetRemote(media->address, media->port, media->payload_type, media->dtmf_payload_type);
+  } else {
+    log::Warn("callee's SDP has no usable audio; sending where its packets come from",
+              {{"call_sid", call_sid_}, {"error", media.status()}});
   }
   Answer();
   Notify(CallEvent::kAnswered);
@@ -232,6 +236,15 @@ void CallSession::OnRouted(absl::StatusOr<CallRoute> route) {
   if (finished_) return WriteEnd();  // CANCELed while we looked the number up
   log::Info("inbound call", {{"call_sid", call_sid_}, {"to", route_->phone_number},
                              {"from", Facts().from}, {"url", route_->voice_url}});
+  if (!invite_.sdp.empty()) {
+    auto media = ParseRemoteSdp(invite_.sdp);
+    if (!media.ok()) {
+      log::Info("call refused: no usable audio in its SDP",
+                {{"call_sid", call_sid_}, {"error", media.status()}});
+      return Refuse(488, "Not Acceptable Here", "failed");
+    }
+    remote_media_ = *media;
+  }
   dialog_->Ring();
   Step(CallStarted{route_->voice_url, route_->voice_method, false});
 }
@@ -250,9 +263,9 @@ void CallSession::Execute(const ExecutorCommand& command) {
           [this](const AnswerCommand&) {
             if (!outbound()) Answer();
           },
-          [this](const PlayCommand&) { RefuseAudioVerb("Say/Play"); },
-          [this](const CollectDigitsCommand&) { RefuseAudioVerb("Gather"); },
-          [this](const RecordCommand&) { RefuseAudioVerb("Record"); },
+          [this](const PlayCommand& c) { StartPlay(c); },
+          [this](const CollectDigitsCommand& c) { StartGather(c); },
+          [this](const RecordCommand& c) { StartRecord(c); },
           [this](const DialCommand&) { RefuseAudioVerb("Dial"); },
           [this](const FetchDocumentCommand& c) { Fetch(c); },
           [this](const StartTimerCommand& c) {
@@ -292,6 +305,8 @@ void CallSession::Fetch(const FetchDocumentCommand& c) {
         if (!r->program.ok()) {
           log::Error("TwiML fetch failed",
                      {{"call_sid", s.call_sid_}, {"error", r->program.status()}});
+        } else {
+          s.Prefetch(*r->program);
         }
         s.Step(DocumentFetched{op, std::move(r->program)});
       });
@@ -302,8 +317,15 @@ void CallSession::Fetch(const FetchDocumentCommand& c) {
 
 void CallSession::Answer() {
   if (answered_ || dialog_ == nullptr) return;
+  if (absl::Status s = OpenMedia(); !s.ok()) {
+    log::Error("no RTP port for the call", {{"call_sid", call_sid_}, {"error", s}});
+    state_.ended = true;
+    return Refuse(503, "Service Unavailable", "failed");
+  }
   answered_ = true;
-  dialog_->Answer();  // a no-op on outgoing calls, answered by the callee
+  const int payload = remote_media_ ? remote_media_->payload_type : -1;
+  const int dtmf = remote_media_ ? remote_media_->dtmf_payload_type : 101;
+  dialog_->Answer(LocalSdp(deps_.media_host, stream_->port(), payload, dtmf));
   start_time_ = absl::Now();
   call_status_ = "in-progress";
   CallStore* store = deps_.store;
@@ -339,6 +361,8 @@ void CallSession::RefuseAudioVerb(const char* verb) {
 }
 
 void CallSession::OnCallerBye() {
+  // A recording under way keeps what was said so far (Twilio posts it with Digits=hangup).
+  if (record_ && record_->capturing && stream_ != nullptr) stream_->StopRecording();
   Finish("completed");
   Step(CallerHungUp{});
 }
@@ -368,6 +392,8 @@ void CallSession::Notify(CallEvent event) {
 void CallSession::Finish(const std::string& call_status) {
   if (finished_) return;
   finished_ = true;
+  if (record_ && record_->capturing && stream_ != nullptr) stream_->StopRecording();
+  CloseMedia();
   call_status_ = call_status;
   end_time_ = absl::Now();
   duration_ = start_time_ ? absl::ToInt64Seconds(*end_time_ - *start_time_ + absl::Milliseconds(500))

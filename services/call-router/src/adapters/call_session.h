@@ -13,9 +13,12 @@
 #include "absl/time/time.h"
 #include "adapters/app_http_client.h"
 #include "adapters/call_store.h"
+#include "adapters/media_client.h"
+#include "adapters/rtp_engine.h"
 #include "adapters/sip_stack.h"
 #include "domain/call_executor.h"
 #include "domain/call_usage.h"
+#include "domain/sdp.h"
 #include "domain/voice_request.h"
 
 namespace dialtone::call_router {
@@ -82,6 +85,10 @@ struct CallSessionDeps {
   AppHttpClient* http = nullptr;
   const CallExecutor* executor = nullptr;
   LiveCalls* live = nullptr;
+  RtpEngine* rtp = nullptr;
+  MediaClient* media = nullptr;
+  std::string media_host;    // the address in our SDP
+  std::string api_base_url;  // "http://127.0.0.1:8080": RecordingUrl is built on it
   // Publishes a usage event when an answered call ends (may be empty: no metering).
   std::function<void(const CallUsage&, const std::string& account_sid)> publish_usage;
 };
@@ -91,9 +98,9 @@ struct CallSessionDeps {
 // callee, cancels it after the ring timeout (no-answer), ends busy/failed on a refusal, and runs
 // the document once answered. Both run the CallExecutor and act on its commands (answer, Pause
 // timers, Reject 486/603, Hangup, Redirect fetches), keep the row's status and times current,
-// send status callbacks, and take redirects and hang-ups from the API (Control). The audio verbs
-// (Say, Play, Gather, Record, Dial) are not wired yet: they end the call with an error in the
-// log. Runs on the SIP thread; results of the store and the HTTP client come back through
+// send status callbacks, and take redirects and hang-ups from the API (Control). Say, Play,
+// Gather and Record run on the call's RTP stream (media from the media layer, prefetched when a
+// document arrives); Dial is not wired yet. Runs on the SIP thread; results of the store and the HTTP client come back through
 // SipLoop::Post and find the session through a weak pointer.
 //
 //   auto s = std::make_shared<CallSession>(deps, dialog, invite);
@@ -115,7 +122,7 @@ class CallSession final : public SipCallHandler,
   void OnCallerBye() override;
   void OnCancel() override;
   void OnRinging() override;
-  void OnAnswered() override;
+  void OnAnswered(const std::string& remote_sdp) override;
   void OnFailed(int status) override;
   void OnTerminated() override;
 
@@ -128,6 +135,24 @@ class CallSession final : public SipCallHandler,
   void Refuse(int sip_status, const char* phrase, const std::string& call_status);
   void HangUp(const absl::Status& error);
   void RefuseAudioVerb(const char* verb);
+
+  // The audio path (call_session_audio.cc).
+  friend class SessionRtpListener;
+  absl::Status OpenMedia();
+  void CloseMedia();
+  void Prefetch(const Program& program);
+  using MediaThen = std::function<void(const MediaClient::AudioResult&)>;
+  void WithMedia(const MediaRequest& media, MediaThen then);
+  void StartPlay(const PlayCommand& command);
+  void StartGather(const CollectDigitsCommand& command);
+  void QueuePrompt(size_t index);
+  void ArmGatherTimer();
+  void EndGather(GatherEnd end);
+  void StartRecord(const RecordCommand& command);
+  void OnRecorded(Samples audio, RecordEnd end);
+  void SaveRecording(Samples audio);
+  void OnDigit(char digit);
+  void OnPlayDone(uint64_t id);
   // Final status: updates the row and sends the status callback, once.
   void Finish(const std::string& call_status);
   void Notify(CallEvent event);
@@ -154,6 +179,45 @@ class CallSession final : public SipCallHandler,
   std::optional<absl::Time> start_time_;
   std::optional<absl::Time> end_time_;
   std::optional<int64_t> duration_;
+
+  // Audio.
+  std::shared_ptr<RtpStream> stream_;
+  std::optional<RemoteMedia> remote_media_;
+  struct PendingMedia {
+    bool ready = false;
+    MediaClient::AudioResult result = absl::UnavailableError("pending");
+    std::vector<MediaThen> waiters;
+  };
+  std::map<std::string, PendingMedia> media_;  // by MediaClient::KeyOf
+  struct GatherState {
+    uint64_t operation = 0;
+    uint64_t id = 0;  // play ids of its prompts: id + index
+    CollectDigitsCommand command;
+    std::string digits;
+    bool prompts_done = false;
+    uint64_t timer = 0;  // the armed timeout; earlier ones are stale
+  };
+  std::optional<GatherState> gather_;
+  uint64_t next_gather_id_ = 1;
+  struct RecordState {
+    uint64_t operation = 0;
+    Record options;
+    std::string finished_on_key;
+    bool capturing = false;
+    absl::Time started;
+  };
+  std::optional<RecordState> record_;
+  // Holds the session while a recording is saved after the call ended.
+  std::shared_ptr<CallSession> keepalive_;
 };
+
+template <typename Fn>
+auto CallSession::OnSipThread(Fn fn) {
+  return [loop = deps_.loop, weak = weak_from_this(), fn = std::move(fn)](auto... args) {
+    loop->Post([weak, fn, args...]() mutable {
+      if (auto self = weak.lock()) fn(*self, std::move(args)...);
+    });
+  };
+}
 
 }  // namespace dialtone::call_router

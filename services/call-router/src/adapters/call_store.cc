@@ -187,6 +187,20 @@ absl::Status CallStore::InsertQueued(const NewCall& call) {
   });
 }
 
+absl::Status CallStore::InsertRecording(const NewRecording& r) {
+  return pool_.Run([&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    tx.exec_params(
+        "insert into recordings (sid, account_sid, call_sid, status, duration, channels, source,"
+        " media_sid, media_url, start_time) values ($1, $2, $3, 'completed', $4, 1, $5, $6, $7,"
+        " $8::timestamptz)",
+        r.sid, r.account_sid, r.call_sid, r.duration_seconds, r.source, r.media_sid, r.media_url,
+        PgTime(r.start_time));
+    tx.commit();
+    return absl::OkStatus();
+  });
+}
+
 absl::Status CallStore::MarkRinging(const std::string& sid) {
   return pool_.Run([&](pqxx::connection& c) {
     pqxx::work tx(c);

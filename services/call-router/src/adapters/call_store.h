@@ -36,6 +36,17 @@ struct CallRoute {
   std::string auth_token;
 };
 
+struct NewRecording {
+  std::string sid;
+  std::string account_sid;
+  std::string call_sid;
+  int64_t duration_seconds = 0;
+  std::string media_sid;
+  std::string media_url;
+  std::string source = "RecordVerb";
+  absl::Time start_time;
+};
+
 struct NewCall {
   std::string sid;
   std::string account_sid;
@@ -102,6 +113,8 @@ class CallStore {
   // exists before its session submits anything).
   absl::Status InsertQueued(const NewCall& call);
   absl::Status MarkRinging(const std::string& sid);
+  // A finished recording (status completed, one channel).
+  absl::Status InsertRecording(const NewRecording& recording);
   absl::Status MarkInProgress(const std::string& sid, absl::Time start);
   // `start` unset for calls never answered; duration is then 0.
   absl::Status MarkEnded(const std::string& sid, const std::string& status, absl::Time end,

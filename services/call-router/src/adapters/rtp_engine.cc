@@ -29,6 +29,7 @@ constexpr int kDigitGapTicks = 3;     // then 60 ms of silence
 constexpr int kPauseTicks = 25;       // "w": half a second
 constexpr int kSilenceLevel = 200;    // mean |sample| below this is silence (about -44 dBFS)
 constexpr size_t kMaxBridgedFrames = 10;
+constexpr int kQuietGraceTicks = 3;
 
 int64_t MonotonicMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -292,12 +293,14 @@ void RtpStream::Tick(int64_t now_ms, std::vector<std::function<void()>>& notify)
   }
   talking_ = sound || sent_event;
   timestamp_ += kSamplesPerFrame;
-  if (recording_) {  // nothing heard this tick counts as silence, so silence ends it on time
-    const int missing = kSamplesPerFrame - heard_this_tick_;
-    if (missing > 0) {
-      int16_t quiet[kSamplesPerFrame] = {};
-      HeardLocked(quiet, missing, notify);
-    }
+  // When the far end stops sending (silence suppression, a pause), ticks without packets count
+  // as silence, so a recording keeps wall-clock time and silence still ends it. A few ticks
+  // of grace absorb jitter and packet sizes other than 20 ms.
+  if (heard_this_tick_ > 0) {
+    quiet_ticks_ = 0;
+  } else if (recording_ && ++quiet_ticks_ > kQuietGraceTicks) {
+    int16_t quiet[kSamplesPerFrame] = {};
+    HeardLocked(quiet, kSamplesPerFrame, notify);
   }
   heard_this_tick_ = 0;
   if (has_remote_ && now_ms >= next_rtcp_ms_) {

@@ -136,6 +136,7 @@ class RtpStream {
   int record_silence_samples_ = 0;
   int silent_run_ = 0;
   int heard_this_tick_ = 0;
+  int quiet_ticks_ = 0;  // ticks in a row without a packet
   Samples recorded_;
   std::weak_ptr<RtpStream> bridge_;
   std::deque<Samples> bridged_in_;  // frames from the bridged leg, to send

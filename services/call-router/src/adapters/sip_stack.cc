@@ -43,6 +43,7 @@ struct SipStack::Dialog final : SipDialog {
   bool acked = false;
   bool bye_pending = false;
   bool terminated = false;
+  std::string local_sdp;  // what we answered or offered; re-INVITEs get it again
   // Outgoing INVITEs only.
   bool outbound = false;
   bool cancel_sent = false;
@@ -58,11 +59,12 @@ struct SipStack::Dialog final : SipDialog {
     cancel_sent = true;
     nua_cancel(nh, TAG_END());
   }
-  void Answer() override {
+  void Answer(const std::string& sdp) override {
     if (outbound || final_sent || terminated) return;
     final_sent = answered = true;
-    nua_respond(nh, SIP_200_OK, SOATAG_USER_SDP_STR(stack->sdp_.c_str()),
-                SOATAG_RTP_SELECT(SOA_RTP_SELECT_COMMON), TAG_END());
+    local_sdp = sdp;
+    nua_respond(nh, SIP_200_OK, SIPTAG_CONTENT_TYPE_STR("application/sdp"),
+                SIPTAG_PAYLOAD_STR(local_sdp.c_str()), TAG_END());
   }
   void Refuse(int status, const char* phrase) override {
     if (outbound || final_sent || terminated) return;
@@ -109,23 +111,17 @@ void TickCallback(su_root_magic_t*, su_timer_t*, su_timer_arg_t* arg) {
   }
 }
 
-std::string AnswerSdp(const std::string& host, int port) {
-  return absl::StrCat("v=0\r\no=- 0 0 IN IP4 ", host, "\r\ns=Dialtone\r\nc=IN IP4 ", host,
-                      "\r\nt=0 0\r\nm=audio ", port,
-                      " RTP/AVP 0 8 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n"
-                      "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\na=ptime:20\r\n");
-}
-
 std::string Str(const char* s) { return s == nullptr ? std::string() : std::string(s); }
+
+std::string BodyOf(const sip_t* sip) {
+  if (sip == nullptr || sip->sip_payload == nullptr || sip->sip_payload->pl_data == nullptr) return {};
+  return std::string(sip->sip_payload->pl_data, sip->sip_payload->pl_len);
+}
 
 }  // namespace
 
 SipStack::SipStack(Options options, InviteHandler on_invite)
-    : options_(std::move(options)), on_invite_(std::move(on_invite)) {
-  std::string host = options_.media_host;
-  if (host.empty()) host = options_.bind_host == "0.0.0.0" ? "127.0.0.1" : options_.bind_host;
-  sdp_ = AnswerSdp(host, options_.media_port);
-}
+    : options_(std::move(options)), on_invite_(std::move(on_invite)) {}
 
 SipStack::~SipStack() {
   Stop();
@@ -156,8 +152,8 @@ absl::Status SipStack::Start() {
                          SIPTAG_USER_AGENT_STR(options_.user_agent.c_str()),
                          NUTAG_AUTOANSWER(0), NUTAG_AUTOALERT(0), NUTAG_ENABLEMESSAGE(0),
                          NUTAG_ALLOW("INVITE, ACK, BYE, CANCEL, OPTIONS"),
-                         SOATAG_USER_SDP_STR(sdp_.c_str()),
-                         SOATAG_RTP_SELECT(SOA_RTP_SELECT_COMMON), TAG_END());
+                         // Sessions write and read SDP themselves (one stream, G.711).
+                         NUTAG_MEDIA_ENABLE(0), TAG_END());
       if (l.nua == nullptr) {
         status = absl::UnavailableError(
             absl::StrCat("cannot bind SIP on ", options_.bind_host, ":", options_.port));
@@ -261,8 +257,9 @@ void SipStack::OnNuaEvent(int ev, int status, const char* phrase, void* handle, 
   switch (event) {
     case nua_i_invite:
       if (dialog == nullptr) return OnIncomingInvite(nh, sip);
-      // A re-INVITE (session refresh, hold...): keep the call with the same answer.
-      nua_respond(nh, SIP_200_OK, SOATAG_USER_SDP_STR(sdp_.c_str()), TAG_END());
+      // A re-INVITE (session refresh, hold...): keep the call with the same SDP.
+      nua_respond(nh, SIP_200_OK, SIPTAG_CONTENT_TYPE_STR("application/sdp"),
+                  SIPTAG_PAYLOAD_STR(dialog->local_sdp.c_str()), TAG_END());
       return;
     case nua_r_invite:
       if (dialog != nullptr && dialog->outbound) OnInviteResponse(dialog, status, sip);
@@ -336,6 +333,7 @@ void SipStack::OnIncomingInvite(void* handle, const void* sip_ptr) {
   invite.to_user = Str(to->url_user);
   invite.call_id = Str(sip->sip_call_id->i_id);
   invite.display_name = Str(sip->sip_from->a_display);
+  invite.sdp = BodyOf(sip);
 
   auto dialog = std::make_unique<Dialog>();
   dialog->stack = this;
@@ -369,8 +367,10 @@ SipDialog* SipStack::Invite(const SipOutboundInvite& invite,
     return nullptr;
   }
   dialog->nh = nh;
-  nua_invite(nh, NUTAG_URL(invite.request_uri.c_str()), SOATAG_USER_SDP_STR(sdp_.c_str()),
-             SOATAG_RTP_SELECT(SOA_RTP_SELECT_COMMON), TAG_END());
+  dialog->local_sdp = invite.sdp;
+  nua_invite(nh, NUTAG_URL(invite.request_uri.c_str()),
+             SIPTAG_CONTENT_TYPE_STR("application/sdp"),
+             SIPTAG_PAYLOAD_STR(dialog->local_sdp.c_str()), TAG_END());
   dialogs_.emplace(raw, std::move(dialog));
   return raw;
 }
@@ -387,7 +387,7 @@ void SipStack::OnInviteResponse(Dialog* dialog, int status, const void* sip_ptr)
       nua_bye(dialog->nh, TAG_END());
       return dialog->handler->OnFailed(487);
     }
-    return dialog->handler->OnAnswered();
+    return dialog->handler->OnAnswered(BodyOf(sip));
   }
   // A challenge from a trunk: answer it once with the call's credentials.
   if ((status == 401 || status == 407) && !dialog->auth_tried &&

@@ -35,7 +35,7 @@ class SipDialog {
  public:
   virtual ~SipDialog() = default;
   virtual void Ring() = 0;                                    // 180 Ringing
-  virtual void Answer() = 0;                                  // 200 OK with the SDP answer
+  virtual void Answer(const std::string& sdp) = 0;            // 200 OK with our SDP answer
   virtual void Refuse(int status, const char* phrase) = 0;    // final non-2xx
   virtual void Cancel() = 0;                                  // CANCEL our unanswered INVITE
   virtual void Bye() = 0;                                     // after answering (waits for ACK)
@@ -51,7 +51,7 @@ class SipCallHandler {
   // Outgoing INVITEs: a provisional 180/183, the 2xx (ACKed already), or a final failure
   // (487 after our own Cancel).
   virtual void OnRinging() {}
-  virtual void OnAnswered() {}
+  virtual void OnAnswered(const std::string& remote_sdp) {}
   virtual void OnFailed(int status) {}
   // The dialog is gone: the SipDialog must not be used from now on.
   virtual void OnTerminated() = 0;
@@ -63,6 +63,7 @@ struct SipOutboundInvite {
   std::string request_uri;  // "sip:+15551230000@trunk.example.com" or "sip:alice@10.0.0.5:5070"
   std::string from_uri;     // "sip:+15557650000@dialtone.example.com"
   std::string proxy;        // "sip:trunk.example.com:5060", or empty
+  std::string sdp;          // our offer
   // Digest credentials, answered to a 401/407 once.
   std::string auth_username;
   std::string auth_password;
@@ -75,6 +76,7 @@ struct SipInvite {
   std::string to_user;
   std::string call_id;
   std::string display_name;
+  std::string sdp;         // the offer (empty for a late offer)
 };
 
 // Owns the nua stack and the thread running its su_root. Incoming INVITEs go to `on_invite`,
@@ -95,11 +97,6 @@ class SipStack final : public SipLoop {
     std::string bind_host = "0.0.0.0";
     int port = 5060;
     std::string user_agent = "Dialtone/0.1";
-    // The address written in SDP answers (the media address); empty: bind_host, or 127.0.0.1
-    // when bound to every address.
-    std::string media_host;
-    // No RTP yet (call router part 2): answers offer this port, where nothing listens.
-    int media_port = 10000;
     // INVITEs from elsewhere get 403 Forbidden (empty list: everyone may call).
     SourceAllowList allowed_sources;
     // When set, INVITEs must carry these digest credentials (401 with a challenge otherwise).
@@ -143,7 +140,6 @@ class SipStack final : public SipLoop {
 
   Options options_;
   InviteHandler on_invite_;
-  std::string sdp_;
   std::thread thread_;
   std::unique_ptr<Loop> loop_;  // sofia objects, SIP thread only after start
   int wake_fd_ = -1;

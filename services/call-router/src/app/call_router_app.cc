@@ -16,7 +16,6 @@ CallRouterApp::CallRouterApp(Config config)
       grpc_(pg_),
       runtime_("call-router", "dialtone.callrouter.v1.CallRouter", config_.common),
       sip_({.bind_host = config_.sip_host, .port = config_.sip_port,
-            .media_host = config_.media_host,
             .allowed_sources = SourceAllowList::Parse(config_.sip_allowed_sources).value(),
             .digest = config_.sip_auth_username.empty()
                           ? nullptr
@@ -42,7 +41,8 @@ CallRouterApp::~CallRouterApp() { sip_.Stop(); }
 
 CallSessionDeps CallRouterApp::SessionDeps() {
   return {.loop = &sip_, .store = store_.get(), .http = http_.get(), .executor = &executor_,
-          .live = &live_,
+          .live = &live_, .rtp = rtp_.get(), .media = media_.get(), .media_host = MediaHost(),
+          .api_base_url = config_.public_api_url,
           .publish_usage = [this](const CallUsage& u, const std::string& account) {
             PublishUsage(u, account);
           }};
@@ -57,10 +57,13 @@ void CallRouterApp::RoutesChanged() {
   if (store_ != nullptr) store_->ForgetRoutes();
 }
 
+std::string CallRouterApp::MediaHost() const {
+  if (!config_.media_host.empty()) return config_.media_host;
+  return config_.sip_host == "0.0.0.0" ? "127.0.0.1" : config_.sip_host;
+}
+
 std::string CallRouterApp::LocalSipHost() const {
-  std::string host = config_.media_host;
-  if (host.empty()) host = config_.sip_host == "0.0.0.0" ? "127.0.0.1" : config_.sip_host;
-  return absl::StrCat(host, ":", config_.sip_port);
+  return absl::StrCat(MediaHost(), ":", config_.sip_port);
 }
 
 absl::Status CallRouterApp::Place(OutboundCall call) {
@@ -118,6 +121,15 @@ absl::Status CallRouterApp::Run() {
   publisher_ = std::move(*publisher);
   store_ = std::make_unique<CallStore>(pg_, tokens_);
   http_ = std::make_unique<AppHttpClient>(AppHttpClient::Options{});
+  media_ = std::make_unique<MediaClient>(
+      MediaClient::Options{.media_layer_addr = config_.media_layer_addr});
+  rtp_ = std::make_unique<RtpEngine>(RtpEngine::Options{
+      .bind_host = config_.sip_host, .port_min = config_.rtp_port_min,
+      .port_max = config_.rtp_port_max});
+  if (auto s = rtp_->Start(); !s.ok()) {
+    runtime_.Shutdown();
+    return s;
+  }
   if (auto s = sip_.Start(); !s.ok()) {
     runtime_.Shutdown();
     return s;

@@ -36,6 +36,7 @@ class CallRouterApp final : public LiveCallControl {
 
  private:
   CallSessionDeps SessionDeps();
+  std::string MediaHost() const;
   // Counts an ended call's usage (SIP thread; never blocks).
   void PublishUsage(const CallUsage& usage, const std::string& account_sid);
 
@@ -53,6 +54,8 @@ class CallRouterApp final : public LiveCallControl {
   // the mask, or a signal could kill the process instead of stopping it gracefully.
   std::unique_ptr<CallStore> store_;
   std::unique_ptr<AppHttpClient> http_;
+  std::unique_ptr<RtpEngine> rtp_;
+  std::unique_ptr<MediaClient> media_;
   std::unique_ptr<usage_publisher::UsagePublisher> publisher_;
 };
 

@@ -15,6 +15,11 @@ void AddOptions(config::ConfigLoader& loader, Config* c) {
   loader.AddString("sip_host", &c->sip_host, "SIP listen address (IPv4)", config::CheckNotEmpty());
   loader.AddString("media_host", &c->media_host,
                    "address written in SDP answers (default: sip_host, or 127.0.0.1)");
+  loader.AddInt("rtp_port_min", &c->rtp_port_min, 1024, 65534, "first RTP port of call legs");
+  loader.AddInt("rtp_port_max", &c->rtp_port_max, 1024, 65534, "last RTP port of call legs");
+  loader.AddString("public_api_url", &c->public_api_url,
+                   "the REST API's public base URL (RecordingUrl is built on it)",
+                   config::CheckUrl({"http", "https"}));
   loader.AddString("sip_allowed_sources", &c->sip_allowed_sources,
                    "addresses/CIDR blocks allowed to send INVITEs, comma-separated (empty: all)",
                    [](absl::string_view v) -> std::string {

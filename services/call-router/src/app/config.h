@@ -15,6 +15,11 @@ struct Config {
   int sip_port = 5060;
   std::string sip_host = "0.0.0.0";
   std::string media_host;  // written in SDP answers; empty: sip_host (127.0.0.1 for 0.0.0.0)
+  // RTP/RTCP port pairs of call legs come from this range (bound on sip_host).
+  int rtp_port_min = 20000;
+  int rtp_port_max = 29999;
+  // The REST API's public address: RecordingUrl values are built on it.
+  std::string public_api_url = "http://127.0.0.1:8080";
   // Who may send INVITEs: comma-separated addresses and CIDR blocks; empty: everyone.
   std::string sip_allowed_sources;
   // Digest credentials inbound INVITEs must carry (a trunk that authenticates); empty: none.

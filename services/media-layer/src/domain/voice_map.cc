@@ -17,6 +17,8 @@ namespace {
 // Twilio language (lowercase) -> espeak-ng voice.
 const std::map<std::string, std::string>& Languages() {
   static const auto* m = new std::map<std::string, std::string>{
+      // The short codes of Twilio's man and woman voices (TwiML's default language is "en").
+      {"en", "en-us"}, {"es", "es"}, {"fr", "fr-fr"}, {"de", "de"}, {"it", "it"},
       {"en-us", "en-us"}, {"en-gb", "en-gb"}, {"en-au", "en-gb"}, {"en-ca", "en-us"},
       {"en-in", "en-gb"}, {"en-ie", "en-gb"}, {"en-nz", "en-gb"}, {"en-za", "en-gb"},
       {"es-es", "es"}, {"es-mx", "es-419"}, {"es-us", "es-419"}, {"fr-fr", "fr-fr"},

@@ -1,6 +1,9 @@
 // CallRouterResources: paths -> RPCs, form parameters -> messages, messages -> Twilio JSON.
 #include "adapters/call_router_resources.h"
 
+#include "absl/strings/match.h"
+#include "adapters/recording_audio.h"
+
 #include <boost/json.hpp>
 #include <chrono>
 
@@ -210,8 +213,9 @@ web::HttpServer::Response BadForm(const Ctx& c) {
 
 }  // namespace
 
-CallRouterResources::CallRouterResources(std::shared_ptr<grpc::ChannelInterface> channel)
-    : stub_(pb::CallRouter::NewStub(channel)) {}
+CallRouterResources::CallRouterResources(std::shared_ptr<grpc::ChannelInterface> channel,
+                                         std::shared_ptr<grpc::ChannelInterface> media)
+    : stub_(pb::CallRouter::NewStub(channel)), media_(media::v1::MediaLayer::NewStub(media)) {}
 
 std::optional<web::HttpServer::Response> CallRouterResources::Handle(const web::HttpServer::Request& req,
                                                                 const ApiRoute& route) {
@@ -475,6 +479,11 @@ web::HttpServer::Response CallRouterResources::Recordings(const web::HttpServer:
   }
   if (!item) return ErrorReply(MethodNotAllowedError(), c.format());
   const std::string& sid = route.resource[1];
+  for (const char* ext : {".wav", ".mp3"}) {
+    if (absl::EndsWith(sid, ext) && req.method() == http::verb::get) {
+      return RecordingAudio(req, route, sid.substr(0, sid.size() - 4), std::string(ext) == ".mp3");
+    }
+  }
   if (req.method() == http::verb::get) {
     pb::GetRecordingRequest in;
     in.set_account_sid(account);
@@ -494,6 +503,49 @@ web::HttpServer::Response CallRouterResources::Recordings(const web::HttpServer:
     return NoContent();
   }
   return ErrorReply(MethodNotAllowedError(), c.format());
+}
+
+web::HttpServer::Response CallRouterResources::RecordingAudio(const web::HttpServer::Request& req,
+                                                              const ApiRoute& route,
+                                                              const std::string& sid, bool mp3) {
+  Ctx c = MakeCtx(req, route);
+  pb::GetRecordingRequest in;
+  in.set_account_sid(route.account_sid);
+  in.set_sid(sid);
+  pb::Recording recording;
+  auto s = stub_->GetRecording(Deadline().get(), in, &recording);
+  if (!s.ok()) return Fail(c, s);
+  if (recording.media_sid().empty()) {
+    return ErrorReply({404, 20404, "The recording has no audio (yet)"}, c.format());
+  }
+  media::v1::ReadMediaRequest read;
+  read.set_account_sid(route.account_sid);
+  read.set_media_sid(recording.media_sid());
+  auto ctx = Deadline();
+  auto reader = media_->ReadMedia(ctx.get(), read);
+  media::v1::MediaChunk chunk;
+  std::string bytes;
+  bool alaw = false;
+  bool first = true;
+  while (reader->Read(&chunk)) {
+    if (first) alaw = chunk.codec() == media::v1::CODEC_PCMA;
+    first = false;
+    bytes += chunk.data();
+  }
+  if (auto st = reader->Finish(); !st.ok()) return Fail(c, st);
+  const std::vector<int16_t> samples = DecodeG711(bytes, alaw);
+  web::HttpServer::Response res{http::status::ok, req.version()};
+  if (mp3) {
+    auto encoded = Mp3(samples);
+    if (!encoded.ok()) return ErrorReply({500, 20500, std::string(encoded.status().message())}, c.format());
+    res.set(http::field::content_type, "audio/mpeg");
+    res.body() = *std::move(encoded);
+  } else {
+    res.set(http::field::content_type, "audio/x-wav");
+    res.body() = PcmWav(samples);
+  }
+  res.prepare_payload();
+  return res;
 }
 
 }  // namespace dialtone::rest_gateway

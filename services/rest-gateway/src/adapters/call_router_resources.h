@@ -9,6 +9,7 @@
 #include "dialtone/web/http_server.h"
 #include "adapters/resource_routes.h"
 #include "dialtone/callrouter/v1/call_router.grpc.pb.h"
+#include "dialtone/media/v1/media_layer.grpc.pb.h"
 #include "domain/api_route.h"
 
 namespace dialtone::rest_gateway {
@@ -16,7 +17,9 @@ namespace dialtone::rest_gateway {
 // Thread-safe (gRPC stubs are); runs on the HTTP server's I/O threads.
 class CallRouterResources final : public ResourceRoutes {
  public:
-  explicit CallRouterResources(std::shared_ptr<grpc::ChannelInterface> channel);
+  // `media` reaches the media layer, where recordings' audio is.
+  CallRouterResources(std::shared_ptr<grpc::ChannelInterface> channel,
+                      std::shared_ptr<grpc::ChannelInterface> media);
 
   // nullopt when the route is not one of these resources. `account_sid` is authenticated.
   std::optional<web::HttpServer::Response> Handle(const web::HttpServer::Request& request,
@@ -29,7 +32,13 @@ class CallRouterResources final : public ResourceRoutes {
   web::HttpServer::Response Recordings(const web::HttpServer::Request& req, const ApiRoute& route,
                                   const std::string& call_sid);
 
+  // GET /Recordings/{Sid}.wav | .mp3
+  web::HttpServer::Response RecordingAudio(const web::HttpServer::Request& req,
+                                           const ApiRoute& route, const std::string& sid,
+                                           bool mp3);
+
   std::unique_ptr<callrouter::v1::CallRouter::Stub> stub_;
+  std::unique_ptr<media::v1::MediaLayer::Stub> media_;
 };
 
 }  // namespace dialtone::rest_gateway

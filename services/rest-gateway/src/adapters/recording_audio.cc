@@ -1,0 +1,94 @@
+// Recording audio encodings.
+#include "adapters/recording_audio.h"
+
+#include <lame/lame.h>
+
+namespace dialtone::rest_gateway {
+namespace {
+
+int16_t UlawToLinear(uint8_t u) {
+  u = static_cast<uint8_t>(~u);
+  int t = ((u & 0x0f) << 3) + 0x84;
+  t <<= (u & 0x70) >> 4;
+  return static_cast<int16_t>((u & 0x80) ? 0x84 - t : t - 0x84);
+}
+
+int16_t AlawToLinear(uint8_t a) {
+  a ^= 0x55;
+  int t = (a & 0x0f) << 4;
+  const int seg = (a & 0x70) >> 4;
+  if (seg == 0) t += 8;
+  else if (seg == 1) t += 0x108;
+  else t = (t + 0x108) << (seg - 1);
+  return static_cast<int16_t>((a & 0x80) ? t : -t);
+}
+
+void Put(std::string& out, uint32_t v, int bytes) {
+  for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+}  // namespace
+
+std::vector<int16_t> DecodeG711(const std::string& bytes, bool alaw) {
+  std::vector<int16_t> out(bytes.size());
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    const auto b = static_cast<uint8_t>(bytes[i]);
+    out[i] = alaw ? AlawToLinear(b) : UlawToLinear(b);
+  }
+  return out;
+}
+
+std::string PcmWav(const std::vector<int16_t>& samples) {
+  const uint32_t data = static_cast<uint32_t>(samples.size() * 2);
+  std::string out = "RIFF";
+  Put(out, 36 + data, 4);
+  out += "WAVEfmt ";
+  Put(out, 16, 4);
+  Put(out, 1, 2);       // PCM
+  Put(out, 1, 2);       // mono
+  Put(out, 8000, 4);    // samples per second
+  Put(out, 16000, 4);   // bytes per second
+  Put(out, 2, 2);       // block align
+  Put(out, 16, 2);      // bits per sample
+  out += "data";
+  Put(out, data, 4);
+  out.reserve(out.size() + data);
+  for (int16_t s : samples) Put(out, static_cast<uint16_t>(s), 2);
+  return out;
+}
+
+absl::StatusOr<std::string> Mp3(const std::vector<int16_t>& samples) {
+  lame_global_flags* lame = lame_init();
+  if (lame == nullptr) return absl::InternalError("lame_init failed");
+  lame_set_in_samplerate(lame, 8000);
+  lame_set_out_samplerate(lame, 8000);
+  lame_set_num_channels(lame, 1);
+  lame_set_mode(lame, MONO);
+  lame_set_brate(lame, 16);
+  lame_set_write_id3tag_automatic(lame, 0);
+  if (lame_init_params(lame) < 0) {
+    lame_close(lame);
+    return absl::InternalError("lame_init_params failed");
+  }
+  std::string out;
+  constexpr int kChunk = 8000;
+  std::vector<unsigned char> buf(static_cast<size_t>(1.25 * kChunk + 7200));
+  std::vector<int16_t> chunk;
+  for (size_t at = 0; at < samples.size(); at += kChunk) {
+    const int n = static_cast<int>(std::min<size_t>(kChunk, samples.size() - at));
+    chunk.assign(samples.begin() + at, samples.begin() + at + n);
+    const int got = lame_encode_buffer(lame, chunk.data(), chunk.data(), n, buf.data(),
+                                       static_cast<int>(buf.size()));
+    if (got < 0) {
+      lame_close(lame);
+      return absl::InternalError("MP3 encoding failed");
+    }
+    out.append(reinterpret_cast<const char*>(buf.data()), static_cast<size_t>(got));
+  }
+  const int tail = lame_encode_flush(lame, buf.data(), static_cast<int>(buf.size()));
+  if (tail > 0) out.append(reinterpret_cast<const char*>(buf.data()), static_cast<size_t>(tail));
+  lame_close(lame);
+  return out;
+}
+
+}  // namespace dialtone::rest_gateway
