@@ -199,5 +199,88 @@ body = r.read()
 ok = r.headers.get("Content-Type") == "audio/mpeg" and (body[:3] == b"ID3" or (body[0] == 0xFF and body[1] & 0xE0 == 0xE0))
 sys.exit(0 if ok and len(body) > 1000 else 1)
 PY
+# 4. Dial: the caller is bridged to a second SIPp; its audio reaches the callee (PCMU in,
+# PCMA out); busy and unanswered callees give their DialCallStatus.
+doc dialed <<<'<Response><Hangup/></Response>'
+add_number +15005550045 dial
+dial_to() {  # URI [TIMEOUT]: the document of +15005550045 dials URI
+  doc dial <<EOF2
+<Response><Dial action="$app/doc/dialed" timeout="${2:-10}"><Sip>$1</Sip></Dial></Response>
+EOF2
+}
+callee_port=$(dt_free_port)
+callee_rtp=$(dt_free_port)
+sed -e 's/<pause milliseconds="1000"\/>/<pause milliseconds="9000"\/>/' \
+  -e "s/m=audio \[media_port\] RTP\/AVP 0/m=audio $callee_rtp RTP\/AVP 8/" \
+  -e 's/a=rtpmap:0 PCMU\/8000/a=rtpmap:8 PCMA\/8000/' \
+  "$here/sipp/uas_answer_then_bye.xml" >"$tmp/callee.xml"
+python3 -u "$here/rtp_capture.py" "$callee_rtp" "$tmp/callee.rtp" 3 60 >"$tmp/callee.cap" 2>&1 &
+cap_pid=$!
+wait_for 5 grep -q READY "$tmp/callee.cap"
+sipp -sf "$tmp/callee.xml" -i 127.0.0.1 -p "$callee_port" -m 1 -timeout 60s -timeout_error -nostdin \
+  >"$tmp/callee.log" 2>&1 &
+callee_pid=$!
+pids+=("$callee_pid" "$cap_pid")
+dial_to "sip:callee@127.0.0.1:$callee_port"
+check "Dial: the caller (g711a.pcap) is bridged to the callee, who hangs up" \
+  media_call +15005550045 "0 101" "$pcaps/g711a.pcap" dialcaller
+check "the callee answered, heard the call and sent its BYE (SIPp passed)" wait "$callee_pid"
+wait "$cap_pid" || true
+check "the caller's sound reached the callee, in PCMA, as long as it was sent (within 200 ms)" \
+  python3 - "$tmp/callee.rtp" "$pcaps/g711a.pcap" <<'PY'
+import audioop, json, struct, sys
+pk = [json.loads(l) for l in open(sys.argv[1])]
+assert pk and all(p["pt"] == 8 for p in pk if p["pt"] < 96), "not PCMA"
+lin = audioop.alaw2lin(bytes.fromhex("".join(p["payload"] for p in pk if p["pt"] == 8)), 2)
+s = [int.from_bytes(lin[i:i + 2], "little", signed=True) for i in range(0, len(lin), 2)]
+loud = [i for i, v in enumerate(s) if abs(v) >= 328]
+got_ms = (loud[-1] - loud[0] + 1) / 8 if loud else 0
+d = open(sys.argv[2], "rb").read(); off, payload = 24, b""
+while off + 16 <= len(d):
+    incl = struct.unpack("<I", d[off + 8:off + 12])[0]
+    payload += d[off + 16 + 42 + 12:off + 16 + incl]; off += 16 + incl
+ref = audioop.alaw2lin(payload, 2)
+r = [int.from_bytes(ref[i:i + 2], "little", signed=True) for i in range(0, len(ref), 2)]
+rl = [i for i, v in enumerate(r) if abs(v) >= 328]
+want_ms = (rl[-1] - rl[0] + 1) / 8
+print(f"callee heard {got_ms:.0f} ms of sound, caller sent {want_ms:.0f} ms")
+sys.exit(0 if abs(got_ms - want_ms) <= 200 else 1)
+PY
+dial_status() {  # NUMBER_OF_POSTS_EXPECTED STATUS: the last post to /doc/dialed
+  python3 -c '
+import json, re, sys, urllib.parse
+reqs = json.load(sys.stdin)
+got = [dict(urllib.parse.parse_qsl(r["body"])) for r in reqs if r["path"] == "/doc/dialed"]
+last = got[-1] if got else {}
+print(last.get("DialCallStatus"), last.get("DialCallDuration"))
+ok = len(got) == int(sys.argv[1]) and last.get("DialCallStatus") == sys.argv[2] and re.fullmatch(r"CA[0-9a-f]{32}", last.get("DialCallSid", ""))
+if sys.argv[2] == "completed": ok = ok and 5 <= int(last.get("DialCallDuration", "0")) <= 12
+sys.exit(0 if ok else 1)' "$1" "$2" <<<"$(requests)"
+}
+check "the Dial action got DialCallStatus=completed, DialCallSid and DialCallDuration" dial_status 1 completed
+check "the Dial leg reads back: outbound-dial, its parent, completed" python3 - "$api" "$sid" "$token" <<'PY'
+import base64, json, sys, urllib.request
+api, user, password = sys.argv[1:4]
+auth = {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+calls = json.load(urllib.request.urlopen(urllib.request.Request(api + "/Calls.json?PageSize=50", headers=auth)))["calls"]
+legs = [c for c in calls if c["direction"] == "outbound-dial"]
+parents = {c["sid"]: c for c in calls}
+ok = len(legs) == 1 and legs[0]["status"] == "completed" and legs[0]["parent_call_sid"] in parents \
+     and parents[legs[0]["parent_call_sid"]]["to"] == "+15005550045"
+sys.exit(0 if ok else 1)
+PY
+busy_port=$(dt_free_port)
+sipp -sf "$here/sipp/uas_busy.xml" -i 127.0.0.1 -p "$busy_port" -m 1 -timeout 30s -nostdin >"$tmp/busy.log" 2>&1 &
+pids+=($!)
+dial_to "sip:busy@127.0.0.1:$busy_port"
+check "Dial to a busy callee: the caller is hung up after the action" media_call +15005550045 "0 101" - dialbusy
+check "the Dial action got DialCallStatus=busy" dial_status 2 busy
+ring_port=$(dt_free_port)
+sipp -sf "$here/sipp/uas_ring_forever.xml" -i 127.0.0.1 -p "$ring_port" -m 1 -timeout 30s -nostdin >"$tmp/ring.log" 2>&1 &
+pids+=($!)
+dial_to "sip:ring@127.0.0.1:$ring_port" 2
+check "Dial to a callee that never answers (timeout 2)" media_call +15005550045 "0 101" - dialring
+check "the Dial action got DialCallStatus=no-answer" dial_status 3 no-answer
+
 check "the router is still running" kill -0 "$router_pid"
 finish

@@ -266,7 +266,7 @@ void CallSession::Execute(const ExecutorCommand& command) {
           [this](const PlayCommand& c) { StartPlay(c); },
           [this](const CollectDigitsCommand& c) { StartGather(c); },
           [this](const RecordCommand& c) { StartRecord(c); },
-          [this](const DialCommand&) { RefuseAudioVerb("Dial"); },
+          [this](const DialCommand& c) { StartDial(c); },
           [this](const FetchDocumentCommand& c) { Fetch(c); },
           [this](const StartTimerCommand& c) {
             auto fire = OnSipThread([op = c.operation](CallSession& s) { s.Step(TimerFired{op}); });
@@ -352,22 +352,24 @@ void CallSession::HangUp(const absl::Status& error) {
   Refuse(500, "Server Internal Error", "failed");
 }
 
-void CallSession::RefuseAudioVerb(const char* verb) {
-  log::Error(absl::StrCat("<", verb, "> needs the audio path, which call-router does not have "
-                          "yet (call router part 2); ending the call"),
-             {{"call_sid", call_sid_}});
-  state_.ended = true;
-  HangUp(absl::UnimplementedError(absl::StrCat(verb, " is not supported yet")));
-}
-
 void CallSession::OnCallerBye() {
   // A recording under way keeps what was said so far (Twilio posts it with Digits=hangup).
   if (record_ && record_->capturing && stream_ != nullptr) stream_->StopRecording();
+  if (dial_) {  // a Dial under way ends with the caller; its action still hears how it went
+    Step(CallerHungUp{});
+    EndDial(dial_->bridged ? DialCallStatus::kCompleted : DialCallStatus::kCanceled);
+    return Finish("completed");
+  }
   Finish("completed");
   Step(CallerHungUp{});
 }
 
 void CallSession::OnCancel() {
+  if (dial_) {
+    Step(CallerHungUp{});
+    EndDial(DialCallStatus::kCanceled);
+    return Finish("canceled");
+  }
   Finish("canceled");
   Step(CallerHungUp{});
 }
@@ -393,6 +395,10 @@ void CallSession::Finish(const std::string& call_status) {
   if (finished_) return;
   finished_ = true;
   if (record_ && record_->capturing && stream_ != nullptr) stream_->StopRecording();
+  if (dial_) {  // hung up by the API, a time limit or an error: the legs go too
+    for (auto& leg : dial_->legs) EndLeg(*leg, "canceled");
+    dial_.reset();
+  }
   CloseMedia();
   call_status_ = call_status;
   end_time_ = absl::Now();

@@ -24,6 +24,7 @@
 namespace dialtone::call_router {
 
 class CallSession;
+class DialLeg;
 
 // Sends one call's status callbacks one after another, so the application gets them in order;
 // it outlives the session when the last ones are still on their way. Thread-safe.
@@ -89,6 +90,11 @@ struct CallSessionDeps {
   MediaClient* media = nullptr;
   std::string media_host;    // the address in our SDP
   std::string api_base_url;  // "http://127.0.0.1:8080": RecordingUrl is built on it
+  SipStack* sip = nullptr;   // <Dial> places its legs through it
+  std::string trunk;         // for <Number> legs; empty: only <Sip> can be dialled
+  std::string trunk_username;
+  std::string trunk_password;
+  std::string local_sip_host;  // "192.0.2.1:5060", completes From URIs
   // Publishes a usage event when an answered call ends (may be empty: no metering).
   std::function<void(const CallUsage&, const std::string& account_sid)> publish_usage;
 };
@@ -100,7 +106,8 @@ struct CallSessionDeps {
 // timers, Reject 486/603, Hangup, Redirect fetches), keep the row's status and times current,
 // send status callbacks, and take redirects and hang-ups from the API (Control). Say, Play,
 // Gather and Record run on the call's RTP stream (media from the media layer, prefetched when a
-// document arrives); Dial is not wired yet. Runs on the SIP thread; results of the store and the HTTP client come back through
+// document arrives); Dial rings its Number and Sip nouns at once and bridges the first to
+// answer. Runs on the SIP thread; results of the store and the HTTP client come back through
 // SipLoop::Post and find the session through a weak pointer.
 //
 //   auto s = std::make_shared<CallSession>(deps, dialog, invite);
@@ -134,7 +141,6 @@ class CallSession final : public SipCallHandler,
   void Answer();
   void Refuse(int sip_status, const char* phrase, const std::string& call_status);
   void HangUp(const absl::Status& error);
-  void RefuseAudioVerb(const char* verb);
 
   // The audio path (call_session_audio.cc).
   friend class SessionRtpListener;
@@ -153,6 +159,16 @@ class CallSession final : public SipCallHandler,
   void SaveRecording(Samples audio);
   void OnDigit(char digit);
   void OnPlayDone(uint64_t id);
+
+  // <Dial> (call_session_dial.cc): legs rung at once, the first to answer is bridged.
+  friend class DialLeg;
+  void StartDial(const DialCommand& command);
+  void OnLegRinging(DialLeg& leg);
+  void OnLegAnswered(DialLeg& leg, const std::string& remote_sdp);
+  void OnLegFailed(DialLeg& leg, int sip_status);
+  void OnLegBye(DialLeg& leg);
+  void EndDial(DialCallStatus status);
+  void EndLeg(DialLeg& leg, const std::string& call_status);
   // Final status: updates the row and sends the status callback, once.
   void Finish(const std::string& call_status);
   void Notify(CallEvent event);
@@ -207,6 +223,18 @@ class CallSession final : public SipCallHandler,
     absl::Time started;
   };
   std::optional<RecordState> record_;
+  struct DialState {
+    uint64_t operation = 0;
+    Dial options;
+    std::vector<std::shared_ptr<DialLeg>> legs;
+    std::shared_ptr<DialLeg> bridged;
+    absl::Time bridged_at;
+    bool any_busy = false;
+    bool any_no_answer = false;
+    uint64_t generation = 0;  // timers of an earlier Dial are stale
+  };
+  std::optional<DialState> dial_;
+  uint64_t next_dial_generation_ = 1;
   // Holds the session while a recording is saved after the call ended.
   std::shared_ptr<CallSession> keepalive_;
 };

@@ -243,6 +243,12 @@ void CallSession::EndGather(GatherEnd end) {
 void CallSession::OnDigit(char digit) {
   if (finished_) return;
   log::Debug("digit", {{"call_sid", call_sid_}, {"digit", std::string(1, digit)}});
+  if (dial_) {  // hangupOnStar: * ends the bridged leg and the caller's document goes on
+    if (digit == '*' && dial_->bridged != nullptr && dial_->options.hangup_on_star) {
+      EndDial(DialCallStatus::kCompleted);
+    }
+    return;
+  }
   if (record_ && record_->capturing) {
     if (absl::StrContains(record_->options.finish_on_key, digit)) {
       record_->finished_on_key = std::string(1, digit);

@@ -187,6 +187,18 @@ absl::Status CallStore::InsertQueued(const NewCall& call) {
   });
 }
 
+absl::Status CallStore::InsertDialed(const NewCall& call, const std::string& parent) {
+  return pool_.Run([&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    tx.exec_params(
+        "insert into calls (sid, account_sid, parent_call_sid, to_number, from_number, status,"
+        " direction) values ($1, $2, $3, $4, $5, 'queued', 'outbound-dial')",
+        call.sid, call.account_sid, parent, call.to, call.from);
+    tx.commit();
+    return absl::OkStatus();
+  });
+}
+
 absl::Status CallStore::InsertRecording(const NewRecording& r) {
   return pool_.Run([&](pqxx::connection& c) {
     pqxx::work tx(c);

@@ -113,6 +113,8 @@ class CallStore {
   // exists before its session submits anything).
   absl::Status InsertQueued(const NewCall& call);
   absl::Status MarkRinging(const std::string& sid);
+  // A <Dial> leg: status queued, direction outbound-dial, its parent call.
+  absl::Status InsertDialed(const NewCall& call, const std::string& parent_call_sid);
   // A finished recording (status completed, one channel).
   absl::Status InsertRecording(const NewRecording& recording);
   absl::Status MarkInProgress(const std::string& sid, absl::Time start);

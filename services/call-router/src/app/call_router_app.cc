@@ -42,7 +42,9 @@ CallRouterApp::~CallRouterApp() { sip_.Stop(); }
 CallSessionDeps CallRouterApp::SessionDeps() {
   return {.loop = &sip_, .store = store_.get(), .http = http_.get(), .executor = &executor_,
           .live = &live_, .rtp = rtp_.get(), .media = media_.get(), .media_host = MediaHost(),
-          .api_base_url = config_.public_api_url,
+          .api_base_url = config_.public_api_url, .sip = &sip_, .trunk = config_.sip_trunk,
+          .trunk_username = config_.sip_trunk_username,
+          .trunk_password = config_.sip_trunk_password, .local_sip_host = LocalSipHost(),
           .publish_usage = [this](const CallUsage& u, const std::string& account) {
             PublishUsage(u, account);
           }};

@@ -1,0 +1,230 @@
+// CallSession's <Dial>: one outbound-dial leg per Number/Sip noun, rung at once; the first to
+// answer is bridged to the caller (RTP both ways, transcoded when the codecs differ), the others
+// are canceled. Ring timeout, timeLimit, hangupOnStar, and DialCallStatus / DialCallSid /
+// DialCallDuration back to the executor.
+#include "absl/strings/str_cat.h"
+#include "adapters/call_session.h"
+#include "dialtone/core/sid.h"
+#include "dialtone/log/log.h"
+#include "domain/outbound_target.h"
+
+namespace dialtone::call_router {
+
+// One leg: the callee's dialog and RTP, reporting to its parent session (same thread).
+class DialLeg final : public SipCallHandler {
+ public:
+  std::weak_ptr<CallSession> parent;
+  std::string call_sid;
+  std::string to;
+  std::string from;
+  SipDialog* dialog = nullptr;
+  std::shared_ptr<RtpStream> stream;
+  bool answered = false;
+  bool ended = false;
+  std::optional<absl::Time> start;
+
+  void OnCallerBye() override {
+    if (auto p = parent.lock()) p->OnLegBye(*this);
+  }
+  void OnCancel() override {}
+  void OnRinging() override {
+    if (auto p = parent.lock()) p->OnLegRinging(*this);
+  }
+  void OnAnswered(const std::string& remote_sdp) override {
+    if (auto p = parent.lock()) p->OnLegAnswered(*this, remote_sdp);
+  }
+  void OnFailed(int status) override {
+    if (auto p = parent.lock()) p->OnLegFailed(*this, status);
+  }
+  void OnTerminated() override {
+    dialog = nullptr;
+    if (ended) return;
+    if (auto p = parent.lock()) {
+      if (answered) p->OnLegBye(*this);
+      else p->OnLegFailed(*this, 500);
+    }
+  }
+};
+
+void CallSession::StartDial(const DialCommand& c) {
+  dial_ = DialState{.operation = c.operation, .options = c.options,
+                    .generation = next_dial_generation_++};
+  const Dial& dial = c.options;
+  const std::string caller_id = dial.caller_id.empty() ? Facts().from : dial.caller_id;
+  for (const DialNoun& noun : dial.nouns) {
+    SipOutboundInvite invite;
+    std::string to;
+    if (const auto* number = std::get_if<NumberNoun>(&noun)) {
+      auto target = OutboundTargetFor(number->number, caller_id, deps_.trunk, deps_.local_sip_host);
+      if (!target.ok()) {
+        log::Warn("<Dial><Number> cannot be called",
+                  {{"call_sid", call_sid_}, {"number", number->number}, {"error", target.status()}});
+        continue;
+      }
+      invite = {.request_uri = target->request_uri, .from_uri = target->from_uri,
+                .proxy = target->proxy, .auth_username = deps_.trunk_username,
+                .auth_password = deps_.trunk_password};
+      to = number->number;
+    } else if (const auto* sip = std::get_if<SipNoun>(&noun)) {
+      auto target = OutboundTargetFor(sip->uri, caller_id, "", deps_.local_sip_host);
+      if (!target.ok()) {
+        log::Warn("<Dial><Sip> cannot be called",
+                  {{"call_sid", call_sid_}, {"uri", sip->uri}, {"error", target.status()}});
+        continue;
+      }
+      invite = {.request_uri = target->request_uri, .from_uri = target->from_uri,
+                .auth_username = sip->username, .auth_password = sip->password};
+      to = sip->uri;
+    } else {
+      log::Warn("<Dial> noun not supported here (Client, Conference, Queue)",
+                {{"call_sid", call_sid_}});
+      continue;
+    }
+    auto leg = std::make_shared<DialLeg>();
+    leg->parent = weak_from_this();
+    leg->call_sid = core::NewSid(core::kCallPrefix);
+    leg->to = to;
+    leg->from = caller_id;
+    auto stream = deps_.rtp->Open();
+    if (!stream.ok()) {
+      log::Error("no RTP port for a Dial leg", {{"call_sid", call_sid_}, {"error", stream.status()}});
+      continue;
+    }
+    leg->stream = *stream;
+    invite.sdp = LocalSdp(deps_.media_host, leg->stream->port(), -1, 101);
+    CallStore* store = deps_.store;
+    NewCall row{.sid = leg->call_sid, .account_sid = route_->account_sid, .from = caller_id,
+                .to = to};
+    store->Submit([store, row, parent = call_sid_] {
+      if (absl::Status s = store->InsertDialed(row, parent); !s.ok()) {
+        log::Error("cannot write a Dial leg", {{"call_sid", row.sid}, {"error", s}});
+      }
+    });
+    leg->dialog = deps_.sip->Invite(invite, leg);
+    if (leg->dialog == nullptr) {
+      EndLeg(*leg, "failed");
+      continue;
+    }
+    log::Info("dialing", {{"call_sid", call_sid_}, {"leg", leg->call_sid}, {"to", to}});
+    dial_->legs.push_back(std::move(leg));
+  }
+  if (dial_->legs.empty()) return EndDial(DialCallStatus::kFailed);
+  const uint64_t generation = dial_->generation;
+  auto expire = OnSipThread([generation](CallSession& s) {
+    if (s.dial_ && s.dial_->generation == generation && !s.dial_->bridged) {
+      s.EndDial(DialCallStatus::kNoAnswer);
+    }
+  });
+  deps_.loop->RunAfter(absl::Seconds(dial.timeout), [expire] { expire(); });
+}
+
+void CallSession::OnLegRinging(DialLeg& leg) {
+  CallStore* store = deps_.store;
+  store->Submit([store, sid = leg.call_sid] { (void)store->MarkRinging(sid); });
+}
+
+void CallSession::OnLegAnswered(DialLeg& leg, const std::string& remote_sdp) {
+  leg.answered = true;
+  leg.start = absl::Now();
+  CallStore* store = deps_.store;
+  store->Submit([store, sid = leg.call_sid, start = *leg.start] {
+    (void)store->MarkInProgress(sid, start);
+  });
+  if (!dial_ || dial_->bridged != nullptr || finished_) {  // another leg won, or the caller left
+    return EndLeg(leg, "completed");
+  }
+  if (auto media = ParseRemoteSdp(remote_sdp); media.ok()) {
+    leg.stream->SetRemote(media->address, media->port, media->payload_type,
+                          media->dtmf_payload_type);
+  }
+  std::shared_ptr<DialLeg> winner;
+  for (auto& l : dial_->legs) {
+    if (l.get() == &leg) winner = l;
+    else if (!l->ended) EndLeg(*l, "canceled");
+  }
+  dial_->bridged = winner;
+  dial_->bridged_at = absl::Now();
+  if (!answered_) Answer();  // answerOnBridge: the caller is answered now
+  if (stream_ != nullptr) {
+    stream_->StopPlayback();
+    stream_->BridgeTo(leg.stream);
+    leg.stream->BridgeTo(stream_);
+  }
+  log::Info("dial bridged", {{"call_sid", call_sid_}, {"leg", leg.call_sid}});
+  const uint64_t generation = dial_->generation;
+  auto limit = OnSipThread([generation](CallSession& s) {
+    if (s.dial_ && s.dial_->generation == generation) s.EndDial(DialCallStatus::kCompleted);
+  });
+  deps_.loop->RunAfter(absl::Seconds(dial_->options.time_limit), [limit] { limit(); });
+}
+
+void CallSession::OnLegFailed(DialLeg& leg, int sip_status) {
+  if (leg.ended) return;
+  std::string status = "failed";
+  if (sip_status == 486 || sip_status == 600 || sip_status == 603) status = "busy";
+  if (sip_status == 408 || sip_status == 480 || sip_status == 487) status = "no-answer";
+  EndLeg(leg, status);
+  if (!dial_) return;
+  if (status == "busy") dial_->any_busy = true;
+  if (status == "no-answer") dial_->any_no_answer = true;
+  for (const auto& l : dial_->legs) {
+    if (!l->ended) return;  // others still ring
+  }
+  EndDial(dial_->any_busy        ? DialCallStatus::kBusy
+          : dial_->any_no_answer ? DialCallStatus::kNoAnswer
+                                 : DialCallStatus::kFailed);
+}
+
+void CallSession::OnLegBye(DialLeg& leg) {
+  if (leg.ended) return;
+  if (dial_ && dial_->bridged.get() == &leg) return EndDial(DialCallStatus::kCompleted);
+  EndLeg(leg, "completed");
+}
+
+void CallSession::EndLeg(DialLeg& leg, const std::string& call_status) {
+  if (leg.ended) return;
+  leg.ended = true;
+  if (leg.dialog != nullptr) {
+    if (leg.answered) leg.dialog->Bye();
+    else leg.dialog->Cancel();
+  }
+  if (leg.stream != nullptr) {
+    leg.stream->Unbridge();
+    deps_.rtp->Close(leg.stream);
+  }
+  const absl::Time end = absl::Now();
+  const int64_t duration =
+      leg.start ? absl::ToInt64Seconds(end - *leg.start + absl::Milliseconds(500)) : 0;
+  const std::string status = leg.answered ? "completed" : call_status;
+  CallStore* store = deps_.store;
+  store->Submit([store, sid = leg.call_sid, status, end, start = leg.start, duration] {
+    if (absl::Status s = store->MarkEnded(sid, status, end, start, duration); !s.ok()) {
+      log::Error("cannot record the end of a Dial leg", {{"call_sid", sid}, {"error", s}});
+    }
+  });
+  if (deps_.publish_usage) {
+    if (auto usage = CallUsageFor(leg.call_sid, "outbound-dial", duration, leg.answered)) {
+      deps_.publish_usage(*usage, route_->account_sid);
+    }
+  }
+  log::Info("dial leg ended", {{"call_sid", call_sid_}, {"leg", leg.call_sid}, {"status", status},
+                               {"duration", static_cast<long long>(duration)}});
+}
+
+void CallSession::EndDial(DialCallStatus status) {
+  DialState d = *std::move(dial_);
+  dial_.reset();
+  if (stream_ != nullptr) stream_->Unbridge();
+  for (auto& leg : d.legs) EndLeg(*leg, "canceled");
+  DialResult result{.operation = d.operation, .status = status};
+  if (d.bridged != nullptr) {
+    result.call_sid = d.bridged->call_sid;
+    result.duration_seconds =
+        static_cast<int>(absl::ToInt64Seconds(absl::Now() - d.bridged_at + absl::Milliseconds(500)));
+  } else if (!d.legs.empty()) {
+    result.call_sid = d.legs.front()->call_sid;
+  }
+  Step(std::move(result));
+}
+
+}  // namespace dialtone::call_router
