@@ -4,12 +4,22 @@
 Usage: validate_twilio_json.py SPEC SCHEMA_NAME < response.json
 SCHEMA_NAME is a components/schemas key (api.v2010.account.application) or list:KEY:ITEM
 for a list envelope whose KEY array holds ITEM objects. Exits 1 naming every violation.
+Checks types, nullability, enums, missing and unknown fields, and for strings the pattern,
+length and date formats (a SID field holding "" breaks its pattern: absent is null).
 """
 import json
+import re
 import sys
 
 TYPES = {"string": str, "integer": int, "boolean": bool, "object": dict, "array": list,
          "number": (int, float)}
+# Twilio's dates: "Wed, 25 Nov 2026 22:38:48 +0000" and "2026-11-25".
+FORMATS = {
+    "date-time-rfc-2822": re.compile(
+        r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+        r"\d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}"),
+    "date": re.compile(r"\d{4}-\d{2}-\d{2}"),
+}
 
 
 def resolve(spec, schema):
@@ -30,6 +40,8 @@ def check(spec, schema, value, where, errors):
     if t and not isinstance(value, TYPES[t]) or (t == "integer" and isinstance(value, bool)):
         errors.append(f"{where}: {type(value).__name__} is not {t}")
         return
+    if isinstance(value, str):
+        check_string(schema, value, where, errors)
     if t == "object" and "properties" in schema and isinstance(value, dict) \
             and schema.get("format") != "uri-map":
         props = schema["properties"]
@@ -41,6 +53,17 @@ def check(spec, schema, value, where, errors):
                 errors.append(f"{where}: unexpected field {k}")
             else:
                 check(spec, props[k], value[k], f"{where}.{k}", errors)
+
+
+def check_string(schema, value, where, errors):
+    if "pattern" in schema and not re.search(schema["pattern"], value):
+        errors.append(f"{where}: {value!r} does not match {schema['pattern']}")
+    elif len(value) < schema.get("minLength", 0) or len(value) > schema.get("maxLength", len(value)):
+        errors.append(f"{where}: {value!r} is not {schema.get('minLength', 0)}.."
+                      f"{schema.get('maxLength', '')} characters long")
+    fmt = FORMATS.get(schema.get("format"))
+    if fmt and not fmt.fullmatch(value):
+        errors.append(f"{where}: {value!r} is not a {schema['format']}")
 
 
 def main():
