@@ -134,6 +134,28 @@ twiml_sid=$(place "To=$callee_uri" From=dialtone "Twiml=<Response><Hangup/></Res
 check "a call placed with Twiml runs it (Hangup) and ends completed" wait_for 10 status_is "$twiml_sid" completed
 check "the Twiml call's callee got the BYE" exited_ok "$twiml_pid"
 
+# Record=true records the whole call (here: what the call says), as source OutboundAPI.
+callee builtin-uas recorded
+rec_pid=$callee_pid
+rec_sid=$(place "To=$callee_uri" From=+15557650000 Record=true "RecordingStatusCallback=$app/recstatus" \
+  "Twiml=<Response><Say>This call is recorded</Say><Pause length=\"1\"/></Response>" | field sid)
+check "the recorded call ends completed" wait_for 20 status_is "$rec_sid" completed
+check "its callee got the BYE" exited_ok "$rec_pid"
+recording_of() {
+  curl -sf -u "$sid:$token" "$api/Calls/$rec_sid/Recordings.json" | python3 -c '
+import json, sys
+rs = json.load(sys.stdin)["recordings"]
+ok = len(rs) == 1 and rs[0]["source"] == "OutboundAPI" and rs[0]["status"] == "completed" and 2 <= int(rs[0]["duration"]) <= 4
+print(rs); sys.exit(0 if ok else 1)'
+}
+check "Record=true left one recording of the call (OutboundAPI, 2-4 s)" wait_for 10 recording_of
+check "the recording status callback came for it" python3 -c '
+import json, sys, urllib.parse, urllib.request
+reqs = json.load(urllib.request.urlopen(sys.argv[1] + "/_requests"))
+got = [dict(urllib.parse.parse_qsl(r["body"])) for r in reqs if r["path"] == "/recstatus"]
+sys.exit(0 if any(g.get("CallSid") == sys.argv[2] and g.get("RecordingSource") == "OutboundAPI" for g in got) else 1)' \
+  "$app" "$rec_sid"
+
 # Status callbacks of the answered call: initiated, ringing, answered, completed, numbered.
 check "the status callbacks came in order: initiated, ringing, in-progress, completed" python3 -c '
 import json, sys, urllib.parse, urllib.request

@@ -385,6 +385,16 @@ grpc::Status CallRouterGrpc::CreateCall(ServerContext*, const pb::CreateCallRequ
   call.events = *std::move(events);
   call.timeout_seconds = req->timeout() == 0 ? 60 : req->timeout();
   call.time_limit_seconds = req->time_limit() == 0 ? 14400 : req->time_limit();
+  call.record = req->record();
+  if (!req->recording_status_callback().empty()) {
+    if (auto s = ValidateCallbackUrl("RecordingStatusCallback", req->recording_status_callback(),
+                                     true);
+        !s.ok()) {
+      return ToGrpc(s);
+    }
+    call.recording_status_callback = {.url = req->recording_status_callback(),
+                                      .method = FromProto(req->recording_status_callback_method())};
+  }
   if (!req->twiml().empty()) {
     auto program = InlineTwiml(req->twiml());
     if (!program.ok()) return ToGrpc(program.status());

@@ -142,6 +142,10 @@ void CallSession::OnAnswered(const std::string& remote_sdp) {
   }
   Answer();
   Notify(CallEvent::kAnswered);
+  if (outbound_->record && stream_ != nullptr) {
+    stream_->StartCallRecording();
+    call_recording_started_ = absl::Now();
+  }
   auto limit = OnSipThread([](CallSession& s) {
     if (s.finished_) return;
     log::Info("call reached its time limit", {{"call_sid", s.call_sid_}});
@@ -395,6 +399,12 @@ void CallSession::Finish(const std::string& call_status) {
   if (finished_) return;
   finished_ = true;
   if (record_ && record_->capturing && stream_ != nullptr) stream_->StopRecording();
+  if (call_recording_started_ && stream_ != nullptr) {  // Record=true: the whole call
+    StoreRecording(stream_->StopCallRecording(),
+                   {.trim = false, .status_callback = outbound_->recording_status_callback,
+                    .source = "OutboundAPI", .started = *call_recording_started_},
+                   [](CallSession&, const SavedRecording&) {});
+  }
   if (dial_) {  // hung up by the API, a time limit or an error: the legs go too
     for (auto& leg : dial_->legs) EndLeg(*leg, "canceled");
     dial_.reset();

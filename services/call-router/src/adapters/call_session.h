@@ -69,6 +69,9 @@ struct OutboundCall {
   SipOutboundInvite invite;
   int timeout_seconds = 60;
   int time_limit_seconds = 14400;
+  // Record=true: the whole call, both directions, becomes a Recording (source OutboundAPI).
+  bool record = false;
+  StatusCallback recording_status_callback;
 };
 
 // An UpdateCall for a live call: a redirect, an end, or new callbacks.
@@ -157,6 +160,21 @@ class CallSession final : public SipCallHandler,
   void StartRecord(const RecordCommand& command);
   void OnRecorded(Samples audio, RecordEnd end);
   void SaveRecording(Samples audio);
+  // Stores audio as a Recording (row, status callback, usage), then calls `then` on the SIP
+  // thread with what was saved (empty sid when nothing was).
+  struct RecordingSpec {
+    bool trim = true;
+    StatusCallback status_callback;
+    std::string source;  // RecordVerb | OutboundAPI
+    absl::Time started;
+  };
+  struct SavedRecording {
+    std::string sid;
+    int64_t seconds = 0;
+    std::string url;
+  };
+  using RecordingSaved = std::function<void(CallSession&, const SavedRecording&)>;
+  void StoreRecording(Samples audio, RecordingSpec spec, RecordingSaved then);
   void OnDigit(char digit);
   void OnPlayDone(uint64_t id);
 
@@ -223,6 +241,7 @@ class CallSession final : public SipCallHandler,
     absl::Time started;
   };
   std::optional<RecordState> record_;
+  std::optional<absl::Time> call_recording_started_;  // Record=true on an outbound call
   struct DialState {
     uint64_t operation = 0;
     Dial options;

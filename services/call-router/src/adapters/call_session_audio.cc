@@ -298,68 +298,78 @@ void CallSession::OnRecorded(Samples audio, RecordEnd end) {
 
 void CallSession::SaveRecording(Samples audio) {
   const RecordState rec = *record_;
+  StoreRecording(std::move(audio),
+                 {.trim = rec.options.trim != "do-not-trim",
+                  .status_callback = rec.options.recording_status_callback,
+                  .source = "RecordVerb", .started = rec.started},
+                 [rec](CallSession& s, const SavedRecording& saved) {
+                   s.record_.reset();
+                   auto self = std::move(s.keepalive_);  // the session may go after this
+                   s.Step(RecordingDone{.operation = rec.operation, .url = saved.url,
+                                        .sid = saved.sid,
+                                        .duration_seconds = static_cast<int>(saved.seconds),
+                                        .finished_on_key = rec.finished_on_key});
+                 });
+}
+
+void CallSession::StoreRecording(Samples audio, RecordingSpec spec, RecordingSaved then) {
   const std::string recording_sid = core::NewSid(core::kRecordingPrefix);
-  const bool trim = rec.options.trim != "do-not-trim";
-  auto finish = [](CallSession& s, RecordingDone done) {
-    s.record_.reset();
-    auto self = std::move(s.keepalive_);  // the session may go once this returns
-    s.Step(std::move(done));
+  // The session stays until the recording is stored and announced, even after the call.
+  auto self = shared_from_this();
+  auto post = [loop = deps_.loop, self](std::function<void(CallSession&)> fn) {
+    loop->Post([self, fn = std::move(fn)] { fn(*self); });
   };
   if (audio.empty() || deps_.media == nullptr) {
-    return finish(*this, RecordingDone{.operation = rec.operation});
+    return then(*this, SavedRecording{});
   }
-  auto stored = OnSipThread([rec, recording_sid, finish](
-                                CallSession& s,
-                                std::shared_ptr<absl::StatusOr<media::v1::StoredMedia>> r) {
-    if (!r->ok()) {
-      log::Error("recording could not be stored", {{"call_sid", s.call_sid_}, {"error", r->status()}});
-      return finish(s, RecordingDone{.operation = rec.operation});
-    }
-    const media::v1::StoredMedia& media = **r;
-    const int64_t seconds = (media.duration_ms() + 500) / 1000;
-    if (media.duration_ms() <= 0) return finish(s, RecordingDone{.operation = rec.operation});
-    const std::string url = absl::StrCat(s.deps_.api_base_url, "/2010-04-01/Accounts/",
-                                         s.route_->account_sid, "/Recordings/", recording_sid);
-    NewRecording row{.sid = recording_sid, .account_sid = s.route_->account_sid,
-                     .call_sid = s.call_sid_, .duration_seconds = seconds,
-                     .media_sid = media.media_sid(), .media_url = media.url(),
-                     .start_time = rec.started};
-    CallStore* store = s.deps_.store;
-    auto inserted = s.OnSipThread([rec, url, recording_sid, seconds, finish](
-                                      CallSession& s2, std::shared_ptr<absl::Status> st) {
-      if (!st->ok()) {
-        log::Error("recording row not written", {{"call_sid", s2.call_sid_}, {"error", *st}});
-      }
-      if (s2.deps_.publish_usage) {
-        s2.deps_.publish_usage(CallUsage{.event_id = recording_sid + ":recording",
-                                         .category = "recordings", .count = 1,
-                                         .minutes = (seconds + 59) / 60},
-                               s2.route_->account_sid);
-      }
-      const StatusCallback& cb = rec.options.recording_status_callback;
-      if (!cb.url.empty()) {
-        s2.deps_.http->SendCallback(
-            {.url = cb.url, .method = cb.method,
-             .params = {{"AccountSid", s2.route_->account_sid}, {"CallSid", s2.call_sid_},
-                        {"RecordingSid", recording_sid}, {"RecordingUrl", url},
-                        {"RecordingStatus", "completed"},
-                        {"RecordingDuration", absl::StrCat(seconds)},
-                        {"RecordingChannels", "1"}, {"RecordingSource", "RecordVerb"}},
-             .auth_token = s2.route_->auth_token});
-      }
-      finish(s2, RecordingDone{.operation = rec.operation, .url = url, .sid = recording_sid,
-                               .duration_seconds = static_cast<int>(seconds),
-                               .finished_on_key = rec.finished_on_key});
-    });
-    store->Submit([store, row, inserted] {
-      inserted(std::make_shared<absl::Status>(store->InsertRecording(row)));
-    });
-  });
   deps_.media->StoreRecording(
       route_->account_sid, call_sid_, recording_sid,
-      std::make_shared<const Samples>(std::move(audio)), trim,
-      [stored](absl::StatusOr<media::v1::StoredMedia> r) {
-        stored(std::make_shared<absl::StatusOr<media::v1::StoredMedia>>(std::move(r)));
+      std::make_shared<const Samples>(std::move(audio)), spec.trim,
+      [post, spec, recording_sid, then](absl::StatusOr<media::v1::StoredMedia> r) {
+        post([r = std::move(r), spec, recording_sid, then](CallSession& s) {
+          if (!r.ok()) {
+            log::Error("recording could not be stored", {{"call_sid", s.call_sid_}, {"error", r.status()}});
+            return then(s, SavedRecording{});
+          }
+          if (r->duration_ms() <= 0) return then(s, SavedRecording{});
+          SavedRecording saved{
+              .sid = recording_sid, .seconds = (r->duration_ms() + 500) / 1000,
+              .url = absl::StrCat(s.deps_.api_base_url, "/2010-04-01/Accounts/",
+                                  s.route_->account_sid, "/Recordings/", recording_sid)};
+          NewRecording row{.sid = recording_sid, .account_sid = s.route_->account_sid,
+                           .call_sid = s.call_sid_, .duration_seconds = saved.seconds,
+                           .media_sid = r->media_sid(), .media_url = r->url(),
+                           .source = spec.source, .start_time = spec.started};
+          CallStore* store = s.deps_.store;
+          auto loop = s.deps_.loop;
+          auto self = s.shared_from_this();
+          store->Submit([store, row, loop, self, spec, saved, then] {
+            absl::Status written = store->InsertRecording(row);
+            loop->Post([self, written, spec, saved, then] {
+              CallSession& s2 = *self;
+              if (!written.ok()) {
+                log::Error("recording row not written", {{"call_sid", s2.call_sid_}, {"error", written}});
+              }
+              if (s2.deps_.publish_usage) {
+                s2.deps_.publish_usage(CallUsage{.event_id = saved.sid + ":recording",
+                                                 .category = "recordings", .count = 1,
+                                                 .minutes = (saved.seconds + 59) / 60},
+                                       s2.route_->account_sid);
+              }
+              if (!spec.status_callback.url.empty()) {
+                s2.deps_.http->SendCallback(
+                    {.url = spec.status_callback.url, .method = spec.status_callback.method,
+                     .params = {{"AccountSid", s2.route_->account_sid},
+                                {"CallSid", s2.call_sid_}, {"RecordingSid", saved.sid},
+                                {"RecordingUrl", saved.url}, {"RecordingStatus", "completed"},
+                                {"RecordingDuration", absl::StrCat(saved.seconds)},
+                                {"RecordingChannels", "1"}, {"RecordingSource", spec.source}},
+                     .auth_token = s2.route_->auth_token});
+              }
+              then(s2, saved);
+            });
+          });
+        });
       });
 }
 

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <algorithm>
 #include <random>
 
 #include <spandsp.h>
@@ -170,6 +171,30 @@ void RtpStream::StopRecording() {
   if (listener != nullptr) listener->OnRecordDone(std::move(audio), RecordEnd::kStopped);
 }
 
+void RtpStream::StartCallRecording() {
+  std::lock_guard<std::mutex> lock(mu_);
+  call_recording_ = true;
+  call_mix_.clear();
+  call_ticks_ = 0;
+  heard_at_ = 0;
+}
+
+Samples RtpStream::StopCallRecording() {
+  std::lock_guard<std::mutex> lock(mu_);
+  call_recording_ = false;
+  Samples out;
+  out.swap(call_mix_);
+  return out;
+}
+
+void RtpStream::MixAt(size_t at, const int16_t* samples, int n) {
+  if (call_mix_.size() < at + n) call_mix_.resize(at + n, 0);
+  for (int i = 0; i < n; ++i) {
+    const int sum = call_mix_[at + i] + samples[i];
+    call_mix_[at + i] = static_cast<int16_t>(std::clamp(sum, -32768, 32767));
+  }
+}
+
 void RtpStream::BridgeTo(std::shared_ptr<RtpStream> other) {
   std::lock_guard<std::mutex> lock(mu_);
   bridge_ = other;
@@ -293,6 +318,11 @@ void RtpStream::Tick(int64_t now_ms, std::vector<std::function<void()>>& notify)
   }
   talking_ = sound || sent_event;
   timestamp_ += kSamplesPerFrame;
+  if (call_recording_) {
+    const size_t at = call_ticks_++ * kSamplesPerFrame;
+    if (sound) MixAt(at, frame, kSamplesPerFrame);
+    else if (call_mix_.size() < at + kSamplesPerFrame) call_mix_.resize(at + kSamplesPerFrame, 0);
+  }
   // When the far end stops sending (silence suppression, a pause), ticks without packets count
   // as silence, so a recording keeps wall-clock time and silence still ends it. A few ticks
   // of grace absorb jitter and packet sizes other than 20 ms.
@@ -403,6 +433,15 @@ void RtpStream::Receive(const uint8_t* data, size_t size, const sockaddr_in& fro
     for (int i = 0; i < n; ++i) frame[i] = Decode(payload[i], h.payload_type);
     heard_this_tick_ += n;
     HeardLocked(frame, n, notify);
+    if (call_recording_) {
+      // Heard audio lines up with the tick it arrived in; a gap or late start realigns it.
+      const size_t now = call_ticks_ * kSamplesPerFrame;
+      if (heard_at_ + 3 * kSamplesPerFrame < now || heard_at_ > now + 3 * kSamplesPerFrame) {
+        heard_at_ = now;
+      }
+      MixAt(heard_at_, frame, n);
+      heard_at_ += static_cast<size_t>(n);
+    }
     peer = bridge_.lock();
     if (peer != nullptr) to_peer.assign(frame, frame + n);
   }

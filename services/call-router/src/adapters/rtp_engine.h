@@ -71,6 +71,10 @@ class RtpStream {
   // (0: no silence end), or StopRecording(); then OnRecordDone.
   void StartRecording(int max_ms, int silence_ms);
   void StopRecording();
+  // Records the whole call, what is sent and what is heard mixed in time, until
+  // StopCallRecording hands it over.
+  void StartCallRecording();
+  Samples StopCallRecording();
   // Sends what this leg hears to `other` (transcoded to its codec), in place of its playback.
   void BridgeTo(std::shared_ptr<RtpStream> other);
   void Unbridge();
@@ -138,6 +142,11 @@ class RtpStream {
   int heard_this_tick_ = 0;
   int quiet_ticks_ = 0;  // ticks in a row without a packet
   Samples recorded_;
+  bool call_recording_ = false;
+  Samples call_mix_;
+  size_t call_ticks_ = 0;   // ticks since the call recording started
+  size_t heard_at_ = 0;     // where the next heard sample goes in call_mix_
+  void MixAt(size_t at, const int16_t* samples, int n);  // under mu_
   std::weak_ptr<RtpStream> bridge_;
   std::deque<Samples> bridged_in_;  // frames from the bridged leg, to send
   int64_t next_rtcp_ms_ = 0;

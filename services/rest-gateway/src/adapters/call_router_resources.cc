@@ -66,6 +66,24 @@ PageSpec Spec(const dialtone::common::v1::PageRequest& p) {
   return {p.page(), p.page_size(), p.page_token()};
 }
 
+// Empty reference fields are null in Twilio's JSON, never "".
+void NullIfEmpty(boost::json::object& o, std::initializer_list<const char*> fields) {
+  for (const char* f : fields) {
+    auto it = o.find(f);
+    if (it != o.end() && it->value().is_string() && it->value().as_string().empty()) {
+      it->value() = nullptr;
+    }
+  }
+}
+
+// Twilio's display form: "(415) 555-0100" for +1 numbers, the value itself otherwise.
+std::string Formatted(const std::string& number) {
+  if (number.size() == 12 && number.rfind("+1", 0) == 0) {
+    return absl::StrCat("(", number.substr(2, 3), ") ", number.substr(5, 3), "-", number.substr(8));
+  }
+  return number;
+}
+
 boost::json::object ApplicationJson(const pb::Application& a) {
   auto o = MessageToJson(a);
   o["uri"] = Base(a.account_sid()) + "/Applications/" + a.sid() + ".json";
@@ -89,6 +107,7 @@ boost::json::object NumberJson(const pb::IncomingPhoneNumber& n) {
   o["sms_fallback_url"] = "";
   o["type"] = "local";
   o["uri"] = Base(n.account_sid()) + "/IncomingPhoneNumbers/" + n.sid() + ".json";
+  NullIfEmpty(o, {"voice_application_sid", "sms_application_sid", "trunk_sid"});
   return o;
 }
 
@@ -110,13 +129,27 @@ boost::json::object CallJson(const pb::Call& call) {
   if (call.has_duration()) o["duration"] = std::to_string(call.duration());
   if (call.queue_time().empty()) o["queue_time"] = "0";
   if (call.price_unit().empty()) o["price_unit"] = "USD";
+  NullIfEmpty(o, {"parent_call_sid", "phone_number_sid", "trunk_sid", "answered_by",
+                  "caller_name", "forwarded_from"});
+  o["to_formatted"] = Formatted(call.to());
+  o["from_formatted"] = Formatted(call.from());
   return o;
 }
 
-boost::json::object RecordingJson(const pb::Recording& r) {
+std::string HostOf(const web::HttpServer::Request& req) {
+  auto it = req.find(http::field::host);
+  return it == req.end() ? std::string("127.0.0.1") : std::string(it->value());
+}
+
+// `host` is the request's Host: media_url is this API's address of the audio, as Twilio's is.
+boost::json::object RecordingJson(const pb::Recording& r, const std::string& host) {
   auto o = MessageToJson(r, {"media_sid", "track"});
   std::string base = Base(r.account_sid()) + "/Recordings/" + r.sid();
   o["encryption_details"] = nullptr;
+  o["api_version"] = "2010-04-01";
+  if (r.conference_sid().empty()) o["conference_sid"] = nullptr;
+  o["media_url"] = r.media_sid().empty() ? boost::json::value(nullptr)
+                                         : boost::json::value("http://" + host + base);
   o["uri"] = base + ".json";
   o["subresource_uris"] = {{"add_on_results", base + "/AddOnResults.json"},
                            {"transcriptions", base + "/Transcriptions.json"}};
@@ -469,7 +502,7 @@ web::HttpServer::Response CallRouterResources::Recordings(const web::HttpServer:
     auto s = stub_->ListRecordings(Deadline().get(), in, &out);
     if (!s.ok()) return Fail(c, s);
     boost::json::array items;
-    for (const auto& r : out.recordings()) items.push_back(RecordingJson(r));
+    for (const auto& r : out.recordings()) items.push_back(RecordingJson(r, HostOf(req)));
     std::string list_path = call_sid.empty() ? Base(account) + "/Recordings.json"
                                              : Base(account) + "/Calls/" + call_sid +
                                                    "/Recordings.json";
@@ -491,7 +524,7 @@ web::HttpServer::Response CallRouterResources::Recordings(const web::HttpServer:
     pb::Recording out;
     auto s = stub_->GetRecording(Deadline().get(), in, &out);
     if (!s.ok()) return Fail(c, s);
-    return ResourceReply(200, c.format(), "Recording", RecordingJson(out));
+    return ResourceReply(200, c.format(), "Recording", RecordingJson(out, HostOf(req)));
   }
   if (req.method() == http::verb::delete_) {
     pb::DeleteRecordingRequest in;

@@ -54,10 +54,17 @@ boost::json::object RecordJson(const pb::UsageRecord& r, const std::string& acco
   o["description"] = r.description();
   o["end_date"] = r.end_date();
   double price = 0;
-  o["price"] = absl::SimpleAtod(r.price(), &price) ? boost::json::value(price)
-                                                   : boost::json::value(nullptr);
+  // Whole prices print as integers ("0", not boost's "0E0").
+  if (!absl::SimpleAtod(r.price(), &price)) {
+    o["price"] = nullptr;
+  } else if (price == static_cast<double>(static_cast<int64_t>(price))) {
+    o["price"] = static_cast<int64_t>(price);
+  } else {
+    o["price"] = price;
+  }
   o["price_unit"] = r.price_unit().empty() ? "usd" : r.price_unit();
-  o["start_date"] = r.start_date();
+  o["start_date"] = r.start_date().empty() ? boost::json::value(nullptr)
+                                           : boost::json::value(r.start_date());
   o["subresource_uris"] = {{"all_time", base + "/AllTime.json" + q},
                            {"today", base + "/Today.json" + q},
                            {"yesterday", base + "/Yesterday.json" + q},
