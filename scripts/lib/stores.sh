@@ -14,6 +14,10 @@ dt_port_open() {  # PORT -> 0 when something accepts connections on 127.0.0.1:PO
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+dt_udp_bound() {  # PORT -> 0 when something has bound UDP 127.0.0.1:PORT (e.g. a SIPp callee)
+  ! python3 -c 'import socket, sys; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).bind(("127.0.0.1", int(sys.argv[1])))' "$1" 2>/dev/null
+}
+
 dt_pg_bin() {
   local d
   d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)

@@ -45,6 +45,8 @@ callee() {
   callee_pid=$!
   pids+=("$callee_pid")
   callee_uri="sip:$2@127.0.0.1:$port"
+  # An INVITE sent before SIPp binds would get ICMP port unreachable: fail at once.
+  wait_for 5 dt_udp_bound "$port"
 }
 sipp_passed() {  # PID: a SIPp callee's own verdict on the SIP it saw, given 10 s to finish
   wait_for 10 eval "! alive $1" || kill "$1" 2>/dev/null || true

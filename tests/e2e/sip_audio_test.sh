@@ -203,9 +203,9 @@ PY
 # PCMA out); busy and unanswered callees give their DialCallStatus.
 doc dialed <<<'<Response><Hangup/></Response>'
 add_number +15005550045 dial
-dial_to() {  # URI [TIMEOUT]: the document of +15005550045 dials URI
+dial_to() {  # URI [TIMEOUT [ATTRIBUTES]]: the document of +15005550045 dials URI
   doc dial <<EOF2
-<Response><Dial action="$app/doc/dialed" timeout="${2:-10}"><Sip>$1</Sip></Dial></Response>
+<Response><Dial action="$app/doc/dialed" timeout="${2:-10}" ${3:-}><Sip>$1</Sip></Dial></Response>
 EOF2
 }
 callee_port=$(dt_free_port)
@@ -221,7 +221,8 @@ sipp -sf "$tmp/callee.xml" -i 127.0.0.1 -p "$callee_port" -m 1 -timeout 60s -tim
   >"$tmp/callee.log" 2>&1 &
 callee_pid=$!
 pids+=("$callee_pid" "$cap_pid")
-dial_to "sip:callee@127.0.0.1:$callee_port"
+wait_for 5 dt_udp_bound "$callee_port"
+dial_to "sip:callee@127.0.0.1:$callee_port" 10 'record="record-from-answer"'
 check "Dial: the caller (g711a.pcap) is bridged to the callee, who hangs up" \
   media_call +15005550045 "0 101" "$pcaps/g711a.pcap" dialcaller
 check "the callee answered, heard the call and sent its BYE (SIPp passed)" wait "$callee_pid"
@@ -258,6 +259,17 @@ if sys.argv[2] == "completed": ok = ok and 5 <= int(last.get("DialCallDuration",
 sys.exit(0 if ok else 1)' "$1" "$2" <<<"$(requests)"
 }
 check "the Dial action got DialCallStatus=completed, DialCallSid and DialCallDuration" dial_status 1 completed
+check "Dial record=record-from-answer: the action got the RecordingUrl of the bridged call (DialVerb)" \
+  python3 - "$sid" "$token" <<PY
+import base64, json, urllib.parse, urllib.request
+reqs = json.load(urllib.request.urlopen("$app/_requests"))
+got = [dict(urllib.parse.parse_qsl(r["body"])) for r in reqs if r["path"] == "/doc/dialed"]
+url = got[0].get("RecordingUrl", "")
+auth = {"Authorization": "Basic " + base64.b64encode(b"$sid:$token").decode()}
+rec = json.load(urllib.request.urlopen(urllib.request.Request(url + ".json", headers=auth)))
+print(rec["source"], rec["duration"])
+assert rec["source"] == "DialVerb" and 5 <= int(rec["duration"]) <= 10, rec
+PY
 check "the Dial leg reads back: outbound-dial, its parent, completed" python3 - "$api" "$sid" "$token" <<'PY'
 import base64, json, sys, urllib.request
 api, user, password = sys.argv[1:4]
@@ -272,12 +284,14 @@ PY
 busy_port=$(dt_free_port)
 sipp -sf "$here/sipp/uas_busy.xml" -i 127.0.0.1 -p "$busy_port" -m 1 -timeout 30s -nostdin >"$tmp/busy.log" 2>&1 &
 pids+=($!)
+wait_for 5 dt_udp_bound "$busy_port"
 dial_to "sip:busy@127.0.0.1:$busy_port"
 check "Dial to a busy callee: the caller is hung up after the action" media_call +15005550045 "0 101" - dialbusy
 check "the Dial action got DialCallStatus=busy" dial_status 2 busy
 ring_port=$(dt_free_port)
 sipp -sf "$here/sipp/uas_ring_forever.xml" -i 127.0.0.1 -p "$ring_port" -m 1 -timeout 30s -nostdin >"$tmp/ring.log" 2>&1 &
 pids+=($!)
+wait_for 5 dt_udp_bound "$ring_port"
 dial_to "sip:ring@127.0.0.1:$ring_port" 2
 check "Dial to a callee that never answers (timeout 2)" media_call +15005550045 "0 101" - dialring
 check "the Dial action got DialCallStatus=no-answer" dial_status 3 no-answer

@@ -28,6 +28,8 @@ callee() {
   callee_pid=$!
   pids+=("$callee_pid")
   callee_uri="sip:$2@127.0.0.1:$port"
+  # An INVITE sent before SIPp binds would get ICMP port unreachable: fail at once.
+  wait_for 5 dt_udp_bound "$port"
 }
 # place VAR=VALUE...: POST /Calls.json with these form fields; prints the JSON; status = curl's.
 place() {
@@ -179,6 +181,23 @@ for r in reqs:
         print("bad signature on", r["path"]); sys.exit(1)
 sys.exit(0 if reqs else 1)
 PY
+
+# Calls list by time: StartTime (that UTC day), StartTime< / StartTime> (twilio-node's
+# startTimeBefore / startTimeAfter), EndTime likewise.
+count_calls() {  # QUERY -> number of calls listed
+  curl -sf -u "$sid:$token" -G "$api/Calls.json" --data-urlencode PageSize=1000 "$@" |
+    python3 -c 'import json,sys; print(len(json.load(sys.stdin)["calls"]))'
+}
+today=$(date -u +%F)
+all=$(count_calls)
+answered=$(psql_q "select count(*) from calls where start_time::date = '$today'::date")
+check "StartTime=today lists every call that started today ($answered)" test "$(count_calls --data-urlencode "StartTime=$today")" = "$answered"
+check "StartTime< 2000-01-01 lists none" test "$(count_calls --data-urlencode 'StartTime<=2000-01-01')" = 0
+check "StartTime> 2000-01-01 lists every call that started ($answered of $all)" \
+  test "$(count_calls --data-urlencode 'StartTime>=2000-01-01')" = "$answered"
+check "EndTime> 2100-01-01 lists none" test "$(count_calls --data-urlencode 'EndTime>=2100-01-01')" = 0
+check "a malformed StartTime is a 400" \
+  test "$(curl -s -o /dev/null -w '%{http_code}' -u "$sid:$token" "$api/Calls.json?StartTime=yesterday")" = 400
 
 # REST errors, with Twilio's codes.
 err_is() {  # HTTP_STATUS CODE VAR=VALUE...

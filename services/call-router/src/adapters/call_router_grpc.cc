@@ -485,6 +485,15 @@ grpc::Status CallRouterGrpc::ListCalls(ServerContext*, const pb::ListCallsReques
   if (!req->to().empty()) q.equals["to"] = req->to();
   if (!req->from().empty()) q.equals["from"] = req->from();
   if (!req->parent_call_sid().empty()) q.equals["parent_call_sid"] = req->parent_call_sid();
+  auto bound = [](const google::protobuf::Timestamp& t) {
+    return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ",
+                            absl::FromUnixMicros(t.seconds() * 1000000 + t.nanos() / 1000),
+                            absl::UTCTimeZone());
+  };
+  if (req->has_start_time_after()) q.at_least["start_time"] = bound(req->start_time_after());
+  if (req->has_start_time_before()) q.at_most["start_time"] = bound(req->start_time_before());
+  if (req->has_end_time_after()) q.at_least["end_time"] = bound(req->end_time_after());
+  if (req->has_end_time_before()) q.at_most["end_time"] = bound(req->end_time_before());
   if (req->status() != pb::CALL_STATUS_UNSPECIFIED) {
     q.equals["status"] =
         ProtoTable::EnumText(pb::CallStatus_descriptor()->FindValueByNumber(req->status()));

@@ -97,7 +97,8 @@ void CallSession::CloseMedia() {
   log::Info("call media closed",
             {{"call_sid", call_sid_}, {"rtp_sent", static_cast<long long>(stats.packets_sent)},
              {"rtp_received", static_cast<long long>(stats.packets_received)},
-             {"rtp_lost", static_cast<long long>(stats.packets_lost)}});
+             {"rtp_lost", static_cast<long long>(stats.packets_lost)},
+             {"rtp_late", static_cast<long long>(stats.late_frames)}});
   deps_.rtp->Close(stream_);
   stream_.reset();
 }

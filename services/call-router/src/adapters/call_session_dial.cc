@@ -2,6 +2,7 @@
 // answer is bridged to the caller (RTP both ways, transcoded when the codecs differ), the others
 // are canceled. Ring timeout, timeLimit, hangupOnStar, and DialCallStatus / DialCallSid /
 // DialCallDuration back to the executor.
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "adapters/call_session.h"
 #include "dialtone/core/sid.h"
@@ -149,6 +150,10 @@ void CallSession::OnLegAnswered(DialLeg& leg, const std::string& remote_sdp) {
     stream_->StopPlayback();
     stream_->BridgeTo(leg.stream);
     leg.stream->BridgeTo(stream_);
+    if (absl::StartsWith(dial_->options.record, "record-from-")) {
+      stream_->StartCallRecording();
+      dial_->recording = true;
+    }
   }
   log::Info("dial bridged", {{"call_sid", call_sid_}, {"leg", leg.call_sid}});
   const uint64_t generation = dial_->generation;
@@ -224,7 +229,16 @@ void CallSession::EndDial(DialCallStatus status) {
   } else if (!d.legs.empty()) {
     result.call_sid = d.legs.front()->call_sid;
   }
-  Step(std::move(result));
+  if (!d.recording || stream_ == nullptr) return Step(std::move(result));
+  // The bridged call's recording goes with the result (RecordingUrl to the action).
+  StoreRecording(stream_->StopCallRecording(),
+                 {.trim = d.options.trim == "trim-silence",
+                  .status_callback = d.options.recording_status_callback,
+                  .source = "DialVerb", .started = d.bridged_at},
+                 [result](CallSession& s, const SavedRecording& saved) mutable {
+                   result.recording_url = saved.url;
+                   s.Step(std::move(result));
+                 });
 }
 
 }  // namespace dialtone::call_router

@@ -174,6 +174,14 @@ absl::Status ProtoTable::List(const ListQuery& q, const std::function<gp::Messag
     values.push_back(value);
     where.push_back(absl::StrCat("strpos(", Column(field), ", $", values.size(), ") > 0"));
   }
+  for (const auto& [field, value] : q.at_least) {
+    values.push_back(value);
+    where.push_back(absl::StrCat(Column(field), " >= $", values.size(), "::timestamptz"));
+  }
+  for (const auto& [field, value] : q.at_most) {
+    values.push_back(value);
+    where.push_back(absl::StrCat(Column(field), " <= $", values.size(), "::timestamptz"));
+  }
   std::string cmp = q.newest_first ? "<" : ">";
   std::string dir = q.newest_first ? "desc" : "asc";
   if (!q.after_sid.empty()) {

@@ -54,6 +54,9 @@ class ProtoTable {
     std::string account_sid;
     std::map<std::string, std::string> equals;     // field -> value (exact match)
     std::map<std::string, std::string> contains;   // field -> substring
+    // Timestamp ranges, inclusive: field -> "2026-11-25T00:00:00Z".
+    std::map<std::string, std::string> at_least;
+    std::map<std::string, std::string> at_most;
     int page_size = 50;
     std::string after_sid;                          // keyset paging: rows after this one
     bool newest_first = false;

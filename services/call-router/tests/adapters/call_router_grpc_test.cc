@@ -3,6 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include <pqxx/pqxx>
+#include <set>
+
+#include "absl/time/time.h"
 
 #include "adapters/call_router_grpc.h"
 #include "dialtone/pg/testing/scratch_database.h"
@@ -224,4 +227,44 @@ TEST_CASE("CallRouter: calls read back with Twilio's statuses, filter by status,
   del.set_sid(done);
   CHECK(db.grpc->DeleteCall(&db.ctx, &del, &none).ok());
   CHECK(db.grpc->GetCall(&db.ctx, &get, &call).error_code() == grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_CASE("CallRouter: calls filter by start and end time ranges, inclusive") {
+  Db db;
+  auto add = [&](const std::string& sid, const std::string& start, const std::string& end) {
+    db.Sql(std::string("insert into calls (sid, account_sid, to_number, from_number, status,"
+                       " direction, start_time, end_time) values ('") + sid + "', '" + kAccount +
+           "', '+15005550001', '+15005550006', 'completed', 'inbound', '" + start + "', '" + end +
+           "')");
+  };
+  add("CA00000000000000000000000000000011", "2026-11-01 10:00:00+00", "2026-11-01 10:05:00+00");
+  add("CA00000000000000000000000000000012", "2026-11-02 23:59:00+00", "2026-11-03 00:01:00+00");
+  add("CA00000000000000000000000000000013", "2026-11-05 08:00:00+00", "2026-11-05 08:30:00+00");
+  auto ts = [](const char* text) {
+    absl::Time t;
+    std::string err;
+    REQUIRE(absl::ParseTime(absl::RFC3339_full, text, &t, &err));
+    google::protobuf::Timestamp p;
+    p.set_seconds(absl::ToUnixSeconds(t));
+    return p;
+  };
+  auto sids = [&](pb::ListCallsRequest req) {
+    req.set_account_sid(kAccount);
+    pb::ListCallsResponse out;
+    REQUIRE(db.grpc->ListCalls(&db.ctx, &req, &out).ok());
+    std::set<std::string> got;
+    for (const auto& c : out.calls()) got.insert(c.sid().substr(32));
+    return got;
+  };
+  pb::ListCallsRequest on_2nd;  // StartTime=2026-11-02: the whole UTC day
+  *on_2nd.mutable_start_time_after() = ts("2026-11-02T00:00:00Z");
+  *on_2nd.mutable_start_time_before() = ts("2026-11-02T23:59:59Z");
+  CHECK(sids(on_2nd) == std::set<std::string>{"12"});
+  pb::ListCallsRequest from_2nd;  // StartTime>=2026-11-02
+  *from_2nd.mutable_start_time_after() = ts("2026-11-02T00:00:00Z");
+  CHECK(sids(from_2nd) == std::set<std::string>{"12", "13"});
+  pb::ListCallsRequest ended_by_3rd;  // EndTime<=2026-11-03T00:01:00Z, inclusive
+  *ended_by_3rd.mutable_end_time_before() = ts("2026-11-03T00:01:00Z");
+  CHECK(sids(ended_by_3rd) == std::set<std::string>{"11", "12"});
+  CHECK(sids(pb::ListCallsRequest()) == std::set<std::string>{"11", "12", "13"});
 }

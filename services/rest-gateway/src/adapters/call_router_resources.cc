@@ -175,6 +175,59 @@ web::HttpServer::Response Fail(const Ctx& c, const grpc::Status& s) {
   return ErrorReply(ApiErrorFromGrpc(s, c.path), c.format());
 }
 
+// "2026-11-25" (a UTC day) or an ISO 8601 / RFC 2822 time.
+std::optional<absl::Time> ParseWhen(const std::string& text, bool* whole_day) {
+  absl::Time t;
+  std::string err;
+  *whole_day = false;
+  if (absl::ParseTime("%Y-%m-%d", text, absl::UTCTimeZone(), &t, &err)) {
+    *whole_day = true;
+    return t;
+  }
+  for (const char* f : {"%Y-%m-%dT%H:%M:%E*S%Ez", "%Y-%m-%dT%H:%M:%E*SZ", "%a, %d %b %Y %H:%M:%S %z"}) {
+    if (absl::ParseTime(f, text, absl::UTCTimeZone(), &t, &err)) return t;
+  }
+  return std::nullopt;
+}
+
+void SetTimestamp(absl::Time t, google::protobuf::Timestamp* out) {
+  const int64_t micros = absl::ToUnixMicros(t);
+  out->set_seconds(micros / 1000000);
+  out->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
+}
+
+// StartTime / EndTime with Twilio's "=" (that day), "<" (up to it) and ">" (from it) forms.
+std::optional<ApiError> ReadTimeFilters(const Params& query, pb::ListCallsRequest* in) {
+  using Field = google::protobuf::Timestamp* (pb::ListCallsRequest::*)();
+  struct Filter {
+    const char* name;
+    Field after;
+    Field before;
+  };
+  for (const Filter& f : {Filter{"StartTime", &pb::ListCallsRequest::mutable_start_time_after,
+                                 &pb::ListCallsRequest::mutable_start_time_before},
+                          Filter{"EndTime", &pb::ListCallsRequest::mutable_end_time_after,
+                                 &pb::ListCallsRequest::mutable_end_time_before}}) {
+    for (const std::string op : {"", "<", ">"}) {
+      const std::string param = absl::StrCat(f.name, op);
+      const std::string text = Get(query, param);
+      if (text.empty()) continue;
+      bool whole_day = false;
+      auto t = ParseWhen(text, &whole_day);
+      if (!t) {
+        return ApiError{400, 20001, absl::StrCat(param, " must be a date (YYYY-MM-DD) or a time")};
+      }
+      if (op != "<") SetTimestamp(*t, (in->*f.after)());
+      if (op.empty()) {
+        SetTimestamp(whole_day ? *t + absl::Hours(24) - absl::Microseconds(1) : *t, (in->*f.before)());
+      } else if (op == "<") {
+        SetTimestamp(*t, (in->*f.before)());
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 // The parameters of Calls create that are not plain strings, GET/POST or booleans.
 bool IsSpecialCallParam(const std::string& name) {
   return name == "Timeout" || name == "TimeLimit" || name == "StatusCallbackEvent" ||
@@ -431,6 +484,7 @@ web::HttpServer::Response CallRouterResources::Calls(const web::HttpServer::Requ
       }
       in.set_status(value);
     }
+    if (auto e = ReadTimeFilters(c.query, &in)) return ErrorReply(*e, c.format());
     if (auto e = ReadPage(c.query, in.mutable_page())) return ErrorReply(*e, c.format());
     pb::ListCallsResponse out;
     auto s = stub_->ListCalls(Deadline().get(), in, &out);
