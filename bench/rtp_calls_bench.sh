@@ -71,14 +71,30 @@ curl -sf -u "$sid:$token" "$api/Accounts/$sid/IncomingPhoneNumbers.json" \
   >/dev/null || dt_die "could not bind $NUMBER"
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-# run NAME TARGET SCENARIO N MEASURED_PID -> "ok failed cpu_percent"
+# udp_drops LOW HIGH -> datagrams the kernel dropped (receive buffer full) on open UDP sockets
+# bound to ports LOW..HIGH, from /proc/net/udp's per-socket counter.
+udp_drops() {
+  python3 - "$1" "$2" <<'PY'
+import sys
+lo, hi = int(sys.argv[1]), int(sys.argv[2])
+total = 0
+for line in list(open("/proc/net/udp"))[1:]:
+    f = line.split()
+    port = int(f[1].split(":")[1], 16)
+    if lo <= port <= hi: total += int(f[-1])
+print(total)
+PY
+}
+# run NAME TARGET SCENARIO N MEASURED_PID -> "ok failed cpu_percent drops_router drops_sipp"
 run() {
   local name=$1 target=$2 scenario=$3 n=$4 pid=$5 dir t0 t1 c0 c1 hz
   dir=$WORK/$name-$n
   mkdir -p "$dir"
   hz=$(getconf CLK_TCK)
+  local mp
+  mp=$(dt_free_port)
   (cd "$dir" && sipp "$target" -sf "$scenario" -s "$NUMBER" -i 127.0.0.1 -p "$(dt_free_port)" \
-    -mp "$(dt_free_port)" -rtp_echo -r 100 -m "$n" -l "$n" -d $((HOLD * 1000)) \
+    -mp "$mp" -rtp_echo -r 100 -m "$n" -l "$n" -d $((HOLD * 1000)) \
     -timeout $((HOLD * 3 + 60))s -nostdin -trace_stat -stf "$dir/stat.csv" -fd 1 \
     >"$dir/sipp.out" 2>&1 </dev/null) &
   local sipp_pid=$!
@@ -87,13 +103,18 @@ run() {
   c0=$(cpu_ticks "$pid"); t0=$(date +%s.%N)
   sleep $(( HOLD / 2 ))
   c1=$(cpu_ticks "$pid"); t1=$(date +%s.%N)
+  # Drops so far, while every call's sockets are still open: the router's RTP range, SIPp's
+  # media port (-mp; -rtp_echo receives on mp+2? both are counted).
+  local dr ds
+  dr=$(udp_drops 20000 29999)
+  ds=$(udp_drops "$mp" $((mp + 3)))
   wait "$sipp_pid" || true
-  python3 - "$dir/stat.csv" "$c0" "$c1" "$t0" "$t1" "$hz" <<'PY'
+  python3 - "$dir/stat.csv" "$c0" "$c1" "$t0" "$t1" "$hz" "$dr" "$ds" <<'PY'
 import csv, sys
 rows = list(csv.reader(open(sys.argv[1]), delimiter=";"))
 last = dict(zip(rows[0], rows[-1]))
 c0, c1, t0, t1, hz = map(float, sys.argv[2:7])
-print(last["SuccessfulCall(C)"], last["FailedCall(C)"], f"{100 * (c1 - c0) / hz / (t1 - t0):.1f}")
+print(last["SuccessfulCall(C)"], last["FailedCall(C)"], f"{100 * (c1 - c0) / hz / (t1 - t0):.1f}", sys.argv[7], sys.argv[8])
 PY
 }
 
@@ -116,7 +137,7 @@ for line in sys.stdin:
     calls += 1; s += e["rtp_sent"]; r += e["rtp_received"]; lost += e["rtp_lost"]; late += e.get("rtp_late", 0)
 bad = (max(0, s - r) + late) / s * 100 if s else 100
 print(calls, s, r, lost, late, f"{bad:.3f}")')
-  echo "  $n calls: ok failed router-cpu%: ${D[$n]} | calls sent received lost late bad%: ${Q[$n]}" >&2
+  echo "  $n calls: ok failed router-cpu% drops(router sockets, SIPp socket): ${D[$n]} | calls sent received lost late bad%: ${Q[$n]}" >&2
   kill -0 "$router_pid" 2>/dev/null || { echo "  call-router exited; stopping" >&2; break; }
 done
 
@@ -129,22 +150,28 @@ sleep 0.5
 echo "== reference: SIPp streams the same audio to sipp -sn uas -rtp_echo" >&2
 for n in "${COUNTS[@]}"; do
   R[$n]=$(run reference "127.0.0.1:$uas_port" "$WORK/ref.xml" "$n" "$UAS_PID")
-  echo "  $n calls: ok failed uas-cpu%: ${R[$n]}" >&2
+  echo "  $n calls: ok failed uas-cpu% drops(-, the streaming UAC's socket): ${R[$n]}" >&2
 done
 
-printf '\n%-6s | %-22s | %-10s | %-12s | %-26s | %-22s\n' "calls" "Dialtone ok/failed" "CPU %" "CPU ms/call/s" "sent/back/lost/late" "reference echo CPU %"
+printf '\n%-6s | %-18s | %-7s | %-13s | %-34s | %-23s | %-18s\n' "calls" "Dialtone ok/failed" "CPU %" "CPU ms/call/s" "sent/back/lost/late (bad %)" "drops: router / SIPp" "reference echo CPU %"
 best=0
+own=0
 for n in "${COUNTS[@]}"; do
-  read -r ok failed cpu <<<"${D[$n]:-0 0 0}"
+  read -r ok failed cpu dr ds <<<"${D[$n]:-0 0 0 0 0}"
   read -r calls sent back lost late bad <<<"${Q[$n]:-0 0 0 0 0 100}"
-  read -r rok rfailed rcpu <<<"${R[$n]:-0 0 0}"
+  read -r rok rfailed rcpu _ _ <<<"${R[$n]:-0 0 0 0 0}"
   per_call=$(python3 -c "import sys; print(f'{float(sys.argv[1]) * 10 / max(1, int(sys.argv[2])):.3f}')" "$cpu" "$n")
-  printf '%-6s | %-22s | %-10s | %-12s | %-26s | %-22s\n' "$n" "$ok/$failed" "$cpu" "$per_call" \
-    "$sent/$back/$lost/$late ($bad%)" "$rcpu (ok $rok)"
+  printf '%-6s | %-18s | %-7s | %-13s | %-34s | %-23s | %-18s\n' "$n" "$ok/$failed" "$cpu" "$per_call" \
+    "$sent/$back/$lost/$late ($bad%)" "$dr / $ds" "$rcpu (ok $rok)"
   if [[ $ok == "$n" && $failed == 0 ]] && python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) < 0.1 else 1)" "$bad"; then
     best=$n
   fi
+  # Dialtone's own share: late frames and drops at its sockets (the echo's losses excluded).
+  if [[ $ok == "$n" && $failed == 0 ]] && python3 -c "import sys; s, l, d = map(float, sys.argv[1:]); sys.exit(0 if s and (l + d) / s * 100 < 0.1 else 1)" "$sent" "$late" "$dr"; then
+    own=$n
+  fi
 done
 echo
-echo "Most calls held with < 0.1 % late or lost packets: $best"
+echo "Most calls held with < 0.1 % late or lost packets, round trip through SIPp's echo: $best"
+echo "Most calls held with < 0.1 % late frames or drops at the router's own sockets: $own"
 echo "Reproduce: DIALTONE_BUILD_DIR=${DIALTONE_BUILD_DIR#"$ROOT"/} bench/rtp_calls_bench.sh $HOLD ${COUNTS[*]}"

@@ -37,6 +37,9 @@ EOF2
 doc gather <<EOF2
 <Response><Gather numDigits="1" timeout="5" action="$app/doc/gathered"><Say>Press a key</Say></Gather><Say>Nothing pressed</Say><Hangup/></Response>
 EOF2
+doc gather_code <<EOF2
+<Response><Gather finishOnKey="#" timeout="5" action="$app/doc/gathered"><Say>Enter your code, then the pound key</Say></Gather><Hangup/></Response>
+EOF2
 doc gather_none <<EOF2
 <Response><Gather timeout="1" action="$app/doc/gathered"/><Hangup/></Response>
 EOF2
@@ -48,15 +51,26 @@ doc recorded <<<'<Response><Hangup/></Response>'
 add_number +15005550041 say_play
 add_number +15005550042 gather
 add_number +15005550043 gather_none
+add_number +15005550046 gather_code
 add_number +15005550044 record
 
-# media_call NUMBER CODECS PCAP|- LOG: one SIPp call; with "-" it plays nothing and its audio
-# is captured to $tmp/LOG.rtp. Status: SIPp's.
+# media_call NUMBER CODECS PCAP[,PCAP...]|- LOG: one SIPp call; with "-" it plays nothing and its
+# audio is captured to $tmp/LOG.rtp. Status: SIPp's.
 media_call() {
   local number=$1 codecs=$2 pcap=$3 log=$4 rtp_port cap_pid=
   rtp_port=$(dt_free_port)
-  sed -e "s|@RTP_PORT@|$rtp_port|" -e "s|@CODECS@|$codecs|" -e "s|@PCAP@|$pcap|" \
+  sed -e "s|@RTP_PORT@|$rtp_port|" -e "s|@CODECS@|$codecs|" -e "s|@PCAP@|${pcap%%,*}|" \
     "$here/sipp/uac_media.xml" >"$tmp/$log.xml"
+  if [[ $pcap == *,* ]]; then  # several pcaps, 400 ms apart: more <nop> blocks after the first
+    python3 - "$tmp/$log.xml" "$pcap" <<'PY'
+import sys
+path, pcaps = sys.argv[1], sys.argv[2].split(",")
+s = open(path).read()
+extra = "".join(f'  <pause milliseconds="400"/>\n  <nop>\n    <action>\n      <exec play_pcap_audio="{p}"/>\n    </action>\n  </nop>\n' for p in pcaps[1:])
+at = s.index("  </nop>\n") + len("  </nop>\n")
+open(path, "w").write(s[:at] + extra + s[at:])
+PY
+  fi
   if [[ $pcap == - ]]; then
     sed -i -e '/<pause milliseconds="1000"\/>/d' -e '/<nop>/,/<\/nop>/d' "$tmp/$log.xml"
     python3 -u "$here/rtp_capture.py" "$rtp_port" "$tmp/$log.rtp" 2 60 >"$tmp/$log.cap" 2>&1 &
@@ -134,6 +148,14 @@ import json, sys, urllib.parse
 reqs = json.load(sys.stdin)
 got = [dict(urllib.parse.parse_qsl(r["body"])) for r in reqs if r["path"] == "/doc/gathered"]
 print(got); sys.exit(0 if len(got) == 1 and got[0].get("Digits") == "1" and got[0].get("To") == "+15005550042" else 1)' <<<"$(requests)"
+check "Gather: SIPp plays dtmf_2833_9, _star, _0 and _pound (barging in on the prompt)" \
+  media_call +15005550046 "0 101" "$pcaps/dtmf_2833_9.pcap,$pcaps/dtmf_2833_star.pcap,$pcaps/dtmf_2833_0.pcap,$pcaps/dtmf_2833_pound.pcap" gathercode
+check "the Gather action got Digits=9*0, finished on #" python3 -c '
+import json, sys, urllib.parse
+reqs = json.load(sys.stdin)
+got = [dict(urllib.parse.parse_qsl(r["body"])) for r in reqs if r["path"] == "/doc/gathered"]
+got = [g for g in got if g.get("To") == "+15005550046"]
+print(got); sys.exit(0 if len(got) == 1 and got[0].get("Digits") == "9*0" and got[0].get("FinishedOnKey") == "#" else 1)' <<<"$(requests)"
 check "a Gather without input: answered, then BYE after its timeout" media_call +15005550043 "0 101" - nogather
 check "a Gather without input posts nothing to its action" python3 -c '
 import json, sys, urllib.parse

@@ -120,7 +120,7 @@ void CallSession::OnRinging() {
   if (finished_ || answered_ || call_status_ == "ringing") return;
   call_status_ = "ringing";
   CallStore* store = deps_.store;
-  store->Submit([store, sid = call_sid_] {
+  store->Submit(call_sid_, [store, sid = call_sid_] {
     if (absl::Status s = store->MarkRinging(sid); !s.ok()) {
       log::Error("cannot mark call ringing", {{"call_sid", sid}, {"error", s}});
     }
@@ -210,7 +210,7 @@ void CallSession::Start() {
     s.OnRouted(std::move(*r));
   });
   CallStore* store = deps_.store;
-  store->Submit([store, row, done]() mutable {
+  store->Submit(call_sid_, [store, row, done]() mutable {
     auto route = std::make_shared<absl::StatusOr<CallRoute>>(store->Route(row.to));
     if (route->ok()) {
       row.account_sid = (*route)->account_sid;
@@ -333,7 +333,7 @@ void CallSession::Answer() {
   start_time_ = absl::Now();
   call_status_ = "in-progress";
   CallStore* store = deps_.store;
-  store->Submit([store, sid = call_sid_, start = *start_time_] {
+  store->Submit(call_sid_, [store, sid = call_sid_, start = *start_time_] {
     if (absl::Status s = store->MarkInProgress(sid, start); !s.ok()) {
       log::Error("cannot mark call in-progress", {{"call_sid", sid}, {"error", s}});
     }
@@ -421,7 +421,7 @@ void CallSession::WriteEnd() {
   log::Info("call ended", {{"call_sid", call_sid_}, {"status", call_status_},
                            {"duration", static_cast<long long>(duration_.value_or(0))}});
   CallStore* store = deps_.store;
-  store->Submit([store, sid = call_sid_, status = call_status_, end = *end_time_,
+  store->Submit(call_sid_, [store, sid = call_sid_, status = call_status_, end = *end_time_,
                  start = start_time_, duration = duration_.value_or(0)] {
     if (absl::Status s = store->MarkEnded(sid, status, end, start, duration); !s.ok()) {
       log::Error("cannot record the end of a call", {{"call_sid", sid}, {"error", s}});

@@ -344,7 +344,7 @@ void CallSession::StoreRecording(Samples audio, RecordingSpec spec, RecordingSav
           CallStore* store = s.deps_.store;
           auto loop = s.deps_.loop;
           auto self = s.shared_from_this();
-          store->Submit([store, row, loop, self, spec, saved, then] {
+          store->Submit(row.call_sid, [store, row, loop, self, spec, saved, then] {
             absl::Status written = store->InsertRecording(row);
             loop->Post([self, written, spec, saved, then] {
               CallSession& s2 = *self;

@@ -96,7 +96,7 @@ void CallSession::StartDial(const DialCommand& c) {
     CallStore* store = deps_.store;
     NewCall row{.sid = leg->call_sid, .account_sid = route_->account_sid, .from = caller_id,
                 .to = to};
-    store->Submit([store, row, parent = call_sid_] {
+    store->Submit(row.sid, [store, row, parent = call_sid_] {
       if (absl::Status s = store->InsertDialed(row, parent); !s.ok()) {
         log::Error("cannot write a Dial leg", {{"call_sid", row.sid}, {"error", s}});
       }
@@ -121,14 +121,14 @@ void CallSession::StartDial(const DialCommand& c) {
 
 void CallSession::OnLegRinging(DialLeg& leg) {
   CallStore* store = deps_.store;
-  store->Submit([store, sid = leg.call_sid] { (void)store->MarkRinging(sid); });
+  store->Submit(leg.call_sid, [store, sid = leg.call_sid] { (void)store->MarkRinging(sid); });
 }
 
 void CallSession::OnLegAnswered(DialLeg& leg, const std::string& remote_sdp) {
   leg.answered = true;
   leg.start = absl::Now();
   CallStore* store = deps_.store;
-  store->Submit([store, sid = leg.call_sid, start = *leg.start] {
+  store->Submit(leg.call_sid, [store, sid = leg.call_sid, start = *leg.start] {
     (void)store->MarkInProgress(sid, start);
   });
   if (!dial_ || dial_->bridged != nullptr || finished_) {  // another leg won, or the caller left
@@ -202,7 +202,7 @@ void CallSession::EndLeg(DialLeg& leg, const std::string& call_status) {
       leg.start ? absl::ToInt64Seconds(end - *leg.start + absl::Milliseconds(500)) : 0;
   const std::string status = leg.answered ? "completed" : call_status;
   CallStore* store = deps_.store;
-  store->Submit([store, sid = leg.call_sid, status, end, start = leg.start, duration] {
+  store->Submit(leg.call_sid, [store, sid = leg.call_sid, status, end, start = leg.start, duration] {
     if (absl::Status s = store->MarkEnded(sid, status, end, start, duration); !s.ok()) {
       log::Error("cannot record the end of a Dial leg", {{"call_sid", sid}, {"error", s}});
     }

@@ -40,42 +40,63 @@ absl::StatusOr<std::string> GatewayAuthTokenSource::AuthToken(const std::string&
   return account.auth_token();
 }
 
-CallStore::CallStore(pg::PgPool& pool, AuthTokenSource& tokens, CacheOptions cache)
-    : pool_(pool), tokens_(tokens), cache_(cache), worker_([this] { Loop(); }) {}
-
-CallStore::~CallStore() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
+CallStore::CallStore(pg::PgPool& pool, AuthTokenSource& tokens, CacheOptions cache, int workers)
+    : pool_(pool), tokens_(tokens), cache_(cache) {
+  for (int i = 0; i < std::max(1, workers); ++i) {
+    auto w = std::make_unique<Worker>();
+    Worker* raw = w.get();
+    w->thread = std::thread([this, raw] { Loop(*raw); });
+    workers_.push_back(std::move(w));
   }
-  cv_.notify_all();
-  worker_.join();
 }
 
-void CallStore::Submit(std::function<void()> task) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    tasks_.push_back(std::move(task));
+CallStore::~CallStore() {
+  for (auto& w : workers_) {
+    {
+      std::lock_guard<std::mutex> lock(w->mu);
+      w->stopping = true;
+    }
+    w->cv.notify_all();
   }
-  cv_.notify_one();
+  for (auto& w : workers_) w->thread.join();
+}
+
+void CallStore::Submit(const std::string& key, std::function<void()> task) {
+  Worker& w = *workers_[std::hash<std::string>{}(key) % workers_.size()];
+  {
+    std::lock_guard<std::mutex> lock(w.mu);
+    w.tasks.push_back(std::move(task));
+  }
+  w.cv.notify_one();
 }
 
 bool CallStore::Flush(absl::Duration timeout) {
-  auto done = std::make_shared<std::promise<void>>();
-  std::future<void> flushed = done->get_future();
-  Submit([done] { done->set_value(); });
-  return flushed.wait_for(absl::ToChronoMilliseconds(timeout)) == std::future_status::ready;
+  std::vector<std::future<void>> flushed;
+  for (auto& w : workers_) {
+    auto done = std::make_shared<std::promise<void>>();
+    flushed.push_back(done->get_future());
+    {
+      std::lock_guard<std::mutex> lock(w->mu);
+      w->tasks.push_back([done] { done->set_value(); });
+    }
+    w->cv.notify_one();
+  }
+  const auto deadline = std::chrono::steady_clock::now() + absl::ToChronoMilliseconds(timeout);
+  for (auto& f : flushed) {
+    if (f.wait_until(deadline) != std::future_status::ready) return false;
+  }
+  return true;
 }
 
-void CallStore::Loop() {
+void CallStore::Loop(Worker& w) {
   for (;;) {
     std::function<void()> task;
     {
-      std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
-      if (tasks_.empty()) return;
-      task = std::move(tasks_.front());
-      tasks_.pop_front();
+      std::unique_lock<std::mutex> lock(w.mu);
+      w.cv.wait(lock, [&w] { return w.stopping || !w.tasks.empty(); });
+      if (w.tasks.empty()) return;
+      task = std::move(w.tasks.front());
+      w.tasks.pop_front();
     }
     task();
   }

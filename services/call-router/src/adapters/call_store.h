@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -75,11 +76,12 @@ class GatewayAuthTokenSource final : public AuthTokenSource {
   std::unique_ptr<accounts::v1::Accounts::Stub> stub_;
 };
 
-// Submit() is thread-safe; the other methods block and belong on the worker (inside a
-// submitted task), where tasks run one at a time in submission order, so a call's row is
-// inserted before it is updated.
+// Submit() is thread-safe; the other methods block and belong on a worker (inside a submitted
+// task). Tasks with the same key (a call's SID) run on the same worker, one at a time in
+// submission order, so a call's row is inserted before it is updated; different calls' tasks
+// run on several workers at once.
 //
-//   store.Submit([&store, to] { auto route = store.Route(to); ... });
+//   store.Submit(call_sid, [&store, to] { auto route = store.Route(to); ... });
 // How long CallStore keeps what it read.
 struct CallStoreCacheOptions {
   absl::Duration route_ttl = absl::Seconds(10);    // a number's voice settings
@@ -91,12 +93,12 @@ struct CallStoreCacheOptions {
 class CallStore {
  public:
   using CacheOptions = CallStoreCacheOptions;
-  CallStore(pg::PgPool& pool, AuthTokenSource& tokens, CacheOptions cache = {});
+  CallStore(pg::PgPool& pool, AuthTokenSource& tokens, CacheOptions cache = {}, int workers = 4);
   ~CallStore();  // runs what was submitted, then joins
   CallStore(const CallStore&) = delete;
   CallStore& operator=(const CallStore&) = delete;
 
-  void Submit(std::function<void()> task);
+  void Submit(const std::string& key, std::function<void()> task);
   // Waits (at most `timeout`) until every task submitted before it has run; false on timeout.
   bool Flush(absl::Duration timeout);
 
@@ -123,7 +125,14 @@ class CallStore {
                          std::optional<absl::Time> start, int64_t duration_seconds);
 
  private:
-  void Loop();
+  struct Worker {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::deque<std::function<void()>> tasks;  // guarded by mu
+    bool stopping = false;                    // guarded by mu
+    std::thread thread;
+  };
+  void Loop(Worker& worker);
   absl::StatusOr<CallRoute> LookUp(const std::string& to);
 
   pg::PgPool& pool_;
@@ -137,11 +146,7 @@ class CallStore {
   std::map<std::string, CachedRoute> routes_;                          // guarded by cache_mu_
   std::map<std::string, std::pair<std::string, absl::Time>> tokens_cached_;  // guarded by cache_mu_
   uint64_t generation_ = 0;  // guarded by cache_mu_; ForgetRoutes bumps it
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::function<void()>> tasks_;
-  bool stopping_ = false;
-  std::thread worker_;
+  std::vector<std::unique_ptr<Worker>> workers_;
 };
 
 }  // namespace dialtone::call_router

@@ -415,10 +415,15 @@ void RtpStream::Receive(const uint8_t* data, size_t size, const sockaddr_in& fro
     if (dtmf_payload_type_ >= 0 && h.payload_type == dtmf_payload_type_) {
       auto event = ParseDtmfEvent(payload, packet->payload_size);
       if (!event) return;
-      if (h.timestamp != last_event_timestamp_) {
+      // A new event has a new timestamp (RFC 4733 2.5.1.2); replayed captures may reuse one,
+      // so another code, or a start after an end, is new too.
+      if (h.timestamp != last_event_timestamp_ || event->event != last_event_code_ ||
+          (last_event_ended_ && !event->end)) {
         last_event_timestamp_ = h.timestamp;
+        last_event_code_ = event->event;
         event_reported_ = false;
       }
+      last_event_ended_ = event->end;
       // One digit per event, on its first packet (the end packets repeat it).
       const char digit = DtmfDigit(event->event);
       if (!event_reported_ && digit != '\0') {

@@ -132,6 +132,8 @@ class RtpStream {
   uint16_t expected_sequence_ = 0;
   uint32_t last_event_timestamp_ = 0;
   bool event_reported_ = false;
+  int last_event_code_ = -1;
+  bool last_event_ended_ = false;
   dtmf_rx_state_s* dtmf_rx_ = nullptr;
   std::string inband_pending_;  // filled by spandsp's callback while mu_ is held
   bool recording_ = false;
