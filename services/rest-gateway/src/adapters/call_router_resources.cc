@@ -293,11 +293,39 @@ std::optional<ApiError> CallUpdateFromForm(const Params& form, pb::UpdateCallReq
   return std::nullopt;
 }
 
+bool Ended(pb::CallStatus s) {
+  return s == pb::CALL_STATUS_COMPLETED || s == pb::CALL_STATUS_BUSY ||
+         s == pb::CALL_STATUS_FAILED || s == pb::CALL_STATUS_NO_ANSWER ||
+         s == pb::CALL_STATUS_CANCELED;
+}
+
 web::HttpServer::Response BadForm(const Ctx& c) {
   return ErrorReply({400, 20001, "Request body is not valid form encoding"}, c.format());
 }
 
 }  // namespace
+
+std::optional<web::HttpServer::Response> EndedCallCache::Get(const std::string& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return std::nullopt;
+  if (it->second.expires < absl::Now()) {
+    entries_.erase(it);
+    return std::nullopt;
+  }
+  return it->second.response;
+}
+
+void EndedCallCache::Put(const std::string& key, const web::HttpServer::Response& response) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (entries_.size() >= kMaxEntries) entries_.clear();
+  entries_[key] = {response, absl::Now() + kTtl};
+}
+
+void EndedCallCache::Erase(const std::string& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  entries_.erase(key);
+}
 
 CallRouterResources::CallRouterResources(std::shared_ptr<grpc::ChannelInterface> channel,
                                          std::shared_ptr<grpc::ChannelInterface> media)
@@ -509,15 +537,27 @@ web::HttpServer::Response CallRouterResources::Calls(const web::HttpServer::Requ
   if (!item) return ErrorReply(MethodNotAllowedError(), c.format());
   const std::string& sid = route.resource[1];
   if (req.method() == http::verb::get) {
+    const std::string key = absl::StrCat(account, "/", sid, c.format() == ResponseFormat::kJson ? ".json" : "");
+    if (auto hit = ended_calls_.Get(key)) {
+      web::HttpServer::Response res = *hit;
+      res.version(req.version());
+      res.keep_alive(req.keep_alive());
+      return res;
+    }
     pb::GetCallRequest in;
     in.set_account_sid(account);
     in.set_sid(sid);
     pb::Call out;
     auto s = stub_->GetCall(Deadline().get(), in, &out);
     if (!s.ok()) return Fail(c, s);
-    return ResourceReply(200, c.format(), "Call", CallJson(out));
+    web::HttpServer::Response res = ResourceReply(200, c.format(), "Call", CallJson(out));
+    // An ended call never changes again (only a DELETE removes it): its answer is kept.
+    if (Ended(out.status())) ended_calls_.Put(key, res);
+    return res;
   }
   if (req.method() == http::verb::delete_) {
+    ended_calls_.Erase(absl::StrCat(route.account_sid, "/", sid, ".json"));
+    ended_calls_.Erase(absl::StrCat(route.account_sid, "/", sid));
     pb::DeleteCallRequest in;
     in.set_account_sid(account);
     in.set_sid(sid);

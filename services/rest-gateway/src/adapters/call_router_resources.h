@@ -2,10 +2,13 @@
 // Recordings (also under Calls/{CallSid}/Recordings), translated to CallRouter gRPC calls.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
+#include "absl/time/time.h"
 #include "dialtone/web/http_server.h"
 #include "adapters/resource_routes.h"
 #include "dialtone/callrouter/v1/call_router.grpc.pb.h"
@@ -13,6 +16,26 @@
 #include "domain/api_route.h"
 
 namespace dialtone::rest_gateway {
+
+// Answers to GET of ended calls (which never change), by account, SID and format. A DELETE
+// through this gateway drops its entry; one through another gateway leaves it at most kTtl.
+// Thread-safe.
+class EndedCallCache {
+ public:
+  std::optional<web::HttpServer::Response> Get(const std::string& key);
+  void Put(const std::string& key, const web::HttpServer::Response& response);
+  void Erase(const std::string& key);
+
+ private:
+  static constexpr size_t kMaxEntries = 20000;
+  static constexpr absl::Duration kTtl = absl::Seconds(30);
+  struct Entry {
+    web::HttpServer::Response response;
+    absl::Time expires;
+  };
+  std::mutex mu_;
+  std::map<std::string, Entry> entries_;  // guarded by mu_
+};
 
 // Thread-safe (gRPC stubs are); runs on the HTTP server's I/O threads.
 class CallRouterResources final : public ResourceRoutes {
@@ -39,6 +62,7 @@ class CallRouterResources final : public ResourceRoutes {
 
   std::unique_ptr<callrouter::v1::CallRouter::Stub> stub_;
   std::unique_ptr<media::v1::MediaLayer::Stub> media_;
+  EndedCallCache ended_calls_;
 };
 
 }  // namespace dialtone::rest_gateway
