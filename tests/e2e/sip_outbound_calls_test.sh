@@ -11,6 +11,10 @@ source "$(dirname "$0")/../lib/testlib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d /tmp/dialtone-outbound.XXXXXX)
 chmod 755 "$tmp"
+# Calls to phone numbers go through a "trunk": a SIPp that demands digest credentials.
+trunk_port=$(dt_free_port)
+ROUTER_ENV=(DIALTONE_SIP_TRUNK="sip:127.0.0.1:$trunk_port" DIALTONE_SIP_TRUNK_USERNAME=trunkuser
+            DIALTONE_SIP_TRUNK_PASSWORD=trunkpass)
 source "$here/../lib/router_stack.sh"
 
 api="http://127.0.0.1:$rest_port/2010-04-01/Accounts/$sid"
@@ -157,6 +161,20 @@ reqs = json.load(urllib.request.urlopen(sys.argv[1] + "/_requests"))
 got = [dict(urllib.parse.parse_qsl(r["body"])) for r in reqs if r["path"] == "/recstatus"]
 sys.exit(0 if any(g.get("CallSid") == sys.argv[2] and g.get("RecordingSource") == "OutboundAPI" for g in got) else 1)' \
   "$app" "$rec_sid"
+
+# A phone number goes through the trunk, which challenges: the router answers with the trunk's
+# credentials, the trunk answers the call.
+sipp -sf "$here/sipp/uas_trunk_auth.xml" -i 127.0.0.1 -p "$trunk_port" -m 1 -timeout 30s \
+  -timeout_error -nostdin >"$tmp/trunk.log" 2>&1 &
+trunk_pid=$!
+pids+=("$trunk_pid")
+wait_for 5 dt_udp_bound "$trunk_port"
+trunk_sid=$(place To=+15551230000 From=+15557650000 \
+  "Twiml=<Response><Pause length=\"1\"/><Hangup/></Response>" | field sid)
+check "a call to a phone number via the digest-protected trunk ends completed" \
+  wait_for 15 status_is "$trunk_sid" completed
+check "the trunk saw the number in the Request-URI and valid credentials (SIPp passed)" \
+  exited_ok "$trunk_pid"
 
 # Status callbacks of the answered call: initiated, ringing, answered, completed, numbered.
 check "the status callbacks came in order: initiated, ringing, in-progress, completed" python3 -c '
