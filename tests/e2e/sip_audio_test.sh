@@ -141,6 +141,13 @@ assert 0 <= gap_ms <= 50, f"{gap_ms} ms between Say and Play"
 print(f"say {len(say)/8:.0f} ms (error {err_say:.4f}), play {len(tone)/8:.0f} ms (error {err_tone:.4f}), gap {gap_ms:.0f} ms, {len(audio)} packets")
 PY
 
+reinvite() {
+  sipp "127.0.0.1:$sip_port" -sf "$here/sipp/uac_reinvite.xml" -s +15005550041 -i 127.0.0.1 \
+    -p "$(dt_free_port)" -mp "$(dt_free_port)" -m 1 -timeout 20s -timeout_error -nostdin \
+    >"$tmp/reinvite.log" 2>&1
+}
+check "a re-INVITE mid-call gets 200 with SDP and keeps the call; the caller's BYE ends it" reinvite
+
 # 2. Gather: RFC 4733 digit 1 from SIPp's pcap; a Gather without input falls through.
 check "Gather: SIPp plays dtmf_2833_1.pcap" media_call +15005550042 "0 101" "$pcaps/dtmf_2833_1.pcap" gather
 check "the Gather action got Digits=1" python3 -c '
