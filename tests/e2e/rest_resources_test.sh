@@ -34,20 +34,7 @@ other_sid=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["sid"])' <<<
 other_token=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["auth_token"])' <<<"$other")
 app_url=$(env_value DIALTONE_DEMO_APP_URL)
 
-# callee SCENARIO NAME: a SIPp callee taking one call on a free port; sets callee_uri, callee_pid.
-# SCENARIO is builtin-uas (answers, waits for the BYE) or a file in tests/e2e/sipp.
-callee() {
-  local port args=(-sf "$DIALTONE_SOURCE_DIR/tests/e2e/sipp/$1")
-  port=$(dt_free_port)
-  [[ $1 == builtin-uas ]] && args=(-sn uas)
-  sipp "${args[@]}" -i 127.0.0.1 -p "$port" -m 1 -timeout 90s -timeout_error -nostdin \
-    >"$tmp/callee-$2.log" 2>&1 &
-  callee_pid=$!
-  pids+=("$callee_pid")
-  callee_uri="sip:$2@127.0.0.1:$port"
-  # An INVITE sent before SIPp binds would get ICMP port unreachable: fail at once.
-  wait_for 5 dt_udp_bound "$port"
-}
+callee() { sipp_callee "$1" "$2" 90; }  # see testlib.sh
 sipp_passed() {  # PID: a SIPp callee's own verdict on the SIP it saw, given 10 s to finish
   wait_for 10 eval "! alive $1" || kill "$1" 2>/dev/null || true
   wait "$1"

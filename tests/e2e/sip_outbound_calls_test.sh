@@ -21,20 +21,7 @@ api="http://127.0.0.1:$rest_port/2010-04-01/Accounts/$sid"
 psql_q() { psql -h 127.0.0.1 -p "$pg_port" -U dialtone -d dialtone -Atqc "$1"; }
 field() { python3 -c 'import json,sys; print(json.load(sys.stdin).get(sys.argv[1], ""))' "$1"; }
 
-# callee SCENARIO NAME: a SIPp callee taking one call on a free port; sets callee_uri, callee_pid.
-callee() {
-  local port
-  port=$(dt_free_port)
-  local args=(-sf "$here/sipp/$1")
-  [[ $1 == builtin-uas ]] && args=(-sn uas)
-  sipp "${args[@]}" -i 127.0.0.1 -p "$port" -m 1 -timeout 40s -timeout_error -nostdin \
-    >"$tmp/callee-$2.log" 2>&1 &
-  callee_pid=$!
-  pids+=("$callee_pid")
-  callee_uri="sip:$2@127.0.0.1:$port"
-  # An INVITE sent before SIPp binds would get ICMP port unreachable: fail at once.
-  wait_for 5 dt_udp_bound "$port"
-}
+callee() { sipp_callee "$1" "$2" 40; }  # see testlib.sh
 # place VAR=VALUE...: POST /Calls.json with these form fields; prints the JSON; status = curl's.
 place() {
   local args=() kv

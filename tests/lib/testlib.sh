@@ -76,3 +76,19 @@ stack_env() {
 
 # env_value NAME: the value `scripts/dev up` wrote for NAME in $DIALTONE_DEV_DIR/env.
 env_value() { sed -n "s|^export $1=||p" "$DIALTONE_DEV_DIR/env"; }
+
+# sipp_callee SCENARIO NAME [TIMEOUT]: a SIPp callee taking one call on a free port of 127.0.0.1,
+# logging to $tmp/callee-NAME.log; SCENARIO is builtin-uas (answers, waits for the BYE) or a file
+# in tests/e2e/sipp. Sets callee_uri and callee_pid (also added to the pids array), and returns
+# once SIPp has bound its port (an INVITE before that gets ICMP unreachable and fails at once).
+sipp_callee() {
+  local port args=(-sf "$DIALTONE_SOURCE_DIR/tests/e2e/sipp/$1")
+  port=$(dt_free_port)
+  [[ $1 == builtin-uas ]] && args=(-sn uas)
+  sipp "${args[@]}" -i 127.0.0.1 -p "$port" -m 1 -timeout "${3:-60}s" -timeout_error -nostdin \
+    >"$tmp/callee-$2.log" 2>&1 &
+  callee_pid=$!
+  pids+=("$callee_pid")
+  callee_uri="sip:$2@127.0.0.1:$port"
+  wait_for 5 dt_udp_bound "$port"
+}

@@ -134,6 +134,9 @@ class CallStore {
   };
   void Loop(Worker& worker);
   absl::StatusOr<CallRoute> LookUp(const std::string& to);
+  // One statement in its own transaction.
+  template <typename... Args>
+  absl::Status Write(const char* sql, const Args&... args);
 
   pg::PgPool& pool_;
   AuthTokenSource& tokens_;
