@@ -9,8 +9,8 @@ with TwiML. Routes:
   /busy    <Response><Reject reason="busy"/></Response>: the caller hears 486 Busy Here.
   /status  status callbacks (CallStatus=completed, ...): 200 with an empty body.
 
-Only non-audio verbs are served because the router runs only those today: <Say>, <Play> and
-<Gather> come with the audio (RTP) path; until then they end the call with an error.
+  /hello   <Say>, then a <Gather> of one key whose action (/pressed) says the key back: point
+           a number at it (IncomingPhoneNumbers VoiceUrl) to hear the audio path.
 
 Each request is logged to stderr as one JSON object per line, like the services' logs
 (scripts/dev sends it to .dev/logs/demo-app.log): method, path, parameters, and whether its
@@ -32,8 +32,13 @@ import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
+from xml.sax.saxutils import escape
 
 ROUTES = {
+    "/hello": b'<?xml version="1.0" encoding="UTF-8"?>\n'
+              b'<Response><Say>Hello from Dialtone.</Say>'
+              b'<Gather numDigits="1" timeout="5" action="/pressed"><Say>Press any key.</Say></Gather>'
+              b'<Say>Goodbye.</Say><Hangup/></Response>',
     "/voice": b'<?xml version="1.0" encoding="UTF-8"?>\n'
               b'<Response><Pause length="1"/><Hangup/></Response>\n',
     "/busy": b'<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -122,6 +127,11 @@ class Handler(BaseHTTPRequestHandler):
         params.update(post_params)
         if split.path in ROUTES:
             status, out = 200, ROUTES[split.path]
+        elif split.path == "/pressed":  # the Gather's action: say the key back
+            digits = "".join(ch for ch in params.get("Digits", "") if ch in "0123456789*#")
+            said = escape(" ".join(digits)) or "nothing"
+            status, out = 200, ('<?xml version="1.0" encoding="UTF-8"?>\n<Response><Say>You pressed '
+                                f"{said}.</Say><Hangup/></Response>\n").encode()
         elif split.path == STATUS_CALLBACK:
             status, out = 200, b""
         else:

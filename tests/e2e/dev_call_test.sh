@@ -109,6 +109,16 @@ check "it prints the 404" grep -q "^Result: refused with 404 Not Found" "$tmp/un
 "$dev" call >/dev/null 2>&1 </dev/null && rc=0 || rc=$?
 check "call without a NUMBER is a usage error" test "$rc" -ne 0
 
+# The demo's /hello (Say, Gather one key) and its action /pressed (says the key back) are TwiML
+# the router takes.
+hello_ok() {
+  curl -sf -X POST "$app/hello" | "$CTL" twiml check --url "$app/hello" - >"$tmp/hello.json" &&
+    grep -q '"gather"\|"Gather"' "$tmp/hello.json"
+}
+check "the demo's /hello is valid TwiML with a Gather" hello_ok
+check "the demo's /pressed says the key back" \
+  bash -c "curl -sf -X POST --data Digits=5 '$app/pressed' | grep -q '<Say>You pressed 5.</Say>'"
+
 app_pid=$(cat "$DIALTONE_DEV_DIR/pids/demo-app.pid")
 "$dev" down >"$tmp/down.log" 2>&1 </dev/null && rc=0 || rc=$?
 check "scripts/dev down exits 0" test "$rc" -eq 0
