@@ -13,20 +13,8 @@ source "$ROOT/tests/lib/testlib.sh"
 SECS=${1:-10}
 command -v wrk >/dev/null && command -v nginx >/dev/null || dt_die "wrk and nginx are needed (scripts/dev setup)"
 
-WORK=$(mktemp -d /tmp/dt-rest-bench.XXXXXX)
-chmod 755 "$WORK"
-stack_env "$WORK"
-NGINX_PID=
-cleanup() {
-  [[ -n $NGINX_PID ]] && kill "$NGINX_PID" 2>/dev/null
-  "$ROOT/scripts/dev" down >/dev/null 2>&1 || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-DIALTONE_LOG_LEVEL=warn "$ROOT/scripts/dev" up >"$WORK/up.log" 2>&1 || { cat "$WORK/up.log" >&2; exit 1; }
-sid=$(env_value DIALTONE_ACCOUNT_SID)
-token=$(env_value DIALTONE_AUTH_TOKEN)
-api=$(env_value DIALTONE_API_URL)
+source "$ROOT/bench/lib/bench_stack.sh"
+DIALTONE_LOG_LEVEL=warn bench_stack_up rest-bench
 
 # One finished call to fetch (calls are created by the SIP stack; here straight into its table).
 call=CA$(printf '%032x' 1)
@@ -46,22 +34,7 @@ bytes=$(wc -c <"$WORK/call.json")
 # nginx serving the same bytes.
 mkdir -p "$WORK/www"
 cp "$WORK/call.json" "$WORK/www/call.json"
-nport=$(dt_free_port)
-cat >"$WORK/nginx.conf" <<CONF
-worker_processes 2;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx.err;
-$( [[ $(id -u) -eq 0 ]] && echo "user root;" )
-events { worker_connections 1024; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  server { listen 127.0.0.1:$nport; root $WORK/www; default_type application/json; }
-}
-CONF
-nginx -c "$WORK/nginx.conf" -g 'daemon off;' &
-NGINX_PID=$!
-wait_for 5 dt_port_open "$nport"
+bench_nginx 1024 "root $WORK/www; default_type application/json;" 2
 
 auth=$(printf '%s:%s' "$sid" "$token" | base64 -w0)
 run() {  # NAME URL [wrk args]

@@ -22,23 +22,8 @@ SIPP_DIR=$ROOT/tests/e2e/sipp
 command -v sipp >/dev/null && command -v nginx >/dev/null || dt_die "sipp and nginx are needed (scripts/dev setup)"
 ulimit -n 65536 2>/dev/null || true
 
-WORK=$(mktemp -d /tmp/dt-rtp-bench.XXXXXX)
-chmod 755 "$WORK"
-stack_env "$WORK"
-DIALTONE_DEMO_APP_PORT=$(dt_free_port)
-export DIALTONE_DEMO_APP_PORT
-NGINX_PID='' UAS_PID=''
-cleanup() {
-  [[ -n $UAS_PID ]] && kill "$UAS_PID" 2>/dev/null
-  [[ -n $NGINX_PID ]] && kill "$NGINX_PID" 2>/dev/null
-  "$ROOT/scripts/dev" down >/dev/null 2>&1 || true
-  if [[ -n ${DIALTONE_KEEP_TMP:-} ]]; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-"$ROOT/scripts/dev" up >"$WORK/up.log" 2>&1 </dev/null || { cat "$WORK/up.log" >&2; exit 1; }
-sid=$(env_value DIALTONE_ACCOUNT_SID)
-token=$(env_value DIALTONE_AUTH_TOKEN)
-api=$(env_value DIALTONE_API_URL)
+source "$ROOT/bench/lib/bench_stack.sh"
+bench_stack_up rtp-bench
 
 # The prompt: 5 s of a 440 Hz tone, as WAV for Play and as raw mu-law for SIPp's rtp_stream.
 python3 - "$WORK/prompt.wav" "$WORK/prompt.ulaw" <<'PY'
@@ -47,25 +32,8 @@ pcm = b"".join(struct.pack("<h", int(6000 * math.sin(2 * math.pi * 440 * i / 800
 w = wave.open(sys.argv[1], "wb"); w.setnchannels(1); w.setsampwidth(2); w.setframerate(8000); w.writeframes(pcm); w.close()
 open(sys.argv[2], "wb").write(audioop.lin2ulaw(pcm, 2))
 PY
-nport=$(dt_free_port)
-cat >"$WORK/nginx.conf" <<CONF
-worker_processes 1;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx.err;
-$( [[ $(id -u) -eq 0 ]] && echo "user root;" )
-events { worker_connections 4096; }
-http {
-  access_log off;
-  server {
-    listen 127.0.0.1:$nport;
-    location = /prompt.wav { alias $WORK/prompt.wav; default_type audio/wav; add_header Cache-Control "max-age=3600"; }
-    location / { default_type text/xml; return 200 '<Response><Play loop="0">http://127.0.0.1:$nport/prompt.wav</Play></Response>'; }
-  }
-}
-CONF
-nginx -c "$WORK/nginx.conf" -g 'daemon off;' &
-NGINX_PID=$!
-wait_for 5 dt_port_open "$nport" || dt_die "nginx did not start ($WORK/nginx.err)"
+bench_nginx 4096 "location = /prompt.wav { alias $WORK/prompt.wav; default_type audio/wav; add_header Cache-Control \"max-age=3600\"; }
+    location / { default_type text/xml; return 200 '<Response><Play loop=\"0\">/prompt.wav</Play></Response>'; }"
 curl -sf -u "$sid:$token" "$api/Accounts/$sid/IncomingPhoneNumbers.json" \
   --data-urlencode "PhoneNumber=$NUMBER" --data-urlencode "VoiceUrl=http://127.0.0.1:$nport/voice" \
   >/dev/null || dt_die "could not bind $NUMBER"
@@ -146,6 +114,7 @@ uas_port=$(dt_free_port)
 (cd "$WORK" && exec sipp -sn uas -rtp_echo -i 127.0.0.1 -p "$uas_port" -mp "$(dt_free_port)" -nostdin \
   >"$WORK/uas.out" 2>&1 </dev/null) &
 UAS_PID=$!
+BENCH_PIDS+=("$UAS_PID")
 sleep 0.5
 echo "== reference: SIPp streams the same audio to sipp -sn uas -rtp_echo" >&2
 for n in "${COUNTS[@]}"; do

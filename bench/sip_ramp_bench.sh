@@ -27,44 +27,12 @@ NUMBER=+15005550100
 SIPP_DIR=$ROOT/tests/e2e/sipp
 command -v sipp >/dev/null && command -v nginx >/dev/null || dt_die "sipp and nginx are needed (scripts/dev setup)"
 
-WORK=$(mktemp -d /tmp/dt-sip-bench.XXXXXX)
-chmod 755 "$WORK"
-stack_env "$WORK"
-DIALTONE_DEMO_APP_PORT=$(dt_free_port)
-export DIALTONE_DEMO_APP_PORT
-NGINX_PID='' UAS_PID=''
-cleanup() {
-  [[ -n $UAS_PID ]] && kill "$UAS_PID" 2>/dev/null
-  [[ -n $NGINX_PID ]] && kill "$NGINX_PID" 2>/dev/null
-  "$ROOT/scripts/dev" down >/dev/null 2>&1 || true
-  if [[ -n ${DIALTONE_KEEP_TMP:-} ]]; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-DIALTONE_LOG_LEVEL=warn "$ROOT/scripts/dev" up >"$WORK/up.log" 2>&1 </dev/null || { cat "$WORK/up.log" >&2; exit 1; }
-sid=$(env_value DIALTONE_ACCOUNT_SID)
-token=$(env_value DIALTONE_AUTH_TOKEN)
-api=$(env_value DIALTONE_API_URL)
+source "$ROOT/bench/lib/bench_stack.sh"
+UAS_PID=''
+DIALTONE_LOG_LEVEL=warn bench_stack_up sip-bench
 
 # The app: nginx answering every request (the router POSTs) with the TwiML.
-nport=$(dt_free_port)
-cat >"$WORK/nginx.conf" <<CONF
-worker_processes 1;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx.err;
-$( [[ $(id -u) -eq 0 ]] && echo "user root;" )
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  server {
-    listen 127.0.0.1:$nport;
-    location / { default_type text/xml; return 200 '<Response><Pause length="1"/><Hangup/></Response>'; }
-  }
-}
-CONF
-nginx -c "$WORK/nginx.conf" -g 'daemon off;' &
-NGINX_PID=$!
-wait_for 5 dt_port_open "$nport" || dt_die "nginx did not start ($WORK/nginx.err)"
+bench_nginx 4096 "location / { default_type text/xml; return 200 '<Response><Pause length=\"1\"/><Hangup/></Response>'; }"
 curl -sf -u "$sid:$token" "$api/Accounts/$sid/IncomingPhoneNumbers.json" \
   --data-urlencode "PhoneNumber=$NUMBER" --data-urlencode "VoiceUrl=http://127.0.0.1:$nport/voice" \
   --data-urlencode VoiceMethod=POST >/dev/null || dt_die "could not bind $NUMBER"
@@ -126,6 +94,7 @@ calls_rows=$(psql -h 127.0.0.1 -p "$DIALTONE_LOCAL_PG_PORT" -U dialtone -d dialt
 uas_port=$(dt_free_port)
 (cd "$WORK" && exec sipp -sn uas -i 127.0.0.1 -p "$uas_port" -nostdin >"$WORK/uas.out" 2>&1 </dev/null) &
 UAS_PID=$!
+BENCH_PIDS+=("$UAS_PID")
 sleep 0.5
 echo "== reference: sipp -sn uas at 127.0.0.1:$uas_port" >&2
 for rate in "${RATES[@]}"; do

@@ -175,6 +175,11 @@ class CallSession final : public SipCallHandler,
   };
   using RecordingSaved = std::function<void(CallSession&, const SavedRecording&)>;
   void StoreRecording(Samples audio, RecordingSpec spec, RecordingSaved then);
+  void OnRecordingStored(const absl::StatusOr<media::v1::StoredMedia>& stored,
+                         const RecordingSpec& spec, const std::string& recording_sid,
+                         const RecordingSaved& then);
+  void OnRecordingWritten(const absl::Status& written, const RecordingSpec& spec,
+                          const SavedRecording& saved, const RecordingSaved& then);
   void OnDigit(char digit);
   void OnPlayDone(uint64_t id);
 

@@ -314,64 +314,67 @@ void CallSession::SaveRecording(Samples audio) {
 }
 
 void CallSession::StoreRecording(Samples audio, RecordingSpec spec, RecordingSaved then) {
+  if (audio.empty() || deps_.media == nullptr) return then(*this, SavedRecording{});
   const std::string recording_sid = core::NewSid(core::kRecordingPrefix);
-  // The session stays until the recording is stored and announced, even after the call.
-  auto self = shared_from_this();
-  auto post = [loop = deps_.loop, self](std::function<void(CallSession&)> fn) {
-    loop->Post([self, fn = std::move(fn)] { fn(*self); });
-  };
-  if (audio.empty() || deps_.media == nullptr) {
-    return then(*this, SavedRecording{});
-  }
+  // Each step comes back on the SIP thread holding the session, so the recording is stored and
+  // announced even after the call ended.
   deps_.media->StoreRecording(
       route_->account_sid, call_sid_, recording_sid,
       std::make_shared<const Samples>(std::move(audio)), spec.trim,
-      [post, spec, recording_sid, then](absl::StatusOr<media::v1::StoredMedia> r) {
-        post([r = std::move(r), spec, recording_sid, then](CallSession& s) {
-          if (!r.ok()) {
-            log::Error("recording could not be stored", {{"call_sid", s.call_sid_}, {"error", r.status()}});
-            return then(s, SavedRecording{});
-          }
-          if (r->duration_ms() <= 0) return then(s, SavedRecording{});
-          SavedRecording saved{
-              .sid = recording_sid, .seconds = (r->duration_ms() + 500) / 1000,
-              .url = absl::StrCat(s.deps_.api_base_url, "/2010-04-01/Accounts/",
-                                  s.route_->account_sid, "/Recordings/", recording_sid)};
-          NewRecording row{.sid = recording_sid, .account_sid = s.route_->account_sid,
-                           .call_sid = s.call_sid_, .duration_seconds = saved.seconds,
-                           .media_sid = r->media_sid(), .media_url = r->url(),
-                           .source = spec.source, .start_time = spec.started};
-          CallStore* store = s.deps_.store;
-          auto loop = s.deps_.loop;
-          auto self = s.shared_from_this();
-          store->Submit(row.call_sid, [store, row, loop, self, spec, saved, then] {
-            absl::Status written = store->InsertRecording(row);
-            loop->Post([self, written, spec, saved, then] {
-              CallSession& s2 = *self;
-              if (!written.ok()) {
-                log::Error("recording row not written", {{"call_sid", s2.call_sid_}, {"error", written}});
-              }
-              if (s2.deps_.publish_usage) {
-                s2.deps_.publish_usage(CallUsage{.event_id = saved.sid + ":recording",
-                                                 .category = "recordings", .count = 1,
-                                                 .minutes = (saved.seconds + 59) / 60},
-                                       s2.route_->account_sid);
-              }
-              if (!spec.status_callback.url.empty()) {
-                s2.deps_.http->SendCallback(
-                    {.url = spec.status_callback.url, .method = spec.status_callback.method,
-                     .params = {{"AccountSid", s2.route_->account_sid},
-                                {"CallSid", s2.call_sid_}, {"RecordingSid", saved.sid},
-                                {"RecordingUrl", saved.url}, {"RecordingStatus", "completed"},
-                                {"RecordingDuration", absl::StrCat(saved.seconds)},
-                                {"RecordingChannels", "1"}, {"RecordingSource", spec.source}},
-                     .auth_token = s2.route_->auth_token});
-              }
-              then(s2, saved);
-            });
-          });
+      [loop = deps_.loop, self = shared_from_this(), spec, recording_sid,
+       then](absl::StatusOr<media::v1::StoredMedia> stored) {
+        loop->Post([self, stored = std::move(stored), spec, recording_sid, then] {
+          self->OnRecordingStored(stored, spec, recording_sid, then);
         });
       });
+}
+
+void CallSession::OnRecordingStored(const absl::StatusOr<media::v1::StoredMedia>& stored,
+                                    const RecordingSpec& spec, const std::string& recording_sid,
+                                    const RecordingSaved& then) {
+  if (!stored.ok()) {
+    log::Error("recording could not be stored", {{"call_sid", call_sid_}, {"error", stored.status()}});
+    return then(*this, SavedRecording{});
+  }
+  if (stored->duration_ms() <= 0) return then(*this, SavedRecording{});
+  SavedRecording saved{.sid = recording_sid, .seconds = (stored->duration_ms() + 500) / 1000,
+                       .url = absl::StrCat(deps_.api_base_url, "/2010-04-01/Accounts/",
+                                           route_->account_sid, "/Recordings/", recording_sid)};
+  NewRecording row{.sid = recording_sid, .account_sid = route_->account_sid,
+                   .call_sid = call_sid_, .duration_seconds = saved.seconds,
+                   .media_sid = stored->media_sid(), .media_url = stored->url(),
+                   .source = spec.source, .start_time = spec.started};
+  CallStore* store = deps_.store;
+  store->Submit(call_sid_, [store, row, loop = deps_.loop, self = shared_from_this(), spec, saved,
+                            then] {
+    absl::Status written = store->InsertRecording(row);
+    loop->Post([self, written, spec, saved, then] {
+      self->OnRecordingWritten(written, spec, saved, then);
+    });
+  });
+}
+
+void CallSession::OnRecordingWritten(const absl::Status& written, const RecordingSpec& spec,
+                                     const SavedRecording& saved, const RecordingSaved& then) {
+  if (!written.ok()) {
+    log::Error("recording row not written", {{"call_sid", call_sid_}, {"error", written}});
+  }
+  if (deps_.publish_usage) {
+    deps_.publish_usage(CallUsage{.event_id = saved.sid + ":recording", .category = "recordings",
+                                  .count = 1, .minutes = (saved.seconds + 59) / 60},
+                        route_->account_sid);
+  }
+  if (!spec.status_callback.url.empty()) {
+    deps_.http->SendCallback(
+        {.url = spec.status_callback.url, .method = spec.status_callback.method,
+         .params = {{"AccountSid", route_->account_sid}, {"CallSid", call_sid_},
+                    {"RecordingSid", saved.sid}, {"RecordingUrl", saved.url},
+                    {"RecordingStatus", "completed"},
+                    {"RecordingDuration", absl::StrCat(saved.seconds)},
+                    {"RecordingChannels", "1"}, {"RecordingSource", spec.source}},
+         .auth_token = route_->auth_token});
+  }
+  then(*this, saved);
 }
 
 }  // namespace dialtone::call_router

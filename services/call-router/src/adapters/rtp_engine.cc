@@ -293,9 +293,10 @@ bool RtpStream::NextFrame(int16_t* frame, std::vector<std::function<void()>>& no
   return true;
 }
 
-void RtpStream::Tick(int64_t now_ms, std::vector<std::function<void()>>& notify) {
+void RtpStream::Tick(int64_t now_ms, bool late, std::vector<std::function<void()>>& notify) {
   std::lock_guard<std::mutex> lock(mu_);
   if (closed_) return;
+  if (late) ++stats_.late_frames;
   int16_t frame[kSamplesPerFrame];
   bool sound = false;
   bool sent_event = false;
@@ -334,12 +335,12 @@ void RtpStream::Tick(int64_t now_ms, std::vector<std::function<void()>>& notify)
   }
   heard_this_tick_ = 0;
   if (has_remote_ && now_ms >= next_rtcp_ms_) {
-    if (next_rtcp_ms_ != 0) SendRtcp(now_ms);
+    if (next_rtcp_ms_ != 0) SendRtcp();
     next_rtcp_ms_ = now_ms + 5000;
   }
 }
 
-void RtpStream::SendRtcp(int64_t) {
+void RtpStream::SendRtcp() {
   const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
   const uint64_t micros =
       std::chrono::duration_cast<std::chrono::microseconds>(since_epoch).count();
@@ -608,13 +609,7 @@ void RtpEngine::Loop() {
         // audio keep pace with the clock.
         const uint64_t frames = std::min<uint64_t>(expirations, 3);
         for (uint64_t f = 0; f < frames; ++f) {
-          for (auto& stream : streams) {
-            stream->Tick(now, notify);
-            if (f > 0) {
-              std::lock_guard<std::mutex> lock(stream->mu_);
-              ++stream->stats_.late_frames;
-            }
-          }
+          for (auto& stream : streams) stream->Tick(now, f > 0, notify);
         }
       } else {
         std::shared_ptr<RtpStream> stream;

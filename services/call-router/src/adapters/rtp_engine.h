@@ -93,11 +93,11 @@ class RtpStream {
     int loop = 1;
     std::string digits;  // RFC 4733 when not empty
   };
-  // RTP thread: one tick (20 ms); returns bytes of datagram to send in `out` (0: nothing).
-  void Tick(int64_t now_ms, std::vector<std::function<void()>>& notify);
+  // RTP thread: one tick (20 ms): the next frame goes out; `late` for a catch-up frame.
+  void Tick(int64_t now_ms, bool late, std::vector<std::function<void()>>& notify);
   void Receive(const uint8_t* data, size_t size, const sockaddr_in& from,
                std::vector<std::function<void()>>& notify);
-  void SendRtcp(int64_t now_ms);
+  void SendRtcp();
   bool NextFrame(int16_t* frame, std::vector<std::function<void()>>& notify);  // under mu_
   void SendAudio(const int16_t* frame, bool marker);                           // under mu_
   bool SendDigitPacket(std::vector<std::function<void()>>& notify);            // under mu_

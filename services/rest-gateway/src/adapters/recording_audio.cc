@@ -2,26 +2,10 @@
 #include "adapters/recording_audio.h"
 
 #include <lame/lame.h>
+#include <spandsp.h>
 
 namespace dialtone::rest_gateway {
 namespace {
-
-int16_t UlawToLinear(uint8_t u) {
-  u = static_cast<uint8_t>(~u);
-  int t = ((u & 0x0f) << 3) + 0x84;
-  t <<= (u & 0x70) >> 4;
-  return static_cast<int16_t>((u & 0x80) ? 0x84 - t : t - 0x84);
-}
-
-int16_t AlawToLinear(uint8_t a) {
-  a ^= 0x55;
-  int t = (a & 0x0f) << 4;
-  const int seg = (a & 0x70) >> 4;
-  if (seg == 0) t += 8;
-  else if (seg == 1) t += 0x108;
-  else t = (t + 0x108) << (seg - 1);
-  return static_cast<int16_t>((a & 0x80) ? t : -t);
-}
 
 void Put(std::string& out, uint32_t v, int bytes) {
   for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
@@ -33,7 +17,7 @@ std::vector<int16_t> DecodeG711(const std::string& bytes, bool alaw) {
   std::vector<int16_t> out(bytes.size());
   for (size_t i = 0; i < bytes.size(); ++i) {
     const auto b = static_cast<uint8_t>(bytes[i]);
-    out[i] = alaw ? AlawToLinear(b) : UlawToLinear(b);
+    out[i] = alaw ? alaw_to_linear(b) : ulaw_to_linear(b);
   }
   return out;
 }

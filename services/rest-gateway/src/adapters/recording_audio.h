@@ -10,7 +10,8 @@
 
 namespace dialtone::rest_gateway {
 
-// G.711 bytes (mu-law when `alaw` is false) to 8 kHz linear samples.
+// G.711 bytes (mu-law when `alaw` is false) to 8 kHz linear samples (spandsp's G.711, as the
+// media layer and call-router decode it).
 std::vector<int16_t> DecodeG711(const std::string& bytes, bool alaw);
 // RIFF/WAVE, PCM 16-bit, 8 kHz, mono.
 std::string PcmWav(const std::vector<int16_t>& samples);
