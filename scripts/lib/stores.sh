@@ -5,9 +5,27 @@
 dt_log() { printf '%s\n' "dev: $*" >&2; }
 dt_die() { printf '%s\n' "dev: error: $*" >&2; exit 1; }
 
-# A TCP port on 127.0.0.1 that nothing listens on right now.
+# The ports `scripts/dev up` takes by default (README, "Ports"): SIP, REST, media HTTP, the demo
+# app, metrics, PostgreSQL, Redis, RTP and gRPC, as "FIRST-LAST" ranges. Ports picked for tests
+# avoid them, so tests run beside a dev stack, and the stack starts while tests run.
+DT_DEV_STACK_PORTS="5060-5060 8080-8082 9101-9105 15432-15432 16379-16379 20000-29999 50051-50055"
+
+dt_dev_stack_port() {  # FIRST [LAST] -> 0 when any port in FIRST..LAST is one of the dev stack's
+  local first=$1 last=${2:-$1} r
+  for r in $DT_DEV_STACK_PORTS; do
+    ((first <= ${r#*-} && last >= ${r%-*})) && return 0
+  done
+  return 1
+}
+
+# A TCP port on 127.0.0.1 that nothing listens on right now, and not one of the dev stack's.
 dt_free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+  local p
+  for _ in 1 2 3 4 5 6 7 8 9 10; do
+    p=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+    dt_dev_stack_port "$p" || { echo "$p"; return 0; }
+  done
+  dt_die "no free port outside the dev stack's"
 }
 
 dt_port_open() {  # PORT -> 0 when something accepts connections on 127.0.0.1:PORT

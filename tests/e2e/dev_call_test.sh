@@ -9,13 +9,12 @@ source "$(dirname "$0")/../lib/testlib.sh"
 tmp=$(mktemp -d /tmp/dialtone-devcall.XXXXXX)
 chmod 755 "$tmp"
 stack_env "$tmp"
-DIALTONE_DEMO_APP_PORT=$(dt_free_port)
-export DIALTONE_DEMO_APP_PORT
 unset DIALTONE_DEMO_NUMBER
 dev=$DIALTONE_SOURCE_DIR/scripts/dev
 cleanup() {
+  local rc=$?
   "$dev" down >/dev/null 2>&1 || true
-  if [[ -n ${DIALTONE_KEEP_TMP:-} ]]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
+  remove_tmp "$tmp" "$rc"
 }
 trap cleanup EXIT
 

@@ -6,22 +6,22 @@
 set -euo pipefail
 source "$(dirname "$0")/../lib/testlib.sh"
 
-spec=$DIALTONE_SOURCE_DIR/../shared/twilio-oai/twilio_api_v2010.json
-[[ -f $spec ]] || { echo "FAIL: $spec not found (shared/ beside the repository)" >&2; exit 1; }
+spec=$DIALTONE_SOURCE_DIR/tests/data/twilio-oai/twilio_api_v2010.json
+[[ -f $spec ]] || { echo "FAIL: $spec not found" >&2; exit 1; }
 tmp=$(mktemp -d /tmp/dialtone-rest.XXXXXX)
 chmod 755 "$tmp"
 stack_env "$tmp"
 dev=$DIALTONE_SOURCE_DIR/scripts/dev
 pids=()
 cleanup() {
-  local p
+  local rc=$? p
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   "$dev" down >/dev/null 2>&1 || true
   if ((T_FAILS)); then  # what the router did, for a failed call check
     echo "--- call-router log (last 40 lines)" >&2
     tail -n 40 "$DIALTONE_DEV_DIR/logs/call-router.log" >&2 2>/dev/null || true
   fi
-  rm -rf "$tmp"
+  remove_tmp "$tmp" "$rc"
 }
 trap cleanup EXIT
 "$dev" up >"$tmp/up.log" 2>&1 || { cat "$tmp/up.log" >&2; fail "scripts/dev up"; finish; }

@@ -160,7 +160,7 @@ check "paused call answered about 2 s after it was created" \
   test "$(psql_q "select extract(epoch from start_time - date_created) between 1.8 and 3 from calls where to_number = '+15005550004'")" = t
 
 # RFC 4475 torture messages, then the router must still be up and answering.
-python3 "$here/sip_send_torture.py" 127.0.0.1 "$sip_port" "$DIALTONE_SOURCE_DIR/../shared/sip-torture/rfc4475" \
+python3 "$here/sip_send_torture.py" 127.0.0.1 "$sip_port" "$DIALTONE_SOURCE_DIR/tests/data/sip-torture/rfc4475" \
   >"$tmp/torture.log" 2>&1 || true
 cat "$tmp/torture.log"
 check "every torture message was sent" test "$(grep -c '\.dat:' "$tmp/torture.log")" -eq 49

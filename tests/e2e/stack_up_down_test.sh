@@ -9,7 +9,7 @@ tmp=$(mktemp -d /tmp/dialtone-stack.XXXXXX)
 chmod 755 "$tmp"
 stack_env "$tmp"
 dev=$DIALTONE_SOURCE_DIR/scripts/dev
-cleanup() { "$dev" down >/dev/null 2>&1 || true; rm -rf "$tmp"; }
+cleanup() { local rc=$?; "$dev" down >/dev/null 2>&1 || true; remove_tmp "$tmp" "$rc"; }
 trap cleanup EXIT
 
 "$dev" up >"$tmp/up1.log" 2>&1 || { cat "$tmp/up1.log" >&2; fail "scripts/dev up"; finish; }

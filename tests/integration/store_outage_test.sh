@@ -9,11 +9,11 @@ tmp=$(mktemp -d /tmp/dialtone-outage.XXXXXX)
 chmod 755 "$tmp"
 pids=()
 cleanup() {
-  local p
+  local rc=$? p
   for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
   dt_pg_stop "$tmp/pg"
   dt_redis_stop "$tmp/redis"
-  rm -rf "$tmp"
+  remove_tmp "$tmp" "$rc"
 }
 trap cleanup EXIT
 
@@ -53,8 +53,10 @@ check "triggers is SERVING again after PostgreSQL returns" wait_for 10 is "127.0
 redis_port=$(dt_free_port)
 mgrpc=$(dt_free_port)
 mmetrics=$(dt_free_port)
+mhttp=$(dt_free_port)
 DIALTONE_REDIS_URL=redis://127.0.0.1:$redis_port/0 \
 DIALTONE_GRPC_ADDR=127.0.0.1:$mgrpc DIALTONE_METRICS_ADDR=127.0.0.1:$mmetrics \
+DIALTONE_HTTP_ADDR=127.0.0.1:$mhttp DIALTONE_USAGE_METERING_ADDR=127.0.0.1:$(dt_free_port) \
 DIALTONE_MEDIA_DIR=$tmp/media \
   "$DIALTONE_BUILD_DIR/services/media-layer/media-layer" >"$tmp/media.log" 2>&1 &
 media=$!

@@ -8,12 +8,12 @@
 ROUTER_ENV=(${ROUTER_ENV[@]+"${ROUTER_ENV[@]}"})
 pids=()
 cleanup() {
-  local p
+  local rc=$? p
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   dt_pg_stop "$tmp/pg"
   dt_redis_stop "$tmp/redis"
-  if [[ -n ${DIALTONE_KEEP_TMP:-} ]]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
+  remove_tmp "$tmp" "$rc"
 }
 trap cleanup EXIT
 
@@ -25,20 +25,20 @@ rtp_base=$(free_port_block 40)
 router_grpc=127.0.0.1:$grpc_base
 gateway_grpc=127.0.0.1:$((grpc_base + 1))
 media_grpc=127.0.0.1:$((grpc_base + 6))
+metering_grpc=127.0.0.1:$((grpc_base + 4))
 rest_port=$(dt_free_port)
 sip_port=$(dt_free_port)
 
 env DIALTONE_GRPC_ADDR="$gateway_grpc" DIALTONE_METRICS_ADDR=127.0.0.1:$((grpc_base + 2)) \
   DIALTONE_PG_URL="$pg_url" DIALTONE_MIGRATIONS_DIR="$DIALTONE_SOURCE_DIR/deploy/sql" \
   DIALTONE_HTTP_ADDR=127.0.0.1:$rest_port DIALTONE_CALL_ROUTER_ADDR="$router_grpc" \
-  DIALTONE_MEDIA_LAYER_ADDR="$media_grpc" \
-  DIALTONE_USAGE_SPOOL="$tmp/gw.spool" \
+  DIALTONE_MEDIA_LAYER_ADDR="$media_grpc" DIALTONE_USAGE_METERING_ADDR="$metering_grpc" \
+  DIALTONE_TRIGGERS_ADDR=127.0.0.1:$(dt_free_port) DIALTONE_USAGE_SPOOL="$tmp/gw.spool" \
   "$DIALTONE_BUILD_DIR/services/rest-gateway/rest-gateway" >"$tmp/gateway.log" 2>&1 &
 pids+=($!)
 # usage-metering (with its own Redis) counts the calls' usage.
 redis_port=$(dt_free_port)
 dt_redis_start "$tmp/redis" "$redis_port"
-metering_grpc=127.0.0.1:$((grpc_base + 4))
 env DIALTONE_GRPC_ADDR="$metering_grpc" DIALTONE_METRICS_ADDR=127.0.0.1:$((grpc_base + 5)) \
   DIALTONE_PG_URL="$pg_url" DIALTONE_REDIS_URL="redis://127.0.0.1:$redis_port/0" \
   DIALTONE_MIGRATIONS_DIR="$DIALTONE_SOURCE_DIR/deploy/sql" DIALTONE_PUSH_TO_TRIGGERS=false \

@@ -30,6 +30,7 @@ free_port_block() {
   read -r low high </proc/sys/net/ipv4/ip_local_port_range
   for _ in $(seq 1 50); do
     base=$((10000 + RANDOM % (low - 10000 - n)))
+    dt_dev_stack_port "$base" $((base + n - 1)) && continue
     ok=1
     for p in $(seq "$base" $((base + n - 1))); do
       if dt_port_open "$p"; then ok=0; break; fi
@@ -37,6 +38,23 @@ free_port_block() {
     ((ok)) && { echo "$base"; return 0; }
   done
   return 1
+}
+
+# remove_tmp DIR STATUS: a test's scratch folder goes at its end. When the test failed (STATUS
+# non-zero or a failed check) its logs are first copied to $DIALTONE_TEST_LOG_DIR/<test>/, which
+# `scripts/dev test` names in its closing lines; DIALTONE_KEEP_TMP=1 keeps the whole folder.
+remove_tmp() {
+  local dir=$1 status=$2 dest
+  [[ -d $dir ]] || return 0
+  if ((status != 0 || T_FAILS > 0)) && [[ -n ${DIALTONE_TEST_LOG_DIR:-} ]]; then
+    dest=$DIALTONE_TEST_LOG_DIR/$(basename "$0" .sh)
+    mkdir -p "$dest"
+    (cd "$dir" && find . \( -name data -o -name node_modules -o -name media-store \) -prune -o -type f \
+      -size -20M \( -name '*.log' -o -name '*.out' -o -name '*.check' -o -name '*.cap' -o -name env \) \
+      -print0 | xargs -0 -r cp --parents -t "$dest") 2>/dev/null || true
+    echo "logs of this failed test: $dest" >&2
+  fi
+  if [[ -n ${DIALTONE_KEEP_TMP:-} ]]; then echo "kept $dir" >&2; else rm -rf "$dir"; fi
 }
 
 health_of() {  # ADDR -> SERVING | NOT_SERVING | UNREACHABLE
@@ -70,8 +88,10 @@ stack_env() {
   DIALTONE_METRICS_PORT_BASE=$(free_port_block 5)
   export DIALTONE_GRPC_PORT_BASE DIALTONE_METRICS_PORT_BASE
   export DIALTONE_REST_PORT=$(dt_free_port) DIALTONE_MEDIA_PORT=$(dt_free_port)
-  export DIALTONE_SIP_PORT=$(dt_free_port)
+  export DIALTONE_SIP_PORT=$(dt_free_port) DIALTONE_DEMO_APP_PORT=$(dt_free_port)
   export DIALTONE_LOCAL_REDIS_PORT=$(dt_free_port) DIALTONE_LOCAL_PG_PORT=$(dt_free_port)
+  DIALTONE_RTP_PORT_MIN=$(free_port_block 40)
+  export DIALTONE_RTP_PORT_MIN DIALTONE_RTP_PORT_MAX=$((DIALTONE_RTP_PORT_MIN + 39))
 }
 
 # env_value NAME: the value `scripts/dev up` wrote for NAME in $DIALTONE_DEV_DIR/env.

@@ -36,7 +36,9 @@ std::string WithDatabase(const std::string& url, const std::string& name) {
   return base + "/" + name + query;
 }
 
-int FreePort() {
+namespace {
+
+int AnyFreePort() {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -50,6 +52,20 @@ int FreePort() {
   getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
   close(fd);
   return ntohs(addr.sin_port);
+}
+
+// The gRPC ports `scripts/dev up` listens on (50051-50055) lie in the kernel's ephemeral range;
+// a test never takes them, so it runs beside a dev stack that is down now and up later.
+bool IsDevStackPort(int port) { return port >= 50051 && port <= 50055; }
+
+}  // namespace
+
+int FreePort() {
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    int port = AnyFreePort();
+    if (!IsDevStackPort(port)) return port;
+  }
+  throw std::runtime_error("no free port outside the dev stack's");
 }
 
 std::string RandomSuffix() {

@@ -16,7 +16,7 @@ std::string RequireEnv(const char* name);
 // `url` with its path (database name) replaced: postgresql://u@h:p/x -> postgresql://u@h:p/name.
 std::string WithDatabase(const std::string& url, const std::string& name);
 
-// A TCP port on 127.0.0.1 free at the time of the call.
+// A TCP port on 127.0.0.1 free at the time of the call, never one of the dev stack's defaults.
 int FreePort();
 
 // A lowercase random suffix for scratch databases and keys.
