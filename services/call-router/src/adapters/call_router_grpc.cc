@@ -429,7 +429,8 @@ grpc::Status CallRouterGrpc::UpdateCall(ServerContext*, const pb::UpdateCallRequ
       return rpc::TwilioGrpcError(grpc::StatusCode::INVALID_ARGUMENT, kTwilioInvalidStatus,
                                   "Status can only be canceled or completed");
     }
-    control.end_status = req->status() == pb::CALL_STATUS_CANCELED ? "canceled" : "completed";
+    control.end = req->status() == pb::CALL_STATUS_CANCELED ? CallState::kCanceled
+                                                             : CallState::kCompleted;
   }
   if (!req->url().empty() && !req->twiml().empty()) {
     return rpc::TwilioGrpcError(grpc::StatusCode::INVALID_ARGUMENT, kErrorInvalidUrl,

@@ -1,4 +1,4 @@
-// CallSession: one inbound call from INVITE to the final Call row.
+// CallSession: one call from its first SIP message to the final Call row.
 #include "adapters/call_session.h"
 
 #include <utility>
@@ -52,20 +52,22 @@ void CallbackChain::Next() {
   Go(std::move(next));
 }
 
-void LiveCalls::Add(const std::string& call_sid, std::weak_ptr<CallSession> session) {
+void LiveCalls::Add(const std::string& call_sid, std::weak_ptr<LiveCall> call) {
   std::lock_guard<std::mutex> lock(mu_);
-  calls_[call_sid] = std::move(session);
+  const LiveCall* owner = call.lock().get();
+  calls_[call_sid] = {std::move(call), owner};
 }
 
-void LiveCalls::Remove(const std::string& call_sid) {
-  std::lock_guard<std::mutex> lock(mu_);
-  calls_.erase(call_sid);
-}
-
-std::shared_ptr<CallSession> LiveCalls::Find(const std::string& call_sid) {
+void LiveCalls::Remove(const std::string& call_sid, const LiveCall* owner) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = calls_.find(call_sid);
-  return it == calls_.end() ? nullptr : it->second.lock();
+  if (it != calls_.end() && it->second.owner == owner) calls_.erase(it);
+}
+
+std::shared_ptr<LiveCall> LiveCalls::Find(const std::string& call_sid) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = calls_.find(call_sid);
+  return it == calls_.end() ? nullptr : it->second.call.lock();
 }
 
 size_t LiveCalls::size() {
@@ -80,12 +82,12 @@ CallSession::CallSession(CallSessionDeps deps, SipDialog& dialog, SipInvite invi
 CallSession::CallSession(CallSessionDeps deps, OutboundCall call)
     : deps_(deps), dialog_(nullptr), outbound_(std::move(call)),
       call_sid_(outbound_->call_sid), route_(outbound_->route) {
-  call_status_ = "queued";
+  call_state_ = CallState::kQueued;
   callbacks_.emplace(outbound_->events);
 }
 
 CallSession::~CallSession() {
-  if (deps_.live != nullptr) deps_.live->Remove(call_sid_);
+  if (deps_.live != nullptr) deps_.live->Remove(call_sid_, this);
 }
 
 void CallSession::StartOutbound(SipStack& sip) {
@@ -95,30 +97,28 @@ void CallSession::StartOutbound(SipStack& sip) {
   if (absl::Status s = OpenMedia(); !s.ok()) {
     log::Error("no RTP port for the call", {{"call_sid", call_sid_}, {"error", s}});
     Notify(CallEvent::kInitiated);
-    return Finish("failed");
+    return Finish(CallState::kFailed);
   }
   outbound_->invite.sdp = LocalSdp(deps_.media_host, stream_->port(), -1, 101);
   dialog_ = sip.Invite(outbound_->invite, shared_from_this());
   if (dialog_ == nullptr) {
     Notify(CallEvent::kInitiated);
-    return Finish("failed");
+    return Finish(CallState::kFailed);
   }
-  call_status_ = "initiated";  // what the "initiated" callback reports; the row stays queued
   Notify(CallEvent::kInitiated);
-  call_status_ = "queued";
   auto expire = OnSipThread([](CallSession& s) {
-    if (s.answered_ || s.finished_) return;
+    if (s.answered() || s.finished()) return;
     log::Info("outbound call not answered in time",
               {{"call_sid", s.call_sid_}, {"timeout", s.outbound_->timeout_seconds}});
     if (s.dialog_ != nullptr) s.dialog_->Cancel();
-    s.Finish("no-answer");
+    s.Finish(CallState::kNoAnswer);
   });
   deps_.loop->RunAfter(absl::Seconds(outbound_->timeout_seconds), [expire] { expire(); });
 }
 
 void CallSession::OnRinging() {
-  if (finished_ || answered_ || call_status_ == "ringing") return;
-  call_status_ = "ringing";
+  if (call_state_ != CallState::kQueued) return;
+  call_state_ = CallState::kRinging;
   CallStore* store = deps_.store;
   store->Submit(call_sid_, [store, sid = call_sid_] {
     if (absl::Status s = store->MarkRinging(sid); !s.ok()) {
@@ -129,7 +129,7 @@ void CallSession::OnRinging() {
 }
 
 void CallSession::OnAnswered(const std::string& remote_sdp) {
-  if (finished_) {  // hung up (timeout, API) as the 200 crossed: end the new dialog
+  if (finished()) {  // hung up (timeout, API) as the 200 crossed: end the new dialog
     if (dialog_ != nullptr) dialog_->Bye();
     return;
   }
@@ -147,7 +147,7 @@ void CallSession::OnAnswered(const std::string& remote_sdp) {
     call_recording_started_ = absl::Now();
   }
   auto limit = OnSipThread([](CallSession& s) {
-    if (s.finished_) return;
+    if (s.finished()) return;
     log::Info("call reached its time limit", {{"call_sid", s.call_sid_}});
     s.state_.ended = true;
     s.HangUp(absl::OkStatus());
@@ -157,23 +157,27 @@ void CallSession::OnAnswered(const std::string& remote_sdp) {
 }
 
 void CallSession::OnFailed(int status) {
-  if (finished_) return;
-  // Twilio: a callee that is busy or declines ends "busy"; one that never picks up, "no-answer".
-  if (status == 486 || status == 600 || status == 603) return Finish("busy");
-  if (status == 408 || status == 480 || status == 487) return Finish("no-answer");
-  log::Info("outbound call failed", {{"call_sid", call_sid_}, {"sip_status", status}});
-  Finish("failed");
+  if (finished()) return;
+  const CallState end = StateForRefusal(status);
+  if (end == CallState::kFailed) {
+    log::Info("outbound call failed", {{"call_sid", call_sid_}, {"sip_status", status}});
+  }
+  Finish(end);
 }
 
 void CallSession::Control(const CallControl& control) {
-  if (finished_) return;
+  if (finished()) return;
+  if (!route_) {  // an inbound call whose number is still being looked up
+    early_control_ = control;
+    return;
+  }
   if (control.status_callback) route_->status_callback = *control.status_callback;
   if (control.status_callback_method) {
     route_->status_callback_method = *control.status_callback_method;
   }
-  if (!control.end_status.empty()) {
-    if (answered_) {
-      if (control.end_status != "completed") return;  // Twilio: canceled leaves a live call up
+  if (control.end) {
+    if (answered()) {
+      if (*control.end != CallState::kCompleted) return;  // Twilio: canceled leaves it up
       log::Info("call hung up through the API", {{"call_sid", call_sid_}});
       state_.ended = true;
       return HangUp(absl::OkStatus());
@@ -184,7 +188,7 @@ void CallSession::Control(const CallControl& control) {
       else dialog_->Refuse(487, "Request Terminated");
     }
     state_.ended = true;
-    return Finish("canceled");
+    return Finish(CallState::kCanceled);
   }
   if (!control.redirect) return;
   if (!state_.started) {  // not answered yet: the new document is what runs when it is
@@ -196,15 +200,37 @@ void CallSession::Control(const CallControl& control) {
     return;
   }
   log::Info("call redirected through the API", {{"call_sid", call_sid_}});
+  StopCurrentVerb();
   Step(*control.redirect);
+}
+
+void CallSession::StopCurrentVerb() {
+  if (dial_) {  // the legs hang up; the Dial's action is not requested (the redirect won)
+    DialState d = TearDownDial();
+    if (d.recording && stream_ != nullptr) {  // what was recorded of the bridge is kept
+      StoreRecording(stream_->StopCallRecording(),
+                     {.trim = d.options.trim == "trim-silence",
+                      .status_callback = d.options.recording_status_callback,
+                      .source = "DialVerb", .started = d.bridged_at},
+                     [](CallSession&, const SavedRecording&) {});
+    }
+  }
+  if (gather_) {
+    gather_.reset();
+    if (stream_ != nullptr) stream_->DetectInbandDigits(false);
+  }
+  // A recording under way is kept (stored with its action ignored), as when the caller hangs up.
+  if (record_ && record_->capturing && stream_ != nullptr) stream_->StopRecording();
+  if (stream_ != nullptr) stream_->StopPlayback();
 }
 
 void CallSession::Start() {
   if (invite_.to_user.empty()) {
-    finished_ = true;
+    call_state_ = CallState::kFailed;
     dialog_->Refuse(404, "Not Found");
     return;
   }
+  if (deps_.live != nullptr) deps_.live->Add(call_sid_, weak_from_this());
   NewCall row{.sid = call_sid_, .from = Facts().from, .to = invite_.to_user};
   auto done = OnSipThread([](CallSession& s, std::shared_ptr<absl::StatusOr<CallRoute>> r) {
     s.OnRouted(std::move(*r));
@@ -232,12 +258,13 @@ void CallSession::OnRouted(absl::StatusOr<CallRoute> route) {
       log::Error("call routing failed", {{"to", invite_.to_user}, {"error", route.status()}});
       if (dialog_ != nullptr) dialog_->Refuse(503, "Service Unavailable");
     }
-    finished_ = true;
+    call_state_ = CallState::kFailed;
+    if (deps_.live != nullptr) deps_.live->Remove(call_sid_, this);
     return;
   }
   route_ = *std::move(route);
   callbacks_.emplace(std::vector<CallEvent>{});  // a number's callback hears "completed"
-  if (finished_) return WriteEnd();  // CANCELed while we looked the number up
+  if (finished()) return WriteEnd();  // CANCELed while we looked the number up
   log::Info("inbound call", {{"call_sid", call_sid_}, {"to", route_->phone_number},
                              {"from", Facts().from}, {"url", route_->voice_url}});
   if (!invite_.sdp.empty()) {
@@ -245,12 +272,13 @@ void CallSession::OnRouted(absl::StatusOr<CallRoute> route) {
     if (!media.ok()) {
       log::Info("call refused: no usable audio in its SDP",
                 {{"call_sid", call_sid_}, {"error", media.status()}});
-      return Refuse(488, "Not Acceptable Here", "failed");
+      return Refuse(488, "Not Acceptable Here", CallState::kFailed);
     }
     remote_media_ = *media;
   }
   dialog_->Ring();
   Step(CallStarted{route_->voice_url, route_->voice_method, false});
+  if (early_control_) Control(*std::exchange(early_control_, std::nullopt));
 }
 
 void CallSession::Step(ExecutorEvent event) {
@@ -261,7 +289,7 @@ void CallSession::Step(ExecutorEvent event) {
 
 void CallSession::Execute(const ExecutorCommand& command) {
   // After the end only posts to action URLs (response ignored) still go out.
-  if (finished_ && !std::holds_alternative<FetchDocumentCommand>(command)) return;
+  if (finished() && !std::holds_alternative<FetchDocumentCommand>(command)) return;
   std::visit(
       Overloaded{
           [this](const AnswerCommand&) {
@@ -278,17 +306,17 @@ void CallSession::Execute(const ExecutorCommand& command) {
           },
           [this](const HangupCommand& c) { HangUp(c.error); },
           [this](const RejectCommand& c) {
-            if (answered_) return HangUp(absl::OkStatus());
+            if (answered()) return HangUp(absl::OkStatus());
             // Twilio: the call ends "busy" for reason=busy and "no-answer" for rejected.
-            if (c.reason == RejectReason::kBusy) return Refuse(486, "Busy Here", "busy");
-            Refuse(603, "Decline", "no-answer");
+            if (c.reason == RejectReason::kBusy) return Refuse(486, "Busy Here", CallState::kBusy);
+            Refuse(603, "Decline", CallState::kNoAnswer);
           },
       },
       command);
 }
 
 void CallSession::Fetch(const FetchDocumentCommand& c) {
-  if (!route_ || (finished_ && !c.response_ignored)) return;
+  if (!route_ || (finished() && !c.response_ignored)) return;
   AppParams params = VoiceRequestParams(Facts());
   params.insert(params.end(), c.parameters.begin(), c.parameters.end());
   if (c.response_ignored) {
@@ -320,18 +348,17 @@ void CallSession::Fetch(const FetchDocumentCommand& c) {
 }
 
 void CallSession::Answer() {
-  if (answered_ || dialog_ == nullptr) return;
+  if (answered() || dialog_ == nullptr) return;
   if (absl::Status s = OpenMedia(); !s.ok()) {
     log::Error("no RTP port for the call", {{"call_sid", call_sid_}, {"error", s}});
     state_.ended = true;
-    return Refuse(503, "Service Unavailable", "failed");
+    return Refuse(503, "Service Unavailable", CallState::kFailed);
   }
-  answered_ = true;
   const int payload = remote_media_ ? remote_media_->payload_type : -1;
   const int dtmf = remote_media_ ? remote_media_->dtmf_payload_type : 101;
   dialog_->Answer(LocalSdp(deps_.media_host, stream_->port(), payload, dtmf));
   start_time_ = absl::Now();
-  call_status_ = "in-progress";
+  call_state_ = CallState::kInProgress;
   CallStore* store = deps_.store;
   store->Submit(call_sid_, [store, sid = call_sid_, start = *start_time_] {
     if (absl::Status s = store->MarkInProgress(sid, start); !s.ok()) {
@@ -340,20 +367,20 @@ void CallSession::Answer() {
   });
 }
 
-void CallSession::Refuse(int sip_status, const char* phrase, const std::string& call_status) {
+void CallSession::Refuse(int sip_status, const char* phrase, CallState end) {
   if (dialog_ != nullptr) dialog_->Refuse(sip_status, phrase);
-  Finish(call_status);
+  Finish(end);
 }
 
 void CallSession::HangUp(const absl::Status& error) {
   if (!error.ok()) {
     log::Error("call ended by an error", {{"call_sid", call_sid_}, {"error", error}});
   }
-  if (answered_) {
+  if (answered()) {
     if (dialog_ != nullptr) dialog_->Bye();
-    return Finish("completed");
+    return Finish(CallState::kCompleted);
   }
-  Refuse(500, "Server Internal Error", "failed");
+  Refuse(500, "Server Internal Error", CallState::kFailed);
 }
 
 void CallSession::OnCallerBye() {
@@ -362,9 +389,9 @@ void CallSession::OnCallerBye() {
   if (dial_) {  // a Dial under way ends with the caller; its action still hears how it went
     Step(CallerHungUp{});
     EndDial(dial_->bridged ? DialCallStatus::kCompleted : DialCallStatus::kCanceled);
-    return Finish("completed");
+    return Finish(CallState::kCompleted);
   }
-  Finish("completed");
+  Finish(CallState::kCompleted);
   Step(CallerHungUp{});
 }
 
@@ -372,21 +399,23 @@ void CallSession::OnCancel() {
   if (dial_) {
     Step(CallerHungUp{});
     EndDial(DialCallStatus::kCanceled);
-    return Finish("canceled");
+    return Finish(CallState::kCanceled);
   }
-  Finish("canceled");
+  Finish(CallState::kCanceled);
   Step(CallerHungUp{});
 }
 
 void CallSession::OnTerminated() {
   dialog_ = nullptr;
-  if (!finished_) Finish(answered_ ? "completed" : "failed");
-  if (deps_.live != nullptr) deps_.live->Remove(call_sid_);
+  if (!finished()) Finish(answered() ? CallState::kCompleted : CallState::kFailed);
 }
 
 void CallSession::Notify(CallEvent event) {
   if (!route_ || route_->status_callback.empty()) return;
-  if (auto params = callbacks_->Next(event, Facts(), absl::Now())) {
+  CallFacts facts = Facts();
+  // The "initiated" callback says so in CallStatus; the row stays queued.
+  if (event == CallEvent::kInitiated) facts.call_status = "initiated";
+  if (auto params = callbacks_->Next(event, facts, absl::Now())) {
     if (callback_chain_ == nullptr) callback_chain_ = std::make_shared<CallbackChain>(deps_.http);
     callback_chain_->Send({.url = route_->status_callback,
                            .method = route_->status_callback_method,
@@ -395,9 +424,10 @@ void CallSession::Notify(CallEvent event) {
   }
 }
 
-void CallSession::Finish(const std::string& call_status) {
-  if (finished_) return;
-  finished_ = true;
+void CallSession::Finish(CallState end) {
+  if (finished()) return;
+  call_state_ = end;
+  if (deps_.live != nullptr) deps_.live->Remove(call_sid_, this);
   if (record_ && record_->capturing && stream_ != nullptr) stream_->StopRecording();
   if (call_recording_started_ && stream_ != nullptr) {  // Record=true: the whole call
     StoreRecording(stream_->StopCallRecording(),
@@ -406,11 +436,10 @@ void CallSession::Finish(const std::string& call_status) {
                    [](CallSession&, const SavedRecording&) {});
   }
   if (dial_) {  // hung up by the API, a time limit or an error: the legs go too
-    for (auto& leg : dial_->legs) EndLeg(*leg, "canceled");
+    for (auto& leg : dial_->legs) EndLeg(*leg, CallState::kCanceled);
     dial_.reset();
   }
   CloseMedia();
-  call_status_ = call_status;
   end_time_ = absl::Now();
   duration_ = start_time_ ? absl::ToInt64Seconds(*end_time_ - *start_time_ + absl::Milliseconds(500))
                           : 0;
@@ -418,17 +447,18 @@ void CallSession::Finish(const std::string& call_status) {
 }
 
 void CallSession::WriteEnd() {
-  log::Info("call ended", {{"call_sid", call_sid_}, {"status", call_status_},
+  const std::string status(CallStateText(call_state_));
+  log::Info("call ended", {{"call_sid", call_sid_}, {"status", status},
                            {"duration", static_cast<long long>(duration_.value_or(0))}});
   CallStore* store = deps_.store;
-  store->Submit(call_sid_, [store, sid = call_sid_, status = call_status_, end = *end_time_,
+  store->Submit(call_sid_, [store, sid = call_sid_, status, end = *end_time_,
                  start = start_time_, duration = duration_.value_or(0)] {
     if (absl::Status s = store->MarkEnded(sid, status, end, start, duration); !s.ok()) {
       log::Error("cannot record the end of a call", {{"call_sid", sid}, {"error", s}});
     }
   });
   if (deps_.publish_usage) {
-    if (auto usage = CallUsageFor(call_sid_, outbound() ? "outbound" : "inbound",
+    if (auto usage = CallUsageFor(call_sid_, Facts().direction,
                                   duration_.value_or(0), start_time_.has_value())) {
       deps_.publish_usage(*usage, route_->account_sid);
     }
@@ -439,13 +469,14 @@ void CallSession::WriteEnd() {
 CallFacts CallSession::Facts() const {
   CallFacts f;
   f.call_sid = call_sid_;
-  f.call_status = call_status_;
-  if (finished_) f.duration_seconds = duration_;
+  f.call_status = std::string(CallStateText(call_state_));
+  if (finished()) f.duration_seconds = duration_;
   if (outbound_) {
     f.from = outbound_->from;
     f.to = outbound_->to;
     f.account_sid = route_->account_sid;
-    f.direction = "outbound-api";
+    f.parent_call_sid = outbound_->parent_call_sid;
+    f.direction = outbound_->parent_call_sid.empty() ? "outbound-api" : "outbound-dial";
     return f;
   }
   f.from = invite_.from_user.empty() ? invite_.from_uri : invite_.from_user;

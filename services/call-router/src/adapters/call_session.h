@@ -17,6 +17,7 @@
 #include "adapters/rtp_engine.h"
 #include "adapters/sip_stack.h"
 #include "domain/call_executor.h"
+#include "domain/call_state.h"
 #include "domain/call_usage.h"
 #include "domain/sdp.h"
 #include "domain/voice_request.h"
@@ -43,23 +44,44 @@ class CallbackChain : public std::enable_shared_from_this<CallbackChain> {
   bool busy_ = false;                                 // guarded by mu_
 };
 
-// The calls this process is running, by SID, for the Calls API to reach. Thread-safe.
+struct CallControl;
+
+// A call the Calls API can reach: a CallSession (inbound, outbound-api, or a Dial leg that was
+// redirected out of its Dial) or a leg a <Dial> is ringing or has bridged. SIP thread only.
+class LiveCall {
+ public:
+  virtual ~LiveCall() = default;
+  // An UpdateCall: redirect, hang up, cancel, or new status callbacks.
+  virtual void Control(const CallControl& control) = 0;
+};
+
+// The calls this process is running, by SID, for the Calls API to reach: every inbound,
+// outbound-api and outbound-dial call from its first SIP message until it ends. Thread-safe.
 class LiveCalls {
  public:
-  void Add(const std::string& call_sid, std::weak_ptr<CallSession> session);
-  void Remove(const std::string& call_sid);
+  // Adds or replaces the call's entry (a Dial leg redirected out of its Dial changes hands).
+  void Add(const std::string& call_sid, std::weak_ptr<LiveCall> call);
+  // Removes the entry if `owner` still holds it.
+  void Remove(const std::string& call_sid, const LiveCall* owner);
   // Null when the call is not live here.
-  std::shared_ptr<CallSession> Find(const std::string& call_sid);
+  std::shared_ptr<LiveCall> Find(const std::string& call_sid);
   size_t size();
 
  private:
+  struct Entry {
+    std::weak_ptr<LiveCall> call;
+    const LiveCall* owner = nullptr;
+  };
   std::mutex mu_;
-  std::map<std::string, std::weak_ptr<CallSession>> calls_;  // guarded by mu_
+  std::map<std::string, Entry> calls_;  // guarded by mu_
 };
 
-// A call the Calls API placed: its row exists (queued) when the session starts.
+// A call the Calls API placed: its row exists (queued) when the session starts. Also a Dial leg
+// redirected out of its Dial (`parent_call_sid` set): answered already, it runs `document` or
+// `route.voice_url`.
 struct OutboundCall {
   std::string call_sid;
+  std::string parent_call_sid;
   std::string from;  // as the API got them: "+15557650000", "sip:alice@example.com"
   std::string to;
   // What runs when the callee answers: the voice settings and the token that signs requests.
@@ -77,7 +99,8 @@ struct OutboundCall {
 // An UpdateCall for a live call: a redirect, an end, or new callbacks.
 struct CallControl {
   std::optional<ApiRedirect> redirect;
-  std::string end_status;  // "canceled" or "completed"; empty to leave the call up
+  // kCanceled (a call not yet answered) or kCompleted (any call); empty to leave the call up.
+  std::optional<CallState> end;
   std::optional<std::string> status_callback;
   std::optional<HttpMethod> status_callback_method;
 };
@@ -118,6 +141,7 @@ struct CallSessionDeps {
 //   auto o = std::make_shared<CallSession>(deps, outbound_call);
 //   o->StartOutbound(sip);
 class CallSession final : public SipCallHandler,
+                          public LiveCall,
                           public std::enable_shared_from_this<CallSession> {
  public:
   CallSession(CallSessionDeps deps, SipDialog& dialog, SipInvite invite);
@@ -127,7 +151,7 @@ class CallSession final : public SipCallHandler,
   void Start();
   void StartOutbound(SipStack& sip);
   // An UpdateCall from the API.
-  void Control(const CallControl& control);
+  void Control(const CallControl& control) override;
 
   void OnCallerBye() override;
   void OnCancel() override;
@@ -138,16 +162,24 @@ class CallSession final : public SipCallHandler,
 
  private:
   void OnRouted(absl::StatusOr<CallRoute> route);
+  // A Dial leg redirected out of its Dial: this session takes its dialog and stream, answered
+  // since `start`, and runs the redirect (call_session_dial.cc).
+  void TakeOverLeg(SipDialog* dialog, std::shared_ptr<RtpStream> stream, absl::Time start);
+  // An API redirect: what the document was doing stops (prompts, Gather, Record, the Dial's
+  // legs) before the new one runs.
+  void StopCurrentVerb();
   void Step(ExecutorEvent event);
   void Execute(const ExecutorCommand& command);
   void Fetch(const FetchDocumentCommand& command);
   void Answer();
-  void Refuse(int sip_status, const char* phrase, const std::string& call_status);
+  void Refuse(int sip_status, const char* phrase, CallState end);
   void HangUp(const absl::Status& error);
 
   // The audio path (call_session_audio.cc).
   friend class SessionRtpListener;
   absl::Status OpenMedia();
+  // Takes a stream opened for someone else (a Dial leg); its reports come here from now on.
+  void AdoptStream(std::shared_ptr<RtpStream> stream);
   void CloseMedia();
   void Prefetch(const Program& program);
   using MediaThen = std::function<void(const MediaClient::AudioResult&)>;
@@ -190,12 +222,26 @@ class CallSession final : public SipCallHandler,
   void OnLegAnswered(DialLeg& leg, const std::string& remote_sdp);
   void OnLegFailed(DialLeg& leg, int sip_status);
   void OnLegBye(DialLeg& leg);
+  // An UpdateCall for one of the Dial's legs: a hang-up or cancel ends it (the Dial ends as if
+  // the callee had); a redirect takes it out of the Dial into a session of its own.
+  void ControlLeg(DialLeg& leg, const CallControl& control);
+  void RedirectLeg(DialLeg& leg, const ApiRedirect& redirect);
+  // After a leg ended unanswered: once none rings any more, the Dial ends with how they did.
+  void OnLegSettled();
   void EndDial(DialCallStatus status);
-  void EndLeg(DialLeg& leg, const std::string& call_status);
+  // Ends every leg and the bridge; the Dial's state, for its result.
+  struct DialState;
+  DialState TearDownDial();
+  // Hangs the leg up (or cancels it) and writes its end: completed once answered, else
+  // `unanswered_end`.
+  void EndLeg(DialLeg& leg, CallState unanswered_end);
   // Final status: updates the row and sends the status callback, once.
-  void Finish(const std::string& call_status);
+  void Finish(CallState end);
   void Notify(CallEvent event);
+  // The INVITE was ours (the Calls API, or a Dial leg taken over).
   bool outbound() const { return outbound_.has_value(); }
+  bool answered() const { return start_time_.has_value(); }
+  bool finished() const { return IsFinal(call_state_); }
   void WriteEnd();
   CallFacts Facts() const;
   // Posts `fn(session)` to the SIP thread; dropped if the session is gone by then.
@@ -212,10 +258,10 @@ class CallSession final : public SipCallHandler,
   std::shared_ptr<CallbackChain> callback_chain_;
   ExecutionState state_;
   bool first_fetch_ = true;
-  bool answered_ = false;
-  bool finished_ = false;
-  std::string call_status_ = "ringing";
-  std::optional<absl::Time> start_time_;
+  CallState call_state_ = CallState::kRinging;
+  // An UpdateCall that came while the inbound call's number was still being looked up.
+  std::optional<CallControl> early_control_;
+  std::optional<absl::Time> start_time_;  // set when answered
   std::optional<absl::Time> end_time_;
   std::optional<int64_t> duration_;
 

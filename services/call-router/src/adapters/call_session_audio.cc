@@ -91,6 +91,12 @@ absl::Status CallSession::OpenMedia() {
   return absl::OkStatus();
 }
 
+void CallSession::AdoptStream(std::shared_ptr<RtpStream> stream) {
+  stream_ = std::move(stream);
+  if (stream_ == nullptr) return;
+  stream_->SetListener(std::make_shared<SessionRtpListener>(deps_.loop, weak_from_this()));
+}
+
 void CallSession::CloseMedia() {
   if (stream_ == nullptr) return;
   const RtpStats stats = stream_->stats();
@@ -156,7 +162,7 @@ void CallSession::StartPlay(const PlayCommand& c) {
   }
   const int loop = c.media.loop;
   WithMedia(c.media, [this, op, loop](const MediaClient::AudioResult& audio) {
-    if (finished_ || stream_ == nullptr) return;
+    if (finished() || stream_ == nullptr) return;
     // Twilio moves on past media it cannot play (the error is in the log).
     if (!audio.ok()) return Step(PlaybackDone{op});
     stream_->Play(op, *audio, loop);
@@ -165,7 +171,7 @@ void CallSession::StartPlay(const PlayCommand& c) {
 
 void CallSession::OnPlayDone(uint64_t id) {
   if (id & kBeepIds) {
-    if (record_ && record_->operation == (id & ~kBeepIds) && !finished_ && stream_ != nullptr) {
+    if (record_ && record_->operation == (id & ~kBeepIds) && !finished() && stream_ != nullptr) {
       record_->capturing = true;
       record_->started = absl::Now();
       const Record& r = record_->options;
@@ -242,7 +248,7 @@ void CallSession::EndGather(GatherEnd end) {
 }
 
 void CallSession::OnDigit(char digit) {
-  if (finished_) return;
+  if (finished()) return;
   log::Debug("digit", {{"call_sid", call_sid_}, {"digit", std::string(1, digit)}});
   if (dial_) {  // hangupOnStar: * ends the bridged leg and the caller's document goes on
     if (digit == '*' && dial_->bridged != nullptr && dial_->options.hangup_on_star) {

@@ -1,7 +1,8 @@
 // CallSession's <Dial>: one outbound-dial leg per Number/Sip noun, rung at once; the first to
 // answer is bridged to the caller (RTP both ways, transcoded when the codecs differ), the others
 // are canceled. Ring timeout, timeLimit, hangupOnStar, and DialCallStatus / DialCallSid /
-// DialCallDuration back to the executor.
+// DialCallDuration back to the executor. Each leg is a live call of its own for the Calls API:
+// hung up, canceled, or redirected out of the Dial into a session of its own.
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "adapters/call_session.h"
@@ -12,7 +13,7 @@
 namespace dialtone::call_router {
 
 // One leg: the callee's dialog and RTP, reporting to its parent session (same thread).
-class DialLeg final : public SipCallHandler {
+class DialLeg final : public SipCallHandler, public LiveCall {
  public:
   std::weak_ptr<CallSession> parent;
   std::string call_sid;
@@ -23,6 +24,12 @@ class DialLeg final : public SipCallHandler {
   bool answered = false;
   bool ended = false;
   std::optional<absl::Time> start;
+  // Redirected through the API while ringing: once answered it leaves the Dial and runs this.
+  std::optional<ApiRedirect> redirect;
+
+  void Control(const CallControl& control) override {
+    if (auto p = parent.lock()) p->ControlLeg(*this, control);
+  }
 
   void OnCallerBye() override {
     if (auto p = parent.lock()) p->OnLegBye(*this);
@@ -103,9 +110,10 @@ void CallSession::StartDial(const DialCommand& c) {
     });
     leg->dialog = deps_.sip->Invite(invite, leg);
     if (leg->dialog == nullptr) {
-      EndLeg(*leg, "failed");
+      EndLeg(*leg, CallState::kFailed);
       continue;
     }
+    if (deps_.live != nullptr) deps_.live->Add(leg->call_sid, leg);
     log::Info("dialing", {{"call_sid", call_sid_}, {"leg", leg->call_sid}, {"to", to}});
     dial_->legs.push_back(std::move(leg));
   }
@@ -131,21 +139,25 @@ void CallSession::OnLegAnswered(DialLeg& leg, const std::string& remote_sdp) {
   store->Submit(leg.call_sid, [store, sid = leg.call_sid, start = *leg.start] {
     (void)store->MarkInProgress(sid, start);
   });
-  if (!dial_ || dial_->bridged != nullptr || finished_) {  // another leg won, or the caller left
-    return EndLeg(leg, "completed");
+  if (!dial_ || dial_->bridged != nullptr || finished()) {  // another leg won, or the caller left
+    return EndLeg(leg, CallState::kCompleted);
   }
   if (auto media = ParseRemoteSdp(remote_sdp); media.ok()) {
     leg.stream->SetRemote(media->address, media->port, media->payload_type,
                           media->dtmf_payload_type);
   }
+  if (leg.redirect) {  // redirected while it rang: it leaves the Dial now, the others ring on
+    RedirectLeg(leg, *leg.redirect);
+    return OnLegSettled();
+  }
   std::shared_ptr<DialLeg> winner;
   for (auto& l : dial_->legs) {
     if (l.get() == &leg) winner = l;
-    else if (!l->ended) EndLeg(*l, "canceled");
+    else if (!l->ended) EndLeg(*l, CallState::kCanceled);
   }
   dial_->bridged = winner;
   dial_->bridged_at = absl::Now();
-  if (!answered_) Answer();  // answerOnBridge: the caller is answered now
+  if (!answered()) Answer();  // answerOnBridge: the caller is answered now
   if (stream_ != nullptr) {
     stream_->StopPlayback();
     stream_->BridgeTo(leg.stream);
@@ -165,13 +177,16 @@ void CallSession::OnLegAnswered(DialLeg& leg, const std::string& remote_sdp) {
 
 void CallSession::OnLegFailed(DialLeg& leg, int sip_status) {
   if (leg.ended) return;
-  std::string status = "failed";
-  if (sip_status == 486 || sip_status == 600 || sip_status == 603) status = "busy";
-  if (sip_status == 408 || sip_status == 480 || sip_status == 487) status = "no-answer";
-  EndLeg(leg, status);
+  const CallState end = StateForRefusal(sip_status);
+  EndLeg(leg, end);
   if (!dial_) return;
-  if (status == "busy") dial_->any_busy = true;
-  if (status == "no-answer") dial_->any_no_answer = true;
+  if (end == CallState::kBusy) dial_->any_busy = true;
+  if (end == CallState::kNoAnswer) dial_->any_no_answer = true;
+  OnLegSettled();
+}
+
+void CallSession::OnLegSettled() {
+  if (!dial_ || dial_->bridged != nullptr) return;
   for (const auto& l : dial_->legs) {
     if (!l->ended) return;  // others still ring
   }
@@ -183,12 +198,63 @@ void CallSession::OnLegFailed(DialLeg& leg, int sip_status) {
 void CallSession::OnLegBye(DialLeg& leg) {
   if (leg.ended) return;
   if (dial_ && dial_->bridged.get() == &leg) return EndDial(DialCallStatus::kCompleted);
-  EndLeg(leg, "completed");
+  EndLeg(leg, CallState::kCompleted);
 }
 
-void CallSession::EndLeg(DialLeg& leg, const std::string& call_status) {
+void CallSession::ControlLeg(DialLeg& leg, const CallControl& control) {
+  if (leg.ended) return;
+  if (control.end) {
+    if (leg.answered) {
+      if (*control.end != CallState::kCompleted) return;  // Twilio: canceled leaves it up
+      log::Info("dial leg hung up through the API", {{"call_sid", call_sid_}, {"leg", leg.call_sid}});
+      return OnLegBye(leg);  // the Dial ends as if the callee had hung up
+    }
+    log::Info("dial leg canceled through the API", {{"call_sid", call_sid_}, {"leg", leg.call_sid}});
+    EndLeg(leg, CallState::kCanceled);
+    return OnLegSettled();
+  }
+  if (!control.redirect) return;
+  if (!leg.answered) {
+    leg.redirect = control.redirect;
+    return;
+  }
+  const bool bridged = dial_ && dial_->bridged.get() == &leg;
+  RedirectLeg(leg, *control.redirect);
+  // Twilio: the parent's Dial ends as if the callee had hung up, and its document goes on.
+  if (bridged) EndDial(DialCallStatus::kCompleted);
+}
+
+void CallSession::RedirectLeg(DialLeg& leg, const ApiRedirect& redirect) {
+  log::Info("dial leg redirected out of its Dial", {{"call_sid", call_sid_}, {"leg", leg.call_sid}});
+  leg.ended = true;  // the new session ends it; EndLeg leaves it alone
+  if (leg.stream != nullptr) leg.stream->Unbridge();
+  if (stream_ != nullptr && dial_ && dial_->bridged.get() == &leg) stream_->Unbridge();
+  OutboundCall call{.call_sid = leg.call_sid, .parent_call_sid = call_sid_, .from = leg.from,
+                    .to = leg.to, .route = *route_, .document = redirect.document};
+  call.route.voice_url = redirect.url;
+  call.route.voice_method = redirect.method;
+  call.route.voice_fallback_url.clear();
+  call.route.status_callback.clear();  // the parent's callbacks are not the leg's
+  auto session = std::make_shared<CallSession>(deps_, std::move(call));
+  session->TakeOverLeg(leg.dialog, std::move(leg.stream), leg.start.value_or(absl::Now()));
+  leg.dialog = nullptr;
+}
+
+void CallSession::TakeOverLeg(SipDialog* dialog, std::shared_ptr<RtpStream> stream,
+                              absl::Time start) {
+  dialog_ = dialog;
+  if (dialog_ != nullptr) dialog_->SetHandler(shared_from_this());
+  AdoptStream(std::move(stream));
+  start_time_ = start;
+  call_state_ = CallState::kInProgress;
+  if (deps_.live != nullptr) deps_.live->Add(call_sid_, weak_from_this());
+  Step(CallStarted{route_->voice_url, route_->voice_method, true, outbound_->document});
+}
+
+void CallSession::EndLeg(DialLeg& leg, CallState unanswered_end) {
   if (leg.ended) return;
   leg.ended = true;
+  if (deps_.live != nullptr) deps_.live->Remove(leg.call_sid, &leg);
   if (leg.dialog != nullptr) {
     if (leg.answered) leg.dialog->Bye();
     else leg.dialog->Cancel();
@@ -200,7 +266,8 @@ void CallSession::EndLeg(DialLeg& leg, const std::string& call_status) {
   const absl::Time end = absl::Now();
   const int64_t duration =
       leg.start ? absl::ToInt64Seconds(end - *leg.start + absl::Milliseconds(500)) : 0;
-  const std::string status = leg.answered ? "completed" : call_status;
+  const std::string status(
+      CallStateText(leg.answered ? CallState::kCompleted : unanswered_end));
   CallStore* store = deps_.store;
   store->Submit(leg.call_sid, [store, sid = leg.call_sid, status, end, start = leg.start, duration] {
     if (absl::Status s = store->MarkEnded(sid, status, end, start, duration); !s.ok()) {
@@ -216,11 +283,16 @@ void CallSession::EndLeg(DialLeg& leg, const std::string& call_status) {
                                {"duration", static_cast<long long>(duration)}});
 }
 
-void CallSession::EndDial(DialCallStatus status) {
+CallSession::DialState CallSession::TearDownDial() {
   DialState d = *std::move(dial_);
   dial_.reset();
   if (stream_ != nullptr) stream_->Unbridge();
-  for (auto& leg : d.legs) EndLeg(*leg, "canceled");
+  for (auto& leg : d.legs) EndLeg(*leg, CallState::kCanceled);
+  return d;
+}
+
+void CallSession::EndDial(DialCallStatus status) {
+  DialState d = TearDownDial();
   DialResult result{.operation = d.operation, .status = status};
   if (d.bridged != nullptr) {
     result.call_sid = d.bridged->call_sid;

@@ -66,6 +66,9 @@ struct SipStack::Dialog final : SipDialog {
     nua_respond(nh, SIP_200_OK, SIPTAG_CONTENT_TYPE_STR("application/sdp"),
                 SIPTAG_PAYLOAD_STR(local_sdp.c_str()), TAG_END());
   }
+  void SetHandler(std::shared_ptr<SipCallHandler> h) override {
+    if (!terminated) handler = std::move(h);
+  }
   void Refuse(int status, const char* phrase) override {
     if (outbound || final_sent || terminated) return;
     final_sent = true;

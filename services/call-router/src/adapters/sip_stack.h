@@ -28,6 +28,8 @@ class SipLoop {
   virtual void RunAfter(absl::Duration delay, std::function<void()> fn) = 0;
 };
 
+class SipCallHandler;
+
 // One INVITE transaction and its dialog, as a call session drives it. SIP thread only.
 // Ring, Answer and Refuse belong to incoming INVITEs, Cancel to outgoing ones; each is a no-op
 // on the other kind and once the final response is out.
@@ -39,6 +41,8 @@ class SipDialog {
   virtual void Refuse(int status, const char* phrase) = 0;    // final non-2xx
   virtual void Cancel() = 0;                                  // CANCEL our unanswered INVITE
   virtual void Bye() = 0;                                     // after answering (waits for ACK)
+  // From now on `handler` hears this dialog's events (a Dial leg taken over by a session).
+  virtual void SetHandler(std::shared_ptr<SipCallHandler> handler) = 0;
 };
 
 // What a call's owner hears from the dialog. SIP thread only.
