@@ -5,7 +5,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD_DIR=${DIALTONE_BUILD_DIR:-$ROOT/build/release}
-BENCH=$BUILD_DIR/bench/twiml_parse_bench
+BENCH=$BUILD_DIR/libs/twiml/twiml_parse_bench
 # Up to date with the sources (a no-op after scripts/dev bench's build).
 cmake --build "$BUILD_DIR" --target twiml_parse_bench >/dev/null
 

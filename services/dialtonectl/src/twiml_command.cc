@@ -7,8 +7,8 @@
 
 #include "cli_args.h"
 #include "commands.h"
-#include "domain/program_json.h"
-#include "domain/twiml_parser.h"
+#include "dialtone/twiml/program_json.h"
+#include "dialtone/twiml/parser.h"
 
 namespace dialtone::ctl {
 namespace {
@@ -67,13 +67,13 @@ int RunTwiml(const std::vector<std::string>& raw) {
 
   const std::string content_type = args->GetOr("content-type", "text/xml");
   const std::string url = args->GetOr("url", "");
-  const absl::StatusOr<call_router::Program> program =
-      call_router::ParseTwiml(body, content_type, url);
+  const absl::StatusOr<twiml::Program> program =
+      twiml::ParseTwiml(body, content_type, url);
   if (!program.ok()) {
-    std::cout << call_router::TwimlErrorToJson(program.status());
+    std::cout << twiml::TwimlErrorToJson(program.status());
     return 1;
   }
-  std::cout << call_router::ProgramToJson(*program);
+  std::cout << twiml::ProgramToJson(*program);
   return 0;
 }
 

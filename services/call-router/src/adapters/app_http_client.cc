@@ -7,9 +7,7 @@
 #include <cctype>
 
 #include "absl/strings/str_cat.h"
-#include "domain/twiml_error.h"
-#include "domain/twiml_parser.h"
-#include "domain/url_resolver.h"
+#include "domain/twiml_names.h"
 
 namespace dialtone::call_router {
 

@@ -15,7 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "adapters/app_request.h"
-#include "domain/twiml_program.h"
+#include "domain/twiml_names.h"
 
 namespace dialtone::call_router {
 

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "domain/twiml_nouns.h"
+#include "domain/twiml_names.h"
 
 namespace dialtone::call_router {
 

@@ -6,8 +6,7 @@
 #include "dialtone/rpc/status.h"
 #include "domain/outbound_target.h"
 #include "domain/resource_validation.h"
-#include "domain/twiml_error.h"
-#include "domain/twiml_parser.h"
+#include "domain/twiml_names.h"
 
 namespace dialtone::call_router {
 namespace {

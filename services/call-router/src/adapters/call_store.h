@@ -17,7 +17,7 @@
 #include "absl/time/time.h"
 #include "dialtone/accounts/v1/accounts.grpc.pb.h"
 #include "dialtone/pg/pg_pool.h"
-#include "domain/twiml_nouns.h"
+#include "domain/twiml_names.h"
 
 
 namespace dialtone::call_router {

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <memory>
 
-#include "domain/twiml_program.h"
+#include "domain/twiml_names.h"
 
 namespace dialtone::call_router {
 

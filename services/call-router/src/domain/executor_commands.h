@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "domain/twiml_verbs.h"
+#include "domain/twiml_names.h"
 
 namespace dialtone::call_router {
 

@@ -9,7 +9,7 @@
 #include <variant>
 
 #include "absl/status/statusor.h"
-#include "domain/twiml_program.h"
+#include "domain/twiml_names.h"
 
 namespace dialtone::call_router {
 

@@ -4,7 +4,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "domain/resource_validation.h"
-#include "domain/twiml_error.h"
+#include "domain/twiml_names.h"
 
 namespace dialtone::call_router {
 namespace {

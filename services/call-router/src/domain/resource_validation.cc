@@ -4,8 +4,7 @@
 
 #include <string>
 
-#include "domain/twiml_error.h"
-#include "domain/url_resolver.h"
+#include "domain/twiml_names.h"
 
 namespace dialtone::call_router {
 

@@ -16,7 +16,7 @@
 #include "dialtone/testing/test_env.h"
 #include "dialtone/webhook/form_encoding.h"
 #include "dialtone/webhook/signature.h"
-#include "domain/twiml_error.h"
+#include "domain/twiml_names.h"
 
 using dialtone::call_router::AppHttpClient;
 using dialtone::call_router::HttpMethod;

@@ -4,7 +4,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "domain/twiml_error.h"
+#include "domain/twiml_names.h"
 #include "executor_harness.h"
 
 namespace dialtone::call_router {

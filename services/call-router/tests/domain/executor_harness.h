@@ -11,7 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "domain/call_executor.h"
-#include "domain/twiml_parser.h"
+#include "domain/twiml_names.h"
 
 namespace dialtone::call_router::testing {
 

@@ -3,7 +3,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "domain/twiml_error.h"
+#include "domain/twiml_names.h"
 
 namespace dialtone::call_router {
 namespace {

@@ -6,7 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "dialtone/rpc/status.h"
 #include "dialtone/usage/v1/usage_metering.grpc.pb.h"
-#include "domain/micros.h"
+#include "dialtone/usage/micros.h"
 
 namespace dialtone::triggers {
 namespace {
@@ -36,8 +36,8 @@ class GrpcCounterReader final : public CounterReader {
     std::vector<CounterSnapshot> out;
     for (const auto& p : resp.periods()) {
       CounterSnapshot c{.account_sid = account, .category = category, .period = p.period()};
-      auto usage = usage_metering::ParseMicros(p.usage());
-      auto price = usage_metering::ParseMicros(p.price());
+      auto usage = usage::ParseMicros(p.usage());
+      auto price = usage::ParseMicros(p.price());
       if (!absl::SimpleAtoi(p.count(), &c.count) || !usage.ok() || !price.ok()) {
         return absl::DataLossError("usage-metering answered a malformed counter");
       }

@@ -6,12 +6,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "domain/micros.h"
+#include "dialtone/usage/micros.h"
 
 namespace dialtone::triggers {
 namespace {
 
-namespace um = dialtone::usage_metering;
+namespace um = dialtone::usage;
 
 constexpr char kColumns[] =
     "t.sid, t.account_sid, t.friendly_name, t.usage_category, t.trigger_by, t.trigger_value::text, "

@@ -6,14 +6,14 @@
 #include "dialtone/core/sid.h"
 #include "dialtone/rpc/status.h"
 #include "domain/callback_params.h"
-#include "domain/micros.h"
+#include "dialtone/usage/micros.h"
 #include "domain/trigger_value.h"
 
 namespace dialtone::triggers {
 namespace {
 
 namespace pb = dialtone::triggers::v1;
-namespace um = dialtone::usage_metering;
+namespace um = dialtone::usage;
 
 grpc::Status ToGrpc(const absl::Status& s) {
   if (s.ok()) return grpc::Status::OK;

@@ -5,7 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "dialtone/core/time_format.h"
-#include "domain/micros.h"
+#include "dialtone/usage/micros.h"
 
 namespace dialtone::triggers {
 
@@ -26,8 +26,8 @@ webhook::Params CallbackParams(const Trigger& t, const Firing& f) {
           {"Recurring", RecurringName(t.recurring)},
           {"UsageCategory", t.usage_category},
           {"TriggerBy", TriggerByName(t.trigger_by)},
-          {"TriggerValue", usage_metering::FormatMicros(t.trigger_value)},
-          {"CurrentValue", usage_metering::FormatMicros(f.current_value)},
+          {"TriggerValue", usage::FormatMicros(t.trigger_value)},
+          {"CurrentValue", usage::FormatMicros(f.current_value)},
           {"UsageRecordUri", UsageRecordUri(t.account_sid, t.usage_category)},
           {"IdempotencyToken", f.idempotency_token}};
 }

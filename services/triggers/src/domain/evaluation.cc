@@ -3,7 +3,7 @@
 
 #include <limits>
 
-#include "domain/micros.h"
+#include "dialtone/usage/micros.h"
 #include "domain/trigger_period.h"
 
 namespace dialtone::triggers {
@@ -11,9 +11,9 @@ namespace dialtone::triggers {
 int64_t ValueFor(TriggerBy by, const CounterSnapshot& counter) {
   switch (by) {
     case TriggerBy::kCount: {
-      constexpr int64_t kMax = std::numeric_limits<int64_t>::max() / usage_metering::kMicrosPerUnit;
+      constexpr int64_t kMax = std::numeric_limits<int64_t>::max() / usage::kMicrosPerUnit;
       return counter.count > kMax ? std::numeric_limits<int64_t>::max()
-                                  : counter.count * usage_metering::kMicrosPerUnit;
+                                  : counter.count * usage::kMicrosPerUnit;
     }
     case TriggerBy::kUsage: return counter.usage;
     case TriggerBy::kPrice: return counter.price;

@@ -2,11 +2,11 @@
 #include "domain/trigger_period.h"
 
 #include "absl/strings/match.h"
-#include "domain/periods.h"
+#include "dialtone/usage/periods.h"
 
 namespace dialtone::triggers {
 
-namespace um = dialtone::usage_metering;
+namespace um = dialtone::usage;
 
 std::string CounterPeriodFor(Recurring recurring, absl::Time t) {
   absl::CivilDay day = um::UtcDay(t);

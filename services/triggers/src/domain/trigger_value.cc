@@ -4,7 +4,7 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
-#include "domain/micros.h"
+#include "dialtone/usage/micros.h"
 
 namespace dialtone::triggers {
 
@@ -19,12 +19,12 @@ absl::StatusOr<TriggerValueSpec> ParseTriggerValue(absl::string_view text, Trigg
   if (number.empty()) {
     return TwilioError(kErrorInvalidParameter, absl::StrCat("TriggerValue \"", text, "\" is not a number"));
   }
-  auto micros = usage_metering::ParseMicros(number);
+  auto micros = usage::ParseMicros(number);
   if (!micros.ok()) {
     return TwilioError(kErrorInvalidParameter,
                        absl::StrCat("TriggerValue \"", text, "\" is not a non-negative decimal with at most 6 decimals"));
   }
-  if (by == TriggerBy::kCount && *micros % usage_metering::kMicrosPerUnit != 0) {
+  if (by == TriggerBy::kCount && *micros % usage::kMicrosPerUnit != 0) {
     return TwilioError(kErrorInvalidParameter,
                        absl::StrCat("TriggerValue \"", text, "\" must be a whole number for TriggerBy=count"));
   }

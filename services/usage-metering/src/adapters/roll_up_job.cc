@@ -19,7 +19,7 @@ absl::StatusOr<int> RollUpJob::RunOnce() {
     for (const std::string& m : *members) {
       std::string category, day_text;
       if (!SplitDirtyMember(m, &category, &day_text)) continue;
-      auto day = ParseDay(day_text);
+      auto day = usage::ParseDay(day_text);
       if (!day.ok()) continue;
       valid.push_back(m);
       refs.push_back({category, absl::StrCat("daily:", day_text)});

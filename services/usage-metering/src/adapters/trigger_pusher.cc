@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "dialtone/rpc/status.h"
 #include "dialtone/triggers/v1/triggers.grpc.pb.h"
-#include "domain/micros.h"
+#include "dialtone/usage/micros.h"
 
 namespace dialtone::usage_metering {
 namespace {
@@ -29,8 +29,8 @@ class GrpcCounterSink final : public CounterSink {
       u->set_category(v.category);
       u->set_period(v.period);
       u->set_count(std::to_string(v.totals.count));
-      u->set_usage(FormatMicros(v.totals.usage));
-      u->set_price(FormatMicros(v.totals.price));
+      u->set_usage(usage::FormatMicros(v.totals.usage));
+      u->set_price(usage::FormatMicros(v.totals.price));
       if (newest_event != absl::InfinitePast()) rpc::ToProto(newest_event, u->mutable_event_time());
     }
     grpc::ClientContext ctx;

@@ -4,7 +4,7 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
-#include "domain/micros.h"
+#include "dialtone/usage/micros.h"
 
 namespace dialtone::usage_metering {
 
@@ -21,8 +21,8 @@ absl::Status UsageDailyRepository::Upsert(const std::vector<DailyRow>& rows) {
           "usage = excluded.usage, price = excluded.price, updated_at = now() "
           "where (usage_daily.count, usage_daily.usage, usage_daily.price) is distinct from "
           "(excluded.count, excluded.usage, excluded.price)",
-          r.account_sid, r.category, FormatDay(r.day), r.totals.count, FormatMicros(r.totals.usage),
-          FormatMicros(r.totals.price));
+          r.account_sid, r.category, usage::FormatDay(r.day), r.totals.count, usage::FormatMicros(r.totals.usage),
+          usage::FormatMicros(r.totals.price));
     }
     tx.commit();
     return absl::OkStatus();
@@ -31,7 +31,7 @@ absl::Status UsageDailyRepository::Upsert(const std::vector<DailyRow>& rows) {
 
 absl::StatusOr<std::vector<DailyRow>> UsageDailyRepository::Query(const std::string& account,
                                                                   const std::string& category,
-                                                                  DayRange range) {
+                                                                  usage::DayRange range) {
   std::vector<DailyRow> out;
   absl::Status s = pool_.Run([&](pqxx::connection& c) {
     pqxx::read_transaction tx(c);
@@ -39,12 +39,12 @@ absl::StatusOr<std::vector<DailyRow>> UsageDailyRepository::Query(const std::str
         "select category, to_char(day, 'YYYY-MM-DD'), count, usage::text, price::text "
         "from usage_daily where account_sid = $1 and ($2 = '' or category = $2) "
         "and day between $3::date and $4::date order by day, category",
-        account, category, FormatDay(range.start), FormatDay(range.end));
+        account, category, usage::FormatDay(range.start), usage::FormatDay(range.end));
     for (const auto& row : rows) {
       DailyRow r{account, row[0].as<std::string>(), {}, {}};
-      auto day = ParseDay(row[1].as<std::string>());
-      auto usage = ParseMicros(row[3].as<std::string>());
-      auto price = ParseMicros(row[4].as<std::string>());
+      auto day = usage::ParseDay(row[1].as<std::string>());
+      auto usage = usage::ParseMicros(row[3].as<std::string>());
+      auto price = usage::ParseMicros(row[4].as<std::string>());
       if (!day.ok() || !usage.ok() || !price.ok()) {
         return absl::DataLossError(absl::StrCat("usage_daily row of ", account, " is malformed"));
       }

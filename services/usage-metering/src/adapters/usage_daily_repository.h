@@ -6,7 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "dialtone/pg/pg_pool.h"
-#include "domain/periods.h"
+#include "dialtone/usage/periods.h"
 #include "domain/usage_record.h"
 
 namespace dialtone::usage_metering {
@@ -29,7 +29,7 @@ class UsageDailyRepository {
 
   // Rows of `account` (and `category` unless empty) with day in `range`, by day then category.
   absl::StatusOr<std::vector<DailyRow>> Query(const std::string& account,
-                                              const std::string& category, DayRange range);
+                                              const std::string& category, usage::DayRange range);
 
  private:
   pg::PgPool& pool_;

@@ -8,7 +8,7 @@
 #include "dialtone/core/sid.h"
 #include "dialtone/rpc/status.h"
 #include "domain/category_catalog.h"
-#include "domain/micros.h"
+#include "dialtone/usage/micros.h"
 
 namespace dialtone::usage_metering {
 namespace {
@@ -86,7 +86,7 @@ grpc::Status UsageMeteringGrpc::GetCounters(grpc::ServerContext*,
   }
   absl::Time at = req->has_at() ? rpc::FromProto(req->at()) : deps_.clock();
   std::vector<CounterRef> refs;
-  for (const std::string& period : PeriodKeysFor(at)) refs.push_back({req->category(), period});
+  for (const std::string& period : usage::PeriodKeysFor(at)) refs.push_back({req->category(), period});
   auto values = deps_.store.Read(req->account_sid(), refs);
   if (!values.ok()) return rpc::ToGrpcStatus(values.status());
   resp->set_account_sid(req->account_sid());
@@ -95,8 +95,8 @@ grpc::Status UsageMeteringGrpc::GetCounters(grpc::ServerContext*,
     pb::PeriodCounters* p = resp->add_periods();
     p->set_period(refs[i].period);
     p->set_count(std::to_string((*values)[i].count));
-    p->set_usage(FormatMicros((*values)[i].usage));
-    p->set_price(FormatMicros((*values)[i].price));
+    p->set_usage(usage::FormatMicros((*values)[i].usage));
+    p->set_price(usage::FormatMicros((*values)[i].price));
   }
   return grpc::Status::OK;
 }
@@ -108,38 +108,38 @@ grpc::Status UsageMeteringGrpc::QueryUsage(grpc::ServerContext*, const pb::Query
   }
   UsageQuerySpec spec{.account_sid = req->account_sid(), .category = req->category()};
   switch (req->granularity()) {
-    case pb::GRANULARITY_DAILY: spec.granularity = PeriodKind::kDaily; break;
-    case pb::GRANULARITY_MONTHLY: spec.granularity = PeriodKind::kMonthly; break;
-    case pb::GRANULARITY_YEARLY: spec.granularity = PeriodKind::kYearly; break;
+    case pb::GRANULARITY_DAILY: spec.granularity = usage::PeriodKind::kDaily; break;
+    case pb::GRANULARITY_MONTHLY: spec.granularity = usage::PeriodKind::kMonthly; break;
+    case pb::GRANULARITY_YEARLY: spec.granularity = usage::PeriodKind::kYearly; break;
     case pb::GRANULARITY_ALL_TIME:
-    case pb::GRANULARITY_UNSPECIFIED: spec.granularity = PeriodKind::kAllTime; break;
+    case pb::GRANULARITY_UNSPECIFIED: spec.granularity = usage::PeriodKind::kAllTime; break;
     default: return Invalid("unknown granularity");
   }
   absl::Time now = deps_.clock();
   switch (req->relative()) {
     case pb::RELATIVE_PERIOD_UNSPECIFIED: break;
-    case pb::RELATIVE_PERIOD_TODAY: spec.range = RelativeRange(RelativePeriod::kToday, now); break;
+    case pb::RELATIVE_PERIOD_TODAY: spec.range = usage::RelativeRange(usage::RelativePeriod::kToday, now); break;
     case pb::RELATIVE_PERIOD_YESTERDAY:
-      spec.range = RelativeRange(RelativePeriod::kYesterday, now);
+      spec.range = usage::RelativeRange(usage::RelativePeriod::kYesterday, now);
       break;
     case pb::RELATIVE_PERIOD_THIS_MONTH:
-      spec.range = RelativeRange(RelativePeriod::kThisMonth, now);
+      spec.range = usage::RelativeRange(usage::RelativePeriod::kThisMonth, now);
       break;
     case pb::RELATIVE_PERIOD_LAST_MONTH:
-      spec.range = RelativeRange(RelativePeriod::kLastMonth, now);
+      spec.range = usage::RelativeRange(usage::RelativePeriod::kLastMonth, now);
       break;
     default: return Invalid("unknown relative period");
   }
   if (!spec.range && (!req->start_date().empty() || !req->end_date().empty())) {
-    absl::CivilDay today = UtcDay(now);
-    DayRange range{today, today};
+    absl::CivilDay today = usage::UtcDay(now);
+    usage::DayRange range{today, today};
     if (!req->start_date().empty()) {
-      auto d = ParseDay(req->start_date());
+      auto d = usage::ParseDay(req->start_date());
       if (!d.ok()) return Invalid(absl::StrCat("start_date: ", d.status().message()));
       range.start = *d;
     }
     if (!req->end_date().empty()) {
-      auto d = ParseDay(req->end_date());
+      auto d = usage::ParseDay(req->end_date());
       if (!d.ok()) return Invalid(absl::StrCat("end_date: ", d.status().message()));
       range.end = *d;
     }

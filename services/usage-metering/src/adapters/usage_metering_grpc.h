@@ -19,7 +19,7 @@ class UsageMeteringGrpc final : public dialtone::usage::v1::UsageMetering::Servi
     RedisCounterStore& store;
     UsageQuery& query;
     UsageMetrics* metrics = nullptr;  // optional
-    Clock clock;
+    usage::Clock clock;
   };
   explicit UsageMeteringGrpc(Deps deps) : deps_(std::move(deps)) {}
 

@@ -11,12 +11,12 @@ namespace dialtone::usage_metering {
 namespace {
 
 // Default windows when a query names no dates, after Twilio's list defaults.
-DayRange DefaultRange(PeriodKind kind, absl::CivilDay today) {
+usage::DayRange DefaultRange(usage::PeriodKind kind, absl::CivilDay today) {
   switch (kind) {
-    case PeriodKind::kDaily: return {today - 30, today};
-    case PeriodKind::kMonthly: return {absl::CivilDay(absl::CivilMonth(today) - 11), today};
-    case PeriodKind::kYearly: return {absl::CivilDay(absl::CivilYear(today) - 4), today};
-    case PeriodKind::kAllTime: return {today, today};
+    case usage::PeriodKind::kDaily: return {today - 30, today};
+    case usage::PeriodKind::kMonthly: return {absl::CivilDay(absl::CivilMonth(today) - 11), today};
+    case usage::PeriodKind::kYearly: return {absl::CivilDay(absl::CivilYear(today) - 4), today};
+    case usage::PeriodKind::kAllTime: return {today, today};
   }
   return {today, today};
 }
@@ -27,7 +27,7 @@ constexpr int kMaxRangeDays = 366 * 20;
 
 absl::StatusOr<std::vector<UsageRecordFields>> UsageQuery::Run(const UsageQuerySpec& spec) {
   absl::Time now = clock_();
-  absl::CivilDay today = UtcDay(now);
+  absl::CivilDay today = usage::UtcDay(now);
   std::vector<const CategoryInfo*> categories;
   if (spec.category.empty()) {
     for (const CategoryInfo& c : AllCategories()) categories.push_back(&c);
@@ -46,44 +46,44 @@ absl::StatusOr<std::vector<UsageRecordFields>> UsageQuery::Run(const UsageQueryS
   };
   std::vector<Row> rows;
   std::vector<CounterRef> refs;
-  std::optional<DayRange> pg_range;
+  std::optional<usage::DayRange> pg_range;
 
-  if (spec.granularity == PeriodKind::kAllTime && !spec.range) {
+  if (spec.granularity == usage::PeriodKind::kAllTime && !spec.range) {
     for (const CategoryInfo* c : categories) {
       refs.push_back({c->name, "alltime"});
-      rows.push_back({c, "", FormatDay(today), {refs.size() - 1}, {}});
+      rows.push_back({c, "", usage::FormatDay(today), {refs.size() - 1}, {}});
     }
   } else {
-    DayRange range = spec.range.value_or(DefaultRange(spec.granularity, today));
+    usage::DayRange range = spec.range.value_or(DefaultRange(spec.granularity, today));
     if (range.end < range.start) {
       return absl::InvalidArgumentError("start_date is after end_date");
     }
     if (range.end - range.start > kMaxRangeDays) {
       return absl::InvalidArgumentError("the date range is longer than 20 years");
     }
-    std::vector<Bucket> buckets;
-    if (spec.granularity == PeriodKind::kAllTime) {
+    std::vector<usage::Bucket> buckets;
+    if (spec.granularity == usage::PeriodKind::kAllTime) {
       buckets.push_back({"alltime", range, false});
     } else {
-      buckets = BucketsFor(spec.granularity, range);
+      buckets = usage::BucketsFor(spec.granularity, range);
     }
     absl::CivilDay cutoff = RedisCutoff(now);
-    for (const Bucket& b : buckets) {
+    for (const usage::Bucket& b : buckets) {
       for (const CategoryInfo* c : categories) {
-        Row row{c, FormatDay(b.days.start), FormatDay(b.days.end), {}, {}};
-        bool counter_of_its_own = b.whole && spec.granularity != PeriodKind::kAllTime &&
-                                  (spec.granularity != PeriodKind::kDaily || b.days.start >= cutoff);
-        if (counter_of_its_own && spec.granularity != PeriodKind::kDaily) {
+        Row row{c, usage::FormatDay(b.days.start), usage::FormatDay(b.days.end), {}, {}};
+        bool counter_of_its_own = b.whole && spec.granularity != usage::PeriodKind::kAllTime &&
+                                  (spec.granularity != usage::PeriodKind::kDaily || b.days.start >= cutoff);
+        if (counter_of_its_own && spec.granularity != usage::PeriodKind::kDaily) {
           refs.push_back({c->name, b.period});
           row.refs.push_back(refs.size() - 1);
         } else {
           for (absl::CivilDay d = b.days.start; d <= b.days.end; ++d) {
             if (d >= cutoff) {
-              refs.push_back({c->name, PeriodKey(PeriodKind::kDaily, d)});
+              refs.push_back({c->name, usage::PeriodKey(usage::PeriodKind::kDaily, d)});
               row.refs.push_back(refs.size() - 1);
             } else {
               row.pg_days.push_back(d);
-              if (!pg_range) pg_range = DayRange{d, d};
+              if (!pg_range) pg_range = usage::DayRange{d, d};
               pg_range->start = std::min(pg_range->start, d);
               pg_range->end = std::max(pg_range->end, d);
             }

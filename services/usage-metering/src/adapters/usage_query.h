@@ -8,7 +8,7 @@
 #include "absl/status/statusor.h"
 #include "adapters/redis_counter_store.h"
 #include "adapters/usage_daily_repository.h"
-#include "domain/periods.h"
+#include "dialtone/usage/periods.h"
 #include "domain/usage_record.h"
 
 namespace dialtone::usage_metering {
@@ -16,8 +16,8 @@ namespace dialtone::usage_metering {
 struct UsageQuerySpec {
   std::string account_sid;
   std::string category;                 // empty: every category with usage
-  PeriodKind granularity = PeriodKind::kAllTime;
-  std::optional<DayRange> range;        // none: all time (kAllTime) or a default window
+  usage::PeriodKind granularity = usage::PeriodKind::kAllTime;
+  std::optional<usage::DayRange> range;        // none: all time (kAllTime) or a default window
 };
 
 // Daily counters live in Redis for `daily_retention_days` (their TTL); days older than that are
@@ -25,7 +25,7 @@ struct UsageQuerySpec {
 // range covers whole is read from its own counter; a partial bucket sums its days. Thread-safe.
 class UsageQuery {
  public:
-  UsageQuery(RedisCounterStore& store, UsageDailyRepository& repo, Clock clock,
+  UsageQuery(RedisCounterStore& store, UsageDailyRepository& repo, usage::Clock clock,
              int daily_retention_days)
       : store_(store), repo_(repo), clock_(std::move(clock)),
         daily_retention_days_(daily_retention_days) {}
@@ -34,13 +34,13 @@ class UsageQuery {
 
   // The first day still guaranteed in Redis at `now`.
   absl::CivilDay RedisCutoff(absl::Time now) const {
-    return UtcDay(now) - (daily_retention_days_ - 1);
+    return usage::UtcDay(now) - (daily_retention_days_ - 1);
   }
 
  private:
   RedisCounterStore& store_;
   UsageDailyRepository& repo_;
-  Clock clock_;
+  usage::Clock clock_;
   int daily_retention_days_;
 };
 

@@ -5,7 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "domain/category_catalog.h"
-#include "domain/periods.h"
+#include "dialtone/usage/periods.h"
 
 namespace dialtone::usage_metering {
 
@@ -55,8 +55,8 @@ ScriptCall PlanPublish(const std::vector<UsageEvent>& events, const ScriptOption
   };
   std::vector<std::string> per_event;
   for (const UsageEvent& e : events) {
-    std::vector<std::string> periods = PeriodKeysFor(e.time);
-    std::string day = FormatDay(UtcDay(e.time));
+    std::vector<std::string> periods = usage::PeriodKeysFor(e.time);
+    std::string day = usage::FormatDay(usage::UtcDay(e.time));
     std::vector<std::string> incs;
     std::vector<std::string> dirty;
     auto add = [&](const std::string& category, int64_t count, int64_t usage, int64_t price) {

@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "dialtone/core/sid.h"
 #include "domain/category_catalog.h"
-#include "domain/micros.h"
+#include "dialtone/usage/micros.h"
 
 namespace dialtone::usage_metering {
 
@@ -23,9 +23,9 @@ absl::StatusOr<UsageEvent> ValidateEvent(const RawUsageEvent& raw) {
     return absl::InvalidArgumentError(absl::StrCat("unknown category \"", raw.category, "\""));
   }
   if (raw.count < 0) return absl::InvalidArgumentError("count is negative");
-  auto usage = ParseMicros(raw.usage);
+  auto usage = usage::ParseMicros(raw.usage);
   if (!usage.ok()) return absl::InvalidArgumentError(absl::StrCat("usage: ", usage.status().message()));
-  auto price = ParseMicros(raw.price);
+  auto price = usage::ParseMicros(raw.price);
   if (!price.ok()) return absl::InvalidArgumentError(absl::StrCat("price: ", price.status().message()));
   if (!raw.price_unit.empty() && absl::AsciiStrToUpper(raw.price_unit) != "USD") {
     return absl::InvalidArgumentError(absl::StrCat("price_unit \"", raw.price_unit, "\" is not USD"));

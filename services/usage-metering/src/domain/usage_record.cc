@@ -1,7 +1,7 @@
 // Usage record rendering.
 #include "domain/usage_record.h"
 
-#include "domain/micros.h"
+#include "dialtone/usage/micros.h"
 
 namespace dialtone::usage_metering {
 
@@ -13,9 +13,9 @@ UsageRecordFields BuildUsageRecord(const std::string& account_sid, const Categor
           .description = category.description,
           .count = std::to_string(totals.count),
           .count_unit = category.count_unit,
-          .usage = FormatMicros(totals.usage),
+          .usage = usage::FormatMicros(totals.usage),
           .usage_unit = category.usage_unit,
-          .price = FormatMicros(totals.price),
+          .price = usage::FormatMicros(totals.price),
           .price_unit = "usd",
           .start_date = std::move(start_date),
           .end_date = std::move(end_date),
