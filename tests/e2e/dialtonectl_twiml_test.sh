@@ -5,7 +5,7 @@
 set -euo pipefail
 source "$(dirname "$0")/../lib/testlib.sh"
 
-corpus=$DIALTONE_SOURCE_DIR/services/call-router/tests/domain/twiml_corpus
+corpus=$DIALTONE_SOURCE_DIR/libs/twiml/tests/twiml_corpus
 # The URL the golden tests parse the corpus with (twiml_corpus_test.cc).
 url=https://app.example.com/voice/start.xml
 tmp=$(mktemp -d /tmp/dialtone-twiml.XXXXXX)

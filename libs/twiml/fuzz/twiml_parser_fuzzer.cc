@@ -1,6 +1,6 @@
 // libFuzzer target on the TwiML parser: any bytes a customer's server sends must come back as a
 // program (that prints as JSON) or as one of Twilio's TwiML error codes, never as a crash, a leak,
-// undefined behaviour or a hang. Built by tests/fuzz/CMakeLists.txt with clang; run by
+// undefined behaviour or a hang. Built by libs/twiml/fuzz/CMakeLists.txt with clang; run by
 // run_twiml_fuzzer.sh (ctest: twiml_parser_fuzz).
 #include <cstddef>
 #include <cstdint>
