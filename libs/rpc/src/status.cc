@@ -1,16 +1,26 @@
 // Status and timestamp conversions. gRPC and absl share the canonical code numbering.
 #include "dialtone/rpc/status.h"
 
+#include "dialtone/core/twilio_error.h"
+
 namespace dialtone::rpc {
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
+  const auto code = static_cast<grpc::StatusCode>(status.code());
+  int twilio_code = core::TwilioCodeOf(status);
+  if (twilio_code == 0 && absl::IsNotFound(status)) twilio_code = core::kTwilioNotFound;
+  if (twilio_code == 0) return grpc::Status(code, std::string(status.message()));
+  return TwilioGrpcError(code, twilio_code, std::string(status.message()));
 }
 
 absl::Status FromGrpcStatus(const grpc::Status& status) {
   if (status.ok()) return absl::OkStatus();
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+  const auto code = static_cast<absl::StatusCode>(status.error_code());
+  if (int twilio_code = TwilioCodeOf(status); twilio_code != 0) {
+    return core::TwilioStatus(code, twilio_code, status.error_message());
+  }
+  return absl::Status(code, status.error_message());
 }
 
 void ToProto(absl::Time t, google::protobuf::Timestamp* out) {

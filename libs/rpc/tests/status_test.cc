@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "dialtone/callrouter/v1/call_router.pb.h"
+#include "dialtone/core/twilio_error.h"
 #include "dialtone/rpc/status.h"
 #include "dialtone/rpc/twilio_enum.h"
 
@@ -12,7 +13,9 @@ TEST_CASE("absl and gRPC statuses map both ways without loss") {
   grpc::Status g = ToGrpcStatus(nf);
   CHECK(g.error_code() == grpc::StatusCode::NOT_FOUND);
   CHECK(g.error_message() == "no such call");
-  CHECK(FromGrpcStatus(g) == nf);
+  CHECK(TwilioCodeOf(g) == 20404);  // a plain NotFound is Twilio's "resource not found"
+  CHECK(FromGrpcStatus(g).code() == absl::StatusCode::kNotFound);
+  CHECK(FromGrpcStatus(g).message() == "no such call");
   CHECK(ToGrpcStatus(absl::OkStatus()).ok());
   CHECK(FromGrpcStatus(grpc::Status(grpc::StatusCode::UNAVAILABLE, "down")).code() ==
         absl::StatusCode::kUnavailable);
@@ -33,6 +36,19 @@ TEST_CASE("A Twilio code rides along a gRPC error") {
   CHECK(s.error_message() == "Url is not valid");
   CHECK(TwilioCodeOf(s) == 21205);
   CHECK(TwilioCodeOf(grpc::Status(grpc::StatusCode::NOT_FOUND, "x")) == 0);
+}
+
+TEST_CASE("A Twilio code in an absl status crosses gRPC both ways") {
+  absl::Status s = dialtone::core::TwilioStatus(absl::StatusCode::kFailedPrecondition, 11200,
+                                                "the media URL answered 404");
+  grpc::Status g = ToGrpcStatus(s);
+  CHECK(g.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+  CHECK(TwilioCodeOf(g) == 11200);
+  absl::Status back = FromGrpcStatus(g);
+  CHECK(back.code() == absl::StatusCode::kFailedPrecondition);
+  CHECK(back.message() == "the media URL answered 404");
+  CHECK(dialtone::core::TwilioCodeOf(back) == 11200);
+  CHECK(TwilioCodeOf(ToGrpcStatus(absl::UnavailableError("down"))) == 0);
 }
 
 TEST_CASE("Contract enums read as Twilio's strings") {

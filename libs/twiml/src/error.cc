@@ -1,4 +1,4 @@
-// Encodes Twilio error codes and document lines as absl::Status payloads.
+// TwiML errors: Twilio codes (libs/core) and document lines as absl::Status payloads.
 #include "dialtone/twiml/error.h"
 
 #include <utility>
@@ -6,11 +6,11 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "dialtone/core/twilio_error.h"
 
 namespace dialtone::twiml {
 namespace {
 
-constexpr char kCodePayload[] = "type.dialtone.dev/twilio-error-code";
 constexpr char kLinePayload[] = "type.dialtone.dev/twiml-line";
 
 std::optional<int> IntPayload(const absl::Status& status, const char* key) {
@@ -25,15 +25,13 @@ std::optional<int> IntPayload(const absl::Status& status, const char* key) {
 }  // namespace
 
 absl::Status TwimlError(int code, std::string message, std::optional<int> line) {
-  absl::Status status = absl::InvalidArgumentError(std::move(message));
-  status.SetPayload(kCodePayload, absl::Cord(absl::StrCat(code)));
+  absl::Status status =
+      core::TwilioStatus(absl::StatusCode::kInvalidArgument, code, std::move(message));
   if (line) status.SetPayload(kLinePayload, absl::Cord(absl::StrCat(*line)));
   return status;
 }
 
-int TwilioErrorCode(const absl::Status& status) {
-  return IntPayload(status, kCodePayload).value_or(0);
-}
+int TwilioErrorCode(const absl::Status& status) { return core::TwilioCodeOf(status); }
 
 std::optional<int> TwimlErrorLine(const absl::Status& status) {
   return IntPayload(status, kLinePayload);

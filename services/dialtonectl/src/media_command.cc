@@ -7,7 +7,7 @@
 
 #include "cli_args.h"
 #include "commands.h"
-#include "dialtone/common/v1/common.pb.h"
+#include "dialtone/rpc/status.h"
 #include "dialtone/media/v1/media_layer.grpc.pb.h"
 
 namespace dialtone::ctl {
@@ -63,12 +63,9 @@ int RunMedia(const std::vector<std::string>& raw) {
   grpc::Status s = stub->Resolve(&ctx, req, &resp);
   if (!s.ok()) {
     std::cerr << "error: " << s.error_message() << " (gRPC code " << s.error_code() << ")\n";
-    auto t = ctx.GetServerTrailingMetadata().find("dialtone-error-bin");
-    common::v1::TwilioError err;
-    if (t != ctx.GetServerTrailingMetadata().end() &&
-        err.ParseFromString(std::string(t->second.data(), t->second.size()))) {
-      std::cerr << "twilio error " << err.code() << ": https://www.twilio.com/docs/errors/"
-                << err.code() << "\n";
+    if (int code = rpc::TwilioCodeOf(s); code != 0) {
+      std::cerr << "twilio error " << code << ": https://www.twilio.com/docs/errors/" << code
+                << "\n";
     }
     return 1;
   }

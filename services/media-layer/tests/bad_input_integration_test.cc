@@ -6,7 +6,8 @@
 #include <sndfile.h>
 
 #include "adapters/media_layer_grpc.h"
-#include "dialtone/common/v1/common.pb.h"
+#include "dialtone/core/twilio_error.h"
+#include "dialtone/rpc/status.h"
 #include "domain/media_error.h"
 #include "media_test_support.h"
 
@@ -96,7 +97,7 @@ TEST_CASE("Bad URLs, refused connections and unsupported languages fail with the
   CheckFailsClean(h, h.Say("", "alice", "en-US"), kErrorSayInvalidText);
 }
 
-TEST_CASE("gRPC errors carry the Twilio code in the message and the dialtone-error-bin trailer") {
+TEST_CASE("gRPC errors carry the Twilio code in the message and the status details") {
   Origin origin;
   Harness h;
   MediaLayerGrpc handler(h.service);
@@ -115,13 +116,9 @@ TEST_CASE("gRPC errors carry the Twilio code in the message and the dialtone-err
   dialtone::media::v1::ResolveResponse resp;
   grpc::Status s = stub->Resolve(&ctx, req, &resp);
   CHECK(s.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
-  CHECK(TwilioCodeOf(s) == 11200);
-  auto trailer = ctx.GetServerTrailingMetadata().find("dialtone-error-bin");
-  REQUIRE(trailer != ctx.GetServerTrailingMetadata().end());
-  dialtone::common::v1::TwilioError err;
-  REQUIRE(err.ParseFromString(std::string(trailer->second.data(), trailer->second.size())));
-  CHECK(err.code() == 11200);
-  CHECK(err.http_status() == 400);
+  CHECK(dialtone::rpc::TwilioCodeOf(s) == 11200);
+  CHECK_THAT(s.error_message(), Catch::StartsWith("[11200] "));
+  CHECK(dialtone::core::TwilioCodeOf(dialtone::rpc::FromGrpcStatus(s)) == 11200);
 
   // Recordings through the stream, then GetMedia and ReadMedia.
   grpc::ClientContext rctx;

@@ -15,7 +15,6 @@ namespace pb = dialtone::callrouter::v1;
 using dialtone::common::v1::PageRequest;
 using dialtone::common::v1::PageResponse;
 
-constexpr int kTwilioNotFound = 20404;
 constexpr int kTwilioInvalidPageToken = 20007;  // Twilio: "Invalid paging parameter"
 constexpr int kTwilioNumberTaken = 21422;        // "PhoneNumber is not available"
 constexpr int kTwilioNotInProgress = 21220;      // "Call is not in-progress. Cannot redirect."
@@ -33,17 +32,6 @@ absl::StatusOr<std::shared_ptr<const Program>> InlineTwiml(const std::string& tw
   auto program = ParseTwiml(twiml, "text/xml", "");
   if (!program.ok()) return program.status();
   return std::make_shared<const Program>(*std::move(program));
-}
-
-// The one mapping from this service's absl errors to gRPC (with Twilio codes).
-grpc::Status ToGrpc(const absl::Status& s) {
-  if (s.ok()) return grpc::Status::OK;
-  std::string msg(s.message());
-  if (int code = TwilioErrorCode(s); code != 0) {
-    return rpc::TwilioGrpcError(grpc::StatusCode::INVALID_ARGUMENT, code, msg);
-  }
-  if (absl::IsNotFound(s)) return rpc::TwilioGrpcError(grpc::StatusCode::NOT_FOUND, kTwilioNotFound, msg);
-  return rpc::ToGrpcStatus(s);
 }
 
 grpc::Status CheckAccount(const std::string& account_sid) {
@@ -192,19 +180,19 @@ grpc::Status CallRouterGrpc::CreateApplication(ServerContext*,
                                                pb::Application* resp) {
   if (auto s = CheckAccount(req->account_sid()); !s.ok()) return s;
   *resp = req->application();
-  if (auto s = ValidateApplication(*resp); !s.ok()) return ToGrpc(s);
+  if (auto s = ValidateApplication(*resp); !s.ok()) return rpc::ToGrpcStatus(s);
   resp->set_sid(core::NewSid(core::kApplicationPrefix));
   resp->set_account_sid(req->account_sid());
   auto s = applications_.Insert(resp);
   FillApplicationDefaults(resp);
-  return ToGrpc(s);
+  return rpc::ToGrpcStatus(s);
 }
 
 grpc::Status CallRouterGrpc::GetApplication(ServerContext*, const pb::GetApplicationRequest* req,
                                             pb::Application* resp) {
   auto s = applications_.Get(req->account_sid(), req->sid(), resp);
   FillApplicationDefaults(resp);
-  return ToGrpc(s);
+  return rpc::ToGrpcStatus(s);
 }
 
 grpc::Status CallRouterGrpc::ListApplications(ServerContext*,
@@ -220,7 +208,7 @@ grpc::Status CallRouterGrpc::ListApplications(ServerContext*,
     return a;
   }, &next);
   WritePage(req->page(), q, next, resp->mutable_page());
-  return ToGrpc(s);
+  return rpc::ToGrpcStatus(s);
 }
 
 grpc::Status CallRouterGrpc::UpdateApplication(ServerContext*,
@@ -229,23 +217,23 @@ grpc::Status CallRouterGrpc::UpdateApplication(ServerContext*,
   RoutesChangedOnReturn changed(live_);
   pb::Application merged;
   if (auto s = applications_.Get(req->account_sid(), req->sid(), &merged); !s.ok()) {
-    return ToGrpc(s);
+    return rpc::ToGrpcStatus(s);
   }
   std::vector<std::string> fields(req->update_fields().begin(), req->update_fields().end());
   const pb::Application& values = req->application();
   // Validate the row as it will be after the update.
   if (auto s = MergeFields(values, fields, &merged); !s.ok()) return s;
-  if (auto s = ValidateApplication(merged); !s.ok()) return ToGrpc(s);
+  if (auto s = ValidateApplication(merged); !s.ok()) return rpc::ToGrpcStatus(s);
   auto s = applications_.Update(req->account_sid(), req->sid(), values, fields, resp);
   FillApplicationDefaults(resp);
-  return ToGrpc(s);
+  return rpc::ToGrpcStatus(s);
 }
 
 grpc::Status CallRouterGrpc::DeleteApplication(ServerContext*,
                                                const pb::DeleteApplicationRequest* req,
                                                pb::DeleteApplicationResponse*) {
   RoutesChangedOnReturn changed(live_);
-  return ToGrpc(applications_.Delete(req->account_sid(), req->sid()));
+  return rpc::ToGrpcStatus(applications_.Delete(req->account_sid(), req->sid()));
 }
 
 // ---- Incoming phone numbers ----
@@ -256,8 +244,8 @@ grpc::Status CallRouterGrpc::CreateIncomingPhoneNumber(
   RoutesChangedOnReturn changed(live_);
   if (auto s = CheckAccount(req->account_sid()); !s.ok()) return s;
   *resp = req->number();
-  if (auto s = ValidatePhoneNumber(resp->phone_number()); !s.ok()) return ToGrpc(s);
-  if (auto s = ValidateNumber(*resp); !s.ok()) return ToGrpc(s);
+  if (auto s = ValidatePhoneNumber(resp->phone_number()); !s.ok()) return rpc::ToGrpcStatus(s);
+  if (auto s = ValidateNumber(*resp); !s.ok()) return rpc::ToGrpcStatus(s);
   if (!resp->voice_application_sid().empty()) {
     pb::Application app;
     if (!applications_.Get(req->account_sid(), resp->voice_application_sid(), &app).ok()) {
@@ -275,14 +263,14 @@ grpc::Status CallRouterGrpc::CreateIncomingPhoneNumber(
                                     " is not available");
   }
   FillNumberDefaults(resp);
-  return ToGrpc(s);
+  return rpc::ToGrpcStatus(s);
 }
 
 grpc::Status CallRouterGrpc::GetIncomingPhoneNumber(
     ServerContext*, const pb::GetIncomingPhoneNumberRequest* req, pb::IncomingPhoneNumber* resp) {
   auto s = numbers_.Get(req->account_sid(), req->sid(), resp);
   FillNumberDefaults(resp);
-  return ToGrpc(s);
+  return rpc::ToGrpcStatus(s);
 }
 
 grpc::Status CallRouterGrpc::ListIncomingPhoneNumbers(
@@ -296,7 +284,7 @@ grpc::Status CallRouterGrpc::ListIncomingPhoneNumbers(
   auto s = numbers_.List(q, [&] { return resp->add_numbers(); }, &next);
   for (auto& n : *resp->mutable_numbers()) FillNumberDefaults(&n);
   WritePage(req->page(), q, next, resp->mutable_page());
-  return ToGrpc(s);
+  return rpc::ToGrpcStatus(s);
 }
 
 grpc::Status CallRouterGrpc::UpdateIncomingPhoneNumber(
@@ -309,17 +297,17 @@ grpc::Status CallRouterGrpc::UpdateIncomingPhoneNumber(
       return {grpc::StatusCode::INVALID_ARGUMENT, "PhoneNumber cannot be changed"};
     }
   }
-  if (auto s = ValidateNumber(req->number()); !s.ok()) return ToGrpc(s);
+  if (auto s = ValidateNumber(req->number()); !s.ok()) return rpc::ToGrpcStatus(s);
   auto s = numbers_.Update(req->account_sid(), req->sid(), req->number(), fields, resp);
   FillNumberDefaults(resp);
-  return ToGrpc(s);
+  return rpc::ToGrpcStatus(s);
 }
 
 grpc::Status CallRouterGrpc::DeleteIncomingPhoneNumber(
     ServerContext*, const pb::DeleteIncomingPhoneNumberRequest* req,
     pb::DeleteIncomingPhoneNumberResponse*) {
   RoutesChangedOnReturn changed(live_);
-  return ToGrpc(numbers_.Delete(req->account_sid(), req->sid()));
+  return rpc::ToGrpcStatus(numbers_.Delete(req->account_sid(), req->sid()));
 }
 
 // ---- Calls ----
@@ -357,7 +345,7 @@ grpc::Status CallRouterGrpc::CreateCall(ServerContext*, const pb::CreateCallRequ
   if (auto s = CheckAccount(req->account_sid()); !s.ok()) return s;
   if (live_ == nullptr) return {grpc::StatusCode::UNAVAILABLE, "calls cannot be placed yet"};
   auto target = OutboundTargetFor(req->to(), req->from(), live_->Trunk(), live_->LocalSipHost());
-  if (!target.ok()) return ToGrpc(target.status());
+  if (!target.ok()) return rpc::ToGrpcStatus(target.status());
   const int documents = (req->url().empty() ? 0 : 1) + (req->twiml().empty() ? 0 : 1) +
                         (req->application_sid().empty() ? 0 : 1);
   if (documents != 1) {
@@ -367,7 +355,7 @@ grpc::Status CallRouterGrpc::CreateCall(ServerContext*, const pb::CreateCallRequ
   absl::Status valid = ValidateCallbackUrl("Url", req->url(), true);
   if (valid.ok()) valid = ValidateCallbackUrl("FallbackUrl", req->fallback_url(), true);
   if (valid.ok()) valid = ValidateCallbackUrl("StatusCallback", req->status_callback(), true);
-  if (!valid.ok()) return ToGrpc(valid);
+  if (!valid.ok()) return rpc::ToGrpcStatus(valid);
   if (req->timeout() < 0 || req->timeout() > 600 || req->time_limit() < 0) {
     return rpc::TwilioGrpcError(grpc::StatusCode::INVALID_ARGUMENT, kTwilioTimeoutRange,
                                 "Timeout must be between 1 and 600 seconds");
@@ -389,14 +377,14 @@ grpc::Status CallRouterGrpc::CreateCall(ServerContext*, const pb::CreateCallRequ
     if (auto s = ValidateCallbackUrl("RecordingStatusCallback", req->recording_status_callback(),
                                      true);
         !s.ok()) {
-      return ToGrpc(s);
+      return rpc::ToGrpcStatus(s);
     }
     call.recording_status_callback = {.url = req->recording_status_callback(),
                                       .method = FromProto(req->recording_status_callback_method())};
   }
   if (!req->twiml().empty()) {
     auto program = InlineTwiml(req->twiml());
-    if (!program.ok()) return ToGrpc(program.status());
+    if (!program.ok()) return rpc::ToGrpcStatus(program.status());
     call.document = *std::move(program);
   }
   if (auto s = CallRouteFor(*req, &call.route); !s.ok()) return s;
@@ -405,23 +393,23 @@ grpc::Status CallRouterGrpc::CreateCall(ServerContext*, const pb::CreateCallRequ
                                 "The application has no VoiceUrl");
   }
   auto token = live_->AuthToken(req->account_sid());
-  if (!token.ok()) return ToGrpc(token.status());
+  if (!token.ok()) return rpc::ToGrpcStatus(token.status());
   call.route.auth_token = *std::move(token);
   call.invite = {.request_uri = target->request_uri, .from_uri = target->from_uri,
                  .proxy = target->proxy, .auth_username = req->sip_auth_username(),
                  .auth_password = req->sip_auth_password()};
   const std::string sid = call.call_sid;
-  if (auto s = live_->Place(std::move(call)); !s.ok()) return ToGrpc(s);
+  if (auto s = live_->Place(std::move(call)); !s.ok()) return rpc::ToGrpcStatus(s);
   auto s = calls_.Get(req->account_sid(), sid, resp);
   resp->set_api_version("2010-04-01");
-  return ToGrpc(s);
+  return rpc::ToGrpcStatus(s);
 }
 
 grpc::Status CallRouterGrpc::UpdateCall(ServerContext*, const pb::UpdateCallRequest* req,
                                         pb::Call* resp) {
   if (live_ == nullptr) return {grpc::StatusCode::UNAVAILABLE, "calls cannot be updated yet"};
   pb::Call call;
-  if (auto s = calls_.Get(req->account_sid(), req->sid(), &call); !s.ok()) return ToGrpc(s);
+  if (auto s = calls_.Get(req->account_sid(), req->sid(), &call); !s.ok()) return rpc::ToGrpcStatus(s);
   CallControl control;
   if (req->status() != pb::CALL_STATUS_UNSPECIFIED) {
     if (req->status() != pb::CALL_STATUS_CANCELED && req->status() != pb::CALL_STATUS_COMPLETED) {
@@ -437,10 +425,10 @@ grpc::Status CallRouterGrpc::UpdateCall(ServerContext*, const pb::UpdateCallRequ
   }
   absl::Status valid = ValidateCallbackUrl("Url", req->url(), true);
   if (valid.ok()) valid = ValidateCallbackUrl("StatusCallback", req->status_callback(), true);
-  if (!valid.ok()) return ToGrpc(valid);
+  if (!valid.ok()) return rpc::ToGrpcStatus(valid);
   if (!req->twiml().empty()) {
     auto program = InlineTwiml(req->twiml());
-    if (!program.ok()) return ToGrpc(program.status());
+    if (!program.ok()) return rpc::ToGrpcStatus(program.status());
     control.redirect = ApiRedirect{.document = *std::move(program)};
   } else if (!req->url().empty()) {
     control.redirect = ApiRedirect{.url = req->url(), .method = FromProto(req->method())};
@@ -464,18 +452,18 @@ grpc::Status CallRouterGrpc::UpdateCall(ServerContext*, const pb::UpdateCallRequ
       return rpc::TwilioGrpcError(grpc::StatusCode::FAILED_PRECONDITION, kTwilioNotInProgress,
                                   "Call is not live on this call router");
     }
-    return ToGrpc(s);
+    return rpc::ToGrpcStatus(s);
   }
   auto s = calls_.Get(req->account_sid(), req->sid(), resp);
   resp->set_api_version("2010-04-01");
-  return ToGrpc(s);
+  return rpc::ToGrpcStatus(s);
 }
 
 grpc::Status CallRouterGrpc::GetCall(ServerContext*, const pb::GetCallRequest* req,
                                      pb::Call* resp) {
   auto s = calls_.Get(req->account_sid(), req->sid(), resp);
   resp->set_api_version("2010-04-01");
-  return ToGrpc(s);
+  return rpc::ToGrpcStatus(s);
 }
 
 grpc::Status CallRouterGrpc::ListCalls(ServerContext*, const pb::ListCallsRequest* req,
@@ -502,17 +490,17 @@ grpc::Status CallRouterGrpc::ListCalls(ServerContext*, const pb::ListCallsReques
   auto s = calls_.List(q, [&] { return resp->add_calls(); }, &next);
   for (auto& c : *resp->mutable_calls()) c.set_api_version("2010-04-01");
   WritePage(req->page(), q, next, resp->mutable_page());
-  return ToGrpc(s);
+  return rpc::ToGrpcStatus(s);
 }
 
 grpc::Status CallRouterGrpc::DeleteCall(ServerContext*, const pb::DeleteCallRequest* req,
                                         pb::DeleteCallResponse*) {
   pb::Call call;
-  if (auto s = calls_.Get(req->account_sid(), req->sid(), &call); !s.ok()) return ToGrpc(s);
+  if (auto s = calls_.Get(req->account_sid(), req->sid(), &call); !s.ok()) return rpc::ToGrpcStatus(s);
   if (!Finished(call.status())) {
     return {grpc::StatusCode::FAILED_PRECONDITION, "a call in progress cannot be deleted"};
   }
-  return ToGrpc(calls_.Delete(req->account_sid(), req->sid()));
+  return rpc::ToGrpcStatus(calls_.Delete(req->account_sid(), req->sid()));
 }
 
 // ---- Recordings ----
@@ -521,7 +509,7 @@ grpc::Status CallRouterGrpc::GetRecording(ServerContext*, const pb::GetRecording
                                           pb::Recording* resp) {
   auto s = recordings_.Get(req->account_sid(), req->sid(), resp);
   resp->set_api_version("2010-04-01");
-  return ToGrpc(s);
+  return rpc::ToGrpcStatus(s);
 }
 
 grpc::Status CallRouterGrpc::ListRecordings(ServerContext*, const pb::ListRecordingsRequest* req,
@@ -532,12 +520,12 @@ grpc::Status CallRouterGrpc::ListRecordings(ServerContext*, const pb::ListRecord
   std::string next;
   auto s = recordings_.List(q, [&] { return resp->add_recordings(); }, &next);
   WritePage(req->page(), q, next, resp->mutable_page());
-  return ToGrpc(s);
+  return rpc::ToGrpcStatus(s);
 }
 
 grpc::Status CallRouterGrpc::DeleteRecording(ServerContext*, const pb::DeleteRecordingRequest* req,
                                              pb::DeleteRecordingResponse*) {
-  return ToGrpc(recordings_.Delete(req->account_sid(), req->sid()));
+  return rpc::ToGrpcStatus(recordings_.Delete(req->account_sid(), req->sid()));
 }
 
 }  // namespace dialtone::call_router

@@ -18,39 +18,7 @@ constexpr size_t kMaxRecordingBytes = 256u << 20;  // about 9 hours of G.711
 
 pb::Codec ToProto(G711 c) { return c == G711::kUlaw ? pb::CODEC_PCMU : pb::CODEC_PCMA; }
 
-int HttpStatusOf(absl::StatusCode code) {
-  switch (code) {
-    case absl::StatusCode::kInvalidArgument:
-    case absl::StatusCode::kFailedPrecondition: return 400;
-    case absl::StatusCode::kNotFound: return 404;
-    case absl::StatusCode::kUnavailable: return 503;
-    default: return 500;
-  }
-}
-
 }  // namespace
-
-grpc::Status MediaLayerGrpc::ToGrpc(const absl::Status& status, grpc::ServerContext* context) {
-  int code = TwilioCode(status);
-  if (code != 0 && context != nullptr) {
-    common::v1::TwilioError err;
-    err.set_code(code);
-    err.set_message(std::string(status.message()));
-    err.set_http_status(HttpStatusOf(status.code()));
-    context->AddTrailingMetadata("dialtone-error-bin", err.SerializeAsString());
-  }
-  return rpc::ToGrpcStatus(status);
-}
-
-int TwilioCodeOf(const grpc::Status& status) {
-  const std::string& m = status.error_message();
-  int code = 0;
-  if (m.size() > 2 && m[0] == '[') {
-    auto end = m.find(']');
-    if (end != std::string::npos && absl::SimpleAtoi(m.substr(1, end - 1), &code)) return code;
-  }
-  return 0;
-}
 
 void MediaLayerGrpc::Fill(const MediaEntry& e, pb::StoredMedia* out) const {
   out->set_media_sid(e.sid);
@@ -82,7 +50,7 @@ grpc::Status MediaLayerGrpc::Resolve(grpc::ServerContext* ctx, const pb::Resolve
     return {grpc::StatusCode::INVALID_ARGUMENT, "give a url or speech"};
   }
   auto r = service_.Resolve(in);
-  if (!r.ok()) return ToGrpc(r.status(), ctx);
+  if (!r.ok()) return rpc::ToGrpcStatus(r.status());
   Fill(r->entry, resp->mutable_media());
   switch (r->outcome) {
     case MediaMetrics::Outcome::kHit: resp->set_outcome(pb::CACHE_OUTCOME_HIT); break;
@@ -95,9 +63,9 @@ grpc::Status MediaLayerGrpc::Resolve(grpc::ServerContext* ctx, const pb::Resolve
 grpc::Status MediaLayerGrpc::ReadMedia(grpc::ServerContext* ctx, const pb::ReadMediaRequest* req,
                                        grpc::ServerWriter<pb::MediaChunk>* writer) {
   auto e = service_.Get(req->account_sid(), req->media_sid());
-  if (!e.ok()) return ToGrpc(e.status(), ctx);
+  if (!e.ok()) return rpc::ToGrpcStatus(e.status());
   auto data = service_.ReadPayload(*e);
-  if (!data.ok()) return ToGrpc(data.status(), ctx);
+  if (!data.ok()) return rpc::ToGrpcStatus(data.status());
   if (req->offset() < 0 || static_cast<size_t>(req->offset()) > data->size()) {
     return {grpc::StatusCode::OUT_OF_RANGE, "offset past the end of the media"};
   }
@@ -143,7 +111,7 @@ grpc::Status MediaLayerGrpc::StoreRecording(grpc::ServerContext* ctx,
     in.audio += frame.audio();
   }
   auto e = service_.StoreRecording(in);
-  if (!e.ok()) return ToGrpc(e.status(), ctx);
+  if (!e.ok()) return rpc::ToGrpcStatus(e.status());
   Fill(*e, resp);
   return grpc::Status::OK;
 }
@@ -151,21 +119,21 @@ grpc::Status MediaLayerGrpc::StoreRecording(grpc::ServerContext* ctx,
 grpc::Status MediaLayerGrpc::GetMedia(grpc::ServerContext* ctx, const pb::GetMediaRequest* req,
                                       pb::StoredMedia* resp) {
   auto e = service_.Get(req->account_sid(), req->media_sid());
-  if (!e.ok()) return ToGrpc(e.status(), ctx);
+  if (!e.ok()) return rpc::ToGrpcStatus(e.status());
   Fill(*e, resp);
   return grpc::Status::OK;
 }
 
 grpc::Status MediaLayerGrpc::DeleteMedia(grpc::ServerContext* ctx, const pb::DeleteMediaRequest* req,
                                          pb::DeleteMediaResponse*) {
-  return ToGrpc(service_.Delete(req->account_sid(), req->media_sid()), ctx);
+  return rpc::ToGrpcStatus(service_.Delete(req->account_sid(), req->media_sid()));
 }
 
 grpc::Status MediaLayerGrpc::PurgeAccount(grpc::ServerContext* ctx,
                                           const pb::PurgeAccountRequest* req,
                                           pb::PurgeAccountResponse* resp) {
   auto n = service_.Purge(req->account_sid());
-  if (!n.ok()) return ToGrpc(n.status(), ctx);
+  if (!n.ok()) return rpc::ToGrpcStatus(n.status());
   resp->set_entries_removed(*n);
   return grpc::Status::OK;
 }

@@ -1,6 +1,6 @@
-// gRPC MediaLayer handler: validation and proto <-> service mapping. Errors leave with the
-// Twilio code in the message ("[11200] ...") and as a common.v1.TwilioError in the
-// "dialtone-error-bin" trailer.
+// gRPC MediaLayer handler: validation and proto <-> service mapping. Errors leave through
+// rpc::ToGrpcStatus, with their Twilio code in the status details (and in the message,
+// "[11200] ...", for logs and plain gRPC clients).
 #pragma once
 
 #include "adapters/media_service.h"
@@ -26,16 +26,9 @@ class MediaLayerGrpc final : public dialtone::media::v1::MediaLayer::Service {
   grpc::Status PurgeAccount(grpc::ServerContext*, const media::v1::PurgeAccountRequest*,
                             media::v1::PurgeAccountResponse*) override;
 
-  // The one mapping of a service error to gRPC (Twilio code in message and trailer).
-  static grpc::Status ToGrpc(const absl::Status& status, grpc::ServerContext* context);
-
  private:
   void Fill(const MediaEntry& e, media::v1::StoredMedia* out) const;
   MediaService& service_;
 };
-
-// The Twilio code of a client-side status from this service (0 when none): read from the
-// trailer when present, else from the "[code]" message prefix.
-int TwilioCodeOf(const grpc::Status& status);
 
 }  // namespace dialtone::media_layer

@@ -1,26 +1,14 @@
-// Encodes Twilio error codes as absl::Status payloads.
+// The media layer's errors: Twilio codes (libs/core) with the code in the message too.
 #include "domain/media_error.h"
 
-#include "absl/strings/cord.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "dialtone/core/twilio_error.h"
 
 namespace dialtone::media_layer {
-namespace {
-constexpr char kCodePayload[] = "type.dialtone.dev/twilio-error-code";
-}  // namespace
-
 absl::Status MediaError(absl::StatusCode code, int twilio_code, const std::string& message) {
-  absl::Status status(code, absl::StrCat("[", twilio_code, "] ", message));
-  status.SetPayload(kCodePayload, absl::Cord(absl::StrCat(twilio_code)));
-  return status;
+  return core::TwilioStatus(code, twilio_code, absl::StrCat("[", twilio_code, "] ", message));
 }
 
-int TwilioCode(const absl::Status& status) {
-  auto payload = status.GetPayload(kCodePayload);
-  int value = 0;
-  if (!payload || !absl::SimpleAtoi(std::string(*payload), &value)) return 0;
-  return value;
-}
+int TwilioCode(const absl::Status& status) { return core::TwilioCodeOf(status); }
 
 }  // namespace dialtone::media_layer

@@ -15,16 +15,6 @@ namespace {
 namespace pb = dialtone::triggers::v1;
 namespace um = dialtone::usage;
 
-grpc::Status ToGrpc(const absl::Status& s) {
-  if (s.ok()) return grpc::Status::OK;
-  std::string msg(s.message());
-  if (int code = TwilioErrorCodeOf(s); code != 0) {
-    return rpc::TwilioGrpcError(grpc::StatusCode::INVALID_ARGUMENT, code, msg);
-  }
-  if (absl::IsNotFound(s)) return rpc::TwilioGrpcError(grpc::StatusCode::NOT_FOUND, kErrorNotFound, msg);
-  return rpc::ToGrpcStatus(s);
-}
-
 absl::Status CheckAccount(const std::string& account) {
   if (account.empty()) return RequireParameter("AccountSid", account);
   if (!core::IsSid(account, core::kAccountPrefix)) {
@@ -116,20 +106,20 @@ void ToProto(const Trigger& t, pb::UsageTrigger* out) {
 
 grpc::Status TriggersGrpc::CreateTrigger(grpc::ServerContext*, const pb::CreateTriggerRequest* req,
                                          pb::UsageTrigger* resp) {
-  if (auto s = CheckAccount(req->account_sid()); !s.ok()) return ToGrpc(s);
-  if (auto s = RequireParameter("CallbackUrl", req->callback_url()); !s.ok()) return ToGrpc(s);
-  if (auto s = RequireParameter("TriggerValue", req->trigger_value()); !s.ok()) return ToGrpc(s);
-  if (auto s = RequireParameter("UsageCategory", req->usage_category()); !s.ok()) return ToGrpc(s);
-  if (auto s = ValidateCallbackUrl(req->callback_url()); !s.ok()) return ToGrpc(s);
-  if (auto s = ValidateFriendlyName(req->friendly_name()); !s.ok()) return ToGrpc(s);
+  if (auto s = CheckAccount(req->account_sid()); !s.ok()) return rpc::ToGrpcStatus(s);
+  if (auto s = RequireParameter("CallbackUrl", req->callback_url()); !s.ok()) return rpc::ToGrpcStatus(s);
+  if (auto s = RequireParameter("TriggerValue", req->trigger_value()); !s.ok()) return rpc::ToGrpcStatus(s);
+  if (auto s = RequireParameter("UsageCategory", req->usage_category()); !s.ok()) return rpc::ToGrpcStatus(s);
+  if (auto s = ValidateCallbackUrl(req->callback_url()); !s.ok()) return rpc::ToGrpcStatus(s);
+  if (auto s = ValidateFriendlyName(req->friendly_name()); !s.ok()) return rpc::ToGrpcStatus(s);
   auto by = FromProto(req->trigger_by());
-  if (!by.ok()) return ToGrpc(by.status());
+  if (!by.ok()) return rpc::ToGrpcStatus(by.status());
   auto recurring = FromProto(req->recurring());
-  if (!recurring.ok()) return ToGrpc(recurring.status());
+  if (!recurring.ok()) return rpc::ToGrpcStatus(recurring.status());
   auto method = FromProto(req->callback_method());
-  if (!method.ok()) return ToGrpc(method.status());
+  if (!method.ok()) return rpc::ToGrpcStatus(method.status());
   auto spec = ParseTriggerValue(req->trigger_value(), *by);
-  if (!spec.ok()) return ToGrpc(spec.status());
+  if (!spec.ok()) return rpc::ToGrpcStatus(spec.status());
 
   // The counter the trigger watches, now: its current value, the base of "+N", and the check
   // that metering knows the category.
@@ -137,11 +127,11 @@ grpc::Status TriggersGrpc::CreateTrigger(grpc::ServerContext*, const pb::CreateT
   auto counters = deps_.reader.Read(req->account_sid(), req->usage_category(), now);
   if (!counters.ok()) {
     if (absl::IsInvalidArgument(counters.status())) {
-      return ToGrpc(TwilioError(kErrorInvalidParameter,
+      return rpc::ToGrpcStatus(TwilioError(kErrorInvalidParameter,
                                 absl::StrCat("UsageCategory \"", req->usage_category(),
                                              "\" is not a usage category")));
     }
-    return ToGrpc(counters.status());
+    return rpc::ToGrpcStatus(counters.status());
   }
   std::string period = CounterPeriodFor(*recurring, now);
   int64_t current = 0;
@@ -149,7 +139,7 @@ grpc::Status TriggersGrpc::CreateTrigger(grpc::ServerContext*, const pb::CreateT
     if (c.period == period) current = ValueFor(*by, c);
   }
   auto value = ResolveTriggerValue(*spec, current);
-  if (!value.ok()) return ToGrpc(value.status());
+  if (!value.ok()) return rpc::ToGrpcStatus(value.status());
 
   Trigger t{.sid = core::NewSid(core::kUsageTriggerPrefix),
             .account_sid = req->account_sid(),
@@ -163,35 +153,35 @@ grpc::Status TriggersGrpc::CreateTrigger(grpc::ServerContext*, const pb::CreateT
             .current_value = current,
             .date_created = now,
             .date_updated = now};
-  if (auto s = deps_.repo.Create(t); !s.ok()) return ToGrpc(s);
+  if (auto s = deps_.repo.Create(t); !s.ok()) return rpc::ToGrpcStatus(s);
   ToProto(t, resp);
   return grpc::Status::OK;
 }
 
 grpc::Status TriggersGrpc::GetTrigger(grpc::ServerContext*, const pb::GetTriggerRequest* req,
                                       pb::UsageTrigger* resp) {
-  if (auto s = CheckAccount(req->account_sid()); !s.ok()) return ToGrpc(s);
-  if (auto s = CheckTriggerSid(req->sid()); !s.ok()) return ToGrpc(s);
+  if (auto s = CheckAccount(req->account_sid()); !s.ok()) return rpc::ToGrpcStatus(s);
+  if (auto s = CheckTriggerSid(req->sid()); !s.ok()) return rpc::ToGrpcStatus(s);
   auto t = deps_.repo.Get(req->account_sid(), req->sid());
-  if (!t.ok()) return ToGrpc(t.status());
+  if (!t.ok()) return rpc::ToGrpcStatus(t.status());
   ToProto(*t, resp);
   return grpc::Status::OK;
 }
 
 grpc::Status TriggersGrpc::ListTriggers(grpc::ServerContext*, const pb::ListTriggersRequest* req,
                                         pb::ListTriggersResponse* resp) {
-  if (auto s = CheckAccount(req->account_sid()); !s.ok()) return ToGrpc(s);
+  if (auto s = CheckAccount(req->account_sid()); !s.ok()) return rpc::ToGrpcStatus(s);
   TriggerRepository::ListQuery q{.account_sid = req->account_sid(),
                                  .usage_category = req->usage_category()};
   // Filters: UNSPECIFIED means "any" (a filter on non-recurring triggers is not expressible).
   if (req->recurring() != pb::RECURRING_UNSPECIFIED) {
     auto r = FromProto(req->recurring());
-    if (!r.ok()) return ToGrpc(r.status());
+    if (!r.ok()) return rpc::ToGrpcStatus(r.status());
     q.recurring = *r;
   }
   if (req->trigger_by() != pb::TRIGGER_BY_UNSPECIFIED) {
     auto by = FromProto(req->trigger_by());
-    if (!by.ok()) return ToGrpc(by.status());
+    if (!by.ok()) return rpc::ToGrpcStatus(by.status());
     q.trigger_by = *by;
   }
   q.page_size = req->page_size() == 0 ? 50 : req->page_size();
@@ -206,7 +196,7 @@ grpc::Status TriggersGrpc::ListTriggers(grpc::ServerContext*, const pb::ListTrig
     q.after_sid = req->page_token();
   }
   auto rows = deps_.repo.List(q);
-  if (!rows.ok()) return ToGrpc(rows.status());
+  if (!rows.ok()) return rpc::ToGrpcStatus(rows.status());
   bool more = static_cast<int>(rows->size()) > q.page_size;
   if (more) rows->pop_back();
   for (const Trigger& t : *rows) ToProto(t, resp->add_triggers());
@@ -216,33 +206,33 @@ grpc::Status TriggersGrpc::ListTriggers(grpc::ServerContext*, const pb::ListTrig
 
 grpc::Status TriggersGrpc::UpdateTrigger(grpc::ServerContext*, const pb::UpdateTriggerRequest* req,
                                          pb::UsageTrigger* resp) {
-  if (auto s = CheckAccount(req->account_sid()); !s.ok()) return ToGrpc(s);
-  if (auto s = CheckTriggerSid(req->sid()); !s.ok()) return ToGrpc(s);
+  if (auto s = CheckAccount(req->account_sid()); !s.ok()) return rpc::ToGrpcStatus(s);
+  if (auto s = CheckTriggerSid(req->sid()); !s.ok()) return rpc::ToGrpcStatus(s);
   TriggerRepository::Update u;
   if (req->has_friendly_name()) {
-    if (auto s = ValidateFriendlyName(req->friendly_name()); !s.ok()) return ToGrpc(s);
+    if (auto s = ValidateFriendlyName(req->friendly_name()); !s.ok()) return rpc::ToGrpcStatus(s);
     u.friendly_name = req->friendly_name();
   }
   if (req->has_callback_url()) {
-    if (auto s = ValidateCallbackUrl(req->callback_url()); !s.ok()) return ToGrpc(s);
+    if (auto s = ValidateCallbackUrl(req->callback_url()); !s.ok()) return rpc::ToGrpcStatus(s);
     u.callback_url = req->callback_url();
   }
   if (req->callback_method() != pb::CALLBACK_METHOD_UNSPECIFIED) {
     auto m = FromProto(req->callback_method());
-    if (!m.ok()) return ToGrpc(m.status());
+    if (!m.ok()) return rpc::ToGrpcStatus(m.status());
     u.callback_method = *m;
   }
   auto t = deps_.repo.Apply(req->account_sid(), req->sid(), u, deps_.clock());
-  if (!t.ok()) return ToGrpc(t.status());
+  if (!t.ok()) return rpc::ToGrpcStatus(t.status());
   ToProto(*t, resp);
   return grpc::Status::OK;
 }
 
 grpc::Status TriggersGrpc::DeleteTrigger(grpc::ServerContext*, const pb::DeleteTriggerRequest* req,
                                          pb::DeleteTriggerResponse*) {
-  if (auto s = CheckAccount(req->account_sid()); !s.ok()) return ToGrpc(s);
-  if (auto s = CheckTriggerSid(req->sid()); !s.ok()) return ToGrpc(s);
-  return ToGrpc(deps_.repo.Delete(req->account_sid(), req->sid()));
+  if (auto s = CheckAccount(req->account_sid()); !s.ok()) return rpc::ToGrpcStatus(s);
+  if (auto s = CheckTriggerSid(req->sid()); !s.ok()) return rpc::ToGrpcStatus(s);
+  return rpc::ToGrpcStatus(deps_.repo.Delete(req->account_sid(), req->sid()));
 }
 
 grpc::Status TriggersGrpc::ReportCounters(grpc::ServerContext*,
@@ -267,7 +257,7 @@ grpc::Status TriggersGrpc::ReportCounters(grpc::ServerContext*,
     }
   }
   auto fired = deps_.evaluator.OnCounters(counters, newest);
-  return ToGrpc(fired.status());
+  return rpc::ToGrpcStatus(fired.status());
 }
 
 }  // namespace dialtone::triggers

@@ -7,11 +7,11 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "dialtone/core/twilio_error.h"
 
 namespace dialtone::triggers {
 namespace {
 
-constexpr char kCodePayload[] = "type.dialtone.dev/twilio-error-code";
 
 }  // namespace
 
@@ -60,16 +60,8 @@ std::optional<CallbackMethod> ParseCallbackMethod(absl::string_view name) {
 }
 
 absl::Status TwilioError(int code, absl::string_view message) {
-  absl::Status s = absl::InvalidArgumentError(absl::StrCat(message, " (Twilio error ", code, ")"));
-  s.SetPayload(kCodePayload, absl::Cord(std::to_string(code)));
-  return s;
-}
-
-int TwilioErrorCodeOf(const absl::Status& status) {
-  auto payload = status.GetPayload(kCodePayload);
-  int code = 0;
-  if (!payload || !absl::SimpleAtoi(std::string(*payload), &code)) return 0;
-  return code;
+  return core::TwilioStatus(absl::StatusCode::kInvalidArgument, code,
+                            absl::StrCat(message, " (Twilio error ", code, ")"));
 }
 
 absl::Status RequireParameter(absl::string_view twilio_name, absl::string_view value) {

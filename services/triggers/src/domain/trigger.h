@@ -56,8 +56,6 @@ inline constexpr int kErrorNotFound = 20404;
 
 // InvalidArgument whose message ends with "(Twilio error <code>)" and which carries the code.
 absl::Status TwilioError(int code, absl::string_view message);
-// The code carried by `status`, or 0.
-int TwilioErrorCodeOf(const absl::Status& status);
 
 // Required: present. Twilio names the parameter ("CallbackUrl").
 absl::Status RequireParameter(absl::string_view twilio_name, absl::string_view value);

@@ -9,9 +9,10 @@
 
 namespace dialtone::rpc {
 
-// Same code, same message. Used by every gRPC handler on its way out.
+// Same code, same message, and the Twilio code (core::TwilioCodeOf) in the status details; a
+// NotFound without a code of its own carries 20404. Used by every gRPC handler on its way out.
 grpc::Status ToGrpcStatus(const absl::Status& status);
-// Used by every gRPC client on its way in.
+// The reverse, Twilio code included. Used by every gRPC client on its way in.
 absl::Status FromGrpcStatus(const grpc::Status& status);
 
 void ToProto(absl::Time t, google::protobuf::Timestamp* out);
