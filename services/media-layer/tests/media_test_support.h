@@ -21,9 +21,13 @@
 #include "dialtone/core/sid.h"
 #include "dialtone/redis/redis_pool.h"
 #include "dialtone/testing/test_env.h"
-#include "test_audio.h"
+#include "dialtone/audio/test_audio.h"
 
 namespace dialtone::media_layer::test {
+
+// Tones and SF_INFO made with libsndfile (libs/audio/testing).
+using audio::test::Info;
+using audio::test::Tone;
 
 namespace dt = dialtone::testing;
 

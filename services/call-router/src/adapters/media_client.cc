@@ -2,7 +2,7 @@
 #include "adapters/media_client.h"
 
 #include <grpcpp/grpcpp.h>
-#include <spandsp.h>
+#include "dialtone/audio/audio.h"
 
 #include "absl/strings/str_cat.h"
 #include "dialtone/rpc/status.h"
@@ -154,11 +154,8 @@ MediaClient::AudioResult MediaClient::Load(const std::string& account_sid,
   }
   s = reader->Finish();
   if (!s.ok()) return rpc::FromGrpcStatus(s);
-  auto audio = std::make_shared<Samples>(bytes.size());
-  for (size_t i = 0; i < bytes.size(); ++i) {
-    const auto b = static_cast<uint8_t>(bytes[i]);
-    (*audio)[i] = codec == pb::CODEC_PCMA ? alaw_to_linear(b) : ulaw_to_linear(b);
-  }
+  auto audio = std::make_shared<Samples>(audio::DecodeG711(
+      bytes, codec == pb::CODEC_PCMA ? audio::G711::kAlaw : audio::G711::kUlaw));
   std::lock_guard<std::mutex> lock(mu_);
   Keep(media_sid, audio);
   return SharedSamples(audio);
@@ -183,12 +180,10 @@ void MediaClient::StoreRecording(const std::string& account_sid, const std::stri
     bool ok = writer->Write(frame);
     constexpr size_t kChunk = 16000;  // two seconds a frame
     for (size_t at = 0; ok && at < audio->size(); at += kChunk) {
-      std::string bytes;
       const size_t end = std::min(audio->size(), at + kChunk);
-      bytes.reserve(end - at);
-      for (size_t i = at; i < end; ++i) bytes.push_back(static_cast<char>(linear_to_ulaw((*audio)[i])));
       pb::RecordingFrame data;
-      data.set_audio(std::move(bytes));
+      data.set_audio(audio::EncodeG711(
+          std::vector<int16_t>(audio->begin() + at, audio->begin() + end), audio::G711::kUlaw));
       ok = writer->Write(data);
     }
     writer->WritesDone();

@@ -18,6 +18,7 @@
 #include <spandsp.h>
 
 #include "absl/strings/str_cat.h"
+#include "dialtone/audio/audio.h"
 #include "dialtone/log/log.h"
 #include "domain/rtp_wire.h"
 
@@ -38,12 +39,16 @@ int64_t MonotonicMs() {
       .count();
 }
 
+audio::G711 CodecOf(int payload_type) {
+  return payload_type == kPayloadPcma ? audio::G711::kAlaw : audio::G711::kUlaw;
+}
+
 uint8_t Encode(int16_t sample, int payload_type) {
-  return payload_type == kPayloadPcma ? linear_to_alaw(sample) : linear_to_ulaw(sample);
+  return audio::EncodeSample(sample, CodecOf(payload_type));
 }
 
 int16_t Decode(uint8_t byte, int payload_type) {
-  return payload_type == kPayloadPcma ? alaw_to_linear(byte) : ulaw_to_linear(byte);
+  return audio::DecodeSample(byte, CodecOf(payload_type));
 }
 
 bool IsSilent(const int16_t* frame, int n) {

@@ -3,6 +3,7 @@
 
 #include "absl/strings/match.h"
 #include "adapters/recording_audio.h"
+#include "dialtone/audio/audio.h"
 
 #include <boost/json.hpp>
 #include <chrono>
@@ -660,7 +661,8 @@ web::HttpServer::Response CallRouterResources::RecordingAudio(const web::HttpSer
     bytes += chunk.data();
   }
   if (auto st = reader->Finish(); !st.ok()) return Fail(c, st);
-  const std::vector<int16_t> samples = DecodeG711(bytes, alaw);
+  const std::vector<int16_t> samples =
+      audio::DecodeG711(bytes, alaw ? audio::G711::kAlaw : audio::G711::kUlaw);
   web::HttpServer::Response res{http::status::ok, req.version()};
   if (mp3) {
     auto encoded = Mp3(samples);
@@ -669,7 +671,7 @@ web::HttpServer::Response CallRouterResources::RecordingAudio(const web::HttpSer
     res.body() = *std::move(encoded);
   } else {
     res.set(http::field::content_type, "audio/x-wav");
-    res.body() = PcmWav(samples);
+    res.body() = audio::PcmWav(samples);
   }
   res.prepare_payload();
   return res;

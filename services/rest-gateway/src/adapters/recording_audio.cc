@@ -2,45 +2,8 @@
 #include "adapters/recording_audio.h"
 
 #include <lame/lame.h>
-#include <spandsp.h>
 
 namespace dialtone::rest_gateway {
-namespace {
-
-void Put(std::string& out, uint32_t v, int bytes) {
-  for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
-
-}  // namespace
-
-std::vector<int16_t> DecodeG711(const std::string& bytes, bool alaw) {
-  std::vector<int16_t> out(bytes.size());
-  for (size_t i = 0; i < bytes.size(); ++i) {
-    const auto b = static_cast<uint8_t>(bytes[i]);
-    out[i] = alaw ? alaw_to_linear(b) : ulaw_to_linear(b);
-  }
-  return out;
-}
-
-std::string PcmWav(const std::vector<int16_t>& samples) {
-  const uint32_t data = static_cast<uint32_t>(samples.size() * 2);
-  std::string out = "RIFF";
-  Put(out, 36 + data, 4);
-  out += "WAVEfmt ";
-  Put(out, 16, 4);
-  Put(out, 1, 2);       // PCM
-  Put(out, 1, 2);       // mono
-  Put(out, 8000, 4);    // samples per second
-  Put(out, 16000, 4);   // bytes per second
-  Put(out, 2, 2);       // block align
-  Put(out, 16, 2);      // bits per sample
-  out += "data";
-  Put(out, data, 4);
-  out.reserve(out.size() + data);
-  for (int16_t s : samples) Put(out, static_cast<uint16_t>(s), 2);
-  return out;
-}
-
 absl::StatusOr<std::string> Mp3(const std::vector<int16_t>& samples) {
   lame_global_flags* lame = lame_init();
   if (lame == nullptr) return absl::InternalError("lame_init failed");

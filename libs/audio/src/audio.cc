@@ -1,5 +1,5 @@
 // Decoding with libsndfile's virtual I/O, resampling with soxr, G.711 with spandsp's tables.
-#include "domain/audio.h"
+#include "dialtone/audio/audio.h"
 
 #include <sndfile.h>
 #include <soxr.h>
@@ -15,9 +15,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "domain/media_error.h"
+#include "dialtone/core/twilio_error.h"
 
-namespace dialtone::media_layer {
+namespace dialtone::audio {
 namespace {
 
 // A read-only memory file for sf_open_virtual.
@@ -44,9 +44,11 @@ sf_count_t MemRead(void* ptr, sf_count_t count, void* user) {
 sf_count_t MemWrite(const void*, sf_count_t, void*) { return 0; }
 sf_count_t MemTell(void* user) { return static_cast<MemFile*>(user)->pos; }
 
+// The media layer's error shape: the Twilio code also leads the message ("[12300] ...").
 absl::Status Undecodable(const std::string& why) {
-  return MediaError(absl::StatusCode::kInvalidArgument, kErrorInvalidContentType,
-                    absl::StrCat("media is not playable audio: ", why));
+  return core::TwilioStatus(
+      absl::StatusCode::kInvalidArgument, kErrorUndecodableAudio,
+      absl::StrCat("[", kErrorUndecodableAudio, "] media is not playable audio: ", why));
 }
 
 std::string BaseType(std::string_view content_type) {
@@ -200,4 +202,37 @@ std::string WavHeader(G711 codec, uint32_t payload_bytes) {
   return h;
 }
 
-}  // namespace dialtone::media_layer
+uint8_t EncodeSample(int16_t sample, G711 codec) {
+  return codec == G711::kAlaw ? linear_to_alaw(sample) : linear_to_ulaw(sample);
+}
+
+int16_t DecodeSample(uint8_t byte, G711 codec) {
+  return codec == G711::kAlaw ? alaw_to_linear(byte) : ulaw_to_linear(byte);
+}
+
+namespace {
+void PutLittleEndian(std::string& out, uint32_t v, int bytes) {
+  for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+}  // namespace
+
+std::string PcmWav(const std::vector<int16_t>& samples) {
+  const uint32_t data = static_cast<uint32_t>(samples.size() * 2);
+  std::string out = "RIFF";
+  PutLittleEndian(out, 36 + data, 4);
+  out += "WAVEfmt ";
+  PutLittleEndian(out, 16, 4);
+  PutLittleEndian(out, 1, 2);                       // PCM
+  PutLittleEndian(out, 1, 2);                       // mono
+  PutLittleEndian(out, kTelephonyRate, 4);          // samples per second
+  PutLittleEndian(out, kTelephonyRate * 2, 4);      // bytes per second
+  PutLittleEndian(out, 2, 2);                       // block align
+  PutLittleEndian(out, 16, 2);                      // bits per sample
+  out += "data";
+  PutLittleEndian(out, data, 4);
+  out.reserve(out.size() + data);
+  for (int16_t s : samples) PutLittleEndian(out, static_cast<uint16_t>(s), 2);
+  return out;
+}
+
+}  // namespace dialtone::audio

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace dialtone::media_layer::test {
+namespace dialtone::audio::test {
 
 struct MemFile {
   std::string data;
@@ -78,4 +78,4 @@ inline SF_INFO Info(const std::string& bytes) {
   return info;
 }
 
-}  // namespace dialtone::media_layer::test
+}  // namespace dialtone::audio::test

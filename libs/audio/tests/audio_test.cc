@@ -6,11 +6,12 @@
 #include <cmath>
 #include <cstring>
 
-#include "domain/audio.h"
-#include "domain/media_error.h"
-#include "test_audio.h"
+#include "dialtone/audio/audio.h"
+#include "dialtone/audio/test_audio.h"
+#include "dialtone/core/twilio_error.h"
 
-using namespace dialtone::media_layer;
+using namespace dialtone::audio;
+using dialtone::core::TwilioCodeOf;
 
 TEST_CASE("A 44.1 kHz stereo WAV becomes 8 kHz mono mu-law of the same duration") {
   std::string wav = test::Tone(SF_FORMAT_WAV | SF_FORMAT_PCM_16, 44100, 2, 2.5);
@@ -46,9 +47,9 @@ TEST_CASE("Raw mu-law with audio/basic is taken as 8 kHz mono") {
 
 TEST_CASE("Empty and corrupt audio are refused with Twilio 12300") {
   auto empty = DecodeAudio("", "audio/wav");
-  CHECK(TwilioCode(empty.status()) == kErrorInvalidContentType);
+  CHECK(TwilioCodeOf(empty.status()) == kErrorUndecodableAudio);
   auto junk = DecodeAudio(std::string(5000, 'x'), "audio/mpeg");
-  CHECK(TwilioCode(junk.status()) == kErrorInvalidContentType);
+  CHECK(TwilioCodeOf(junk.status()) == kErrorUndecodableAudio);
 }
 
 TEST_CASE("Downmix averages channels and Resample keeps the duration") {
