@@ -3,6 +3,7 @@
 
 #include "dialtone/callrouter/v1/call_router.pb.h"
 #include "dialtone/core/twilio_error.h"
+#include "dialtone/rpc/client.h"
 #include "dialtone/rpc/status.h"
 #include "dialtone/rpc/twilio_enum.h"
 
@@ -49,6 +50,24 @@ TEST_CASE("A Twilio code in an absl status crosses gRPC both ways") {
   CHECK(back.message() == "the media URL answered 404");
   CHECK(dialtone::core::TwilioCodeOf(back) == 11200);
   CHECK(TwilioCodeOf(ToGrpcStatus(absl::UnavailableError("down"))) == 0);
+}
+
+TEST_CASE("Only the five end statuses of a call are final") {
+  namespace cr = dialtone::callrouter::v1;
+  CHECK_FALSE(IsFinalCallStatus(cr::CALL_STATUS_QUEUED));
+  CHECK_FALSE(IsFinalCallStatus(cr::CALL_STATUS_RINGING));
+  CHECK_FALSE(IsFinalCallStatus(cr::CALL_STATUS_IN_PROGRESS));
+  for (auto s : {cr::CALL_STATUS_COMPLETED, cr::CALL_STATUS_BUSY, cr::CALL_STATUS_FAILED,
+                 cr::CALL_STATUS_NO_ANSWER, cr::CALL_STATUS_CANCELED}) {
+    CHECK(IsFinalCallStatus(s));
+  }
+}
+
+TEST_CASE("A client context's deadline is the timeout from now") {
+  auto ctx = ContextWithDeadline(absl::Seconds(10));
+  const auto left = ctx->deadline() - std::chrono::system_clock::now();
+  CHECK(left > std::chrono::seconds(9));
+  CHECK(left <= std::chrono::seconds(10));
 }
 
 TEST_CASE("Contract enums read as Twilio's strings") {

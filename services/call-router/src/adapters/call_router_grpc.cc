@@ -3,6 +3,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "dialtone/core/sid.h"
+#include "dialtone/rpc/client.h"
 #include "dialtone/rpc/status.h"
 #include "domain/outbound_target.h"
 #include "domain/resource_validation.h"
@@ -122,12 +123,6 @@ grpc::Status MergeFields(const google::protobuf::Message& from,
     }
   }
   return grpc::Status::OK;
-}
-
-bool Finished(pb::CallStatus s) {
-  return s == pb::CALL_STATUS_COMPLETED || s == pb::CALL_STATUS_BUSY ||
-         s == pb::CALL_STATUS_FAILED || s == pb::CALL_STATUS_NO_ANSWER ||
-         s == pb::CALL_STATUS_CANCELED;
 }
 
 // Tells the live side that routing data changed once the handler is done (whatever it
@@ -399,10 +394,11 @@ grpc::Status CallRouterGrpc::CreateCall(ServerContext*, const pb::CreateCallRequ
                  .proxy = target->proxy, .auth_username = req->sip_auth_username(),
                  .auth_password = req->sip_auth_password()};
   const std::string sid = call.call_sid;
-  if (auto s = live_->Place(std::move(call)); !s.ok()) return rpc::ToGrpcStatus(s);
-  auto s = calls_.Get(req->account_sid(), sid, resp);
+  absl::Status read;
+  auto placed = live_->Place(std::move(call), [&] { read = calls_.Get(req->account_sid(), sid, resp); });
+  if (!placed.ok()) return rpc::ToGrpcStatus(placed);
   resp->set_api_version("2010-04-01");
-  return rpc::ToGrpcStatus(s);
+  return rpc::ToGrpcStatus(read);
 }
 
 grpc::Status CallRouterGrpc::UpdateCall(ServerContext*, const pb::UpdateCallRequest* req,
@@ -437,7 +433,7 @@ grpc::Status CallRouterGrpc::UpdateCall(ServerContext*, const pb::UpdateCallRequ
     control.status_callback = req->status_callback();
     control.status_callback_method = FromProto(req->status_callback_method());
   }
-  if (Finished(call.status())) {
+  if (rpc::IsFinalCallStatus(call.status())) {
     // Hanging up an ended call changes nothing; redirecting one is an error, as in Twilio.
     if (control.redirect) {
       return rpc::TwilioGrpcError(grpc::StatusCode::FAILED_PRECONDITION, kTwilioNotInProgress,
@@ -497,7 +493,7 @@ grpc::Status CallRouterGrpc::DeleteCall(ServerContext*, const pb::DeleteCallRequ
                                         pb::DeleteCallResponse*) {
   pb::Call call;
   if (auto s = calls_.Get(req->account_sid(), req->sid(), &call); !s.ok()) return rpc::ToGrpcStatus(s);
-  if (!Finished(call.status())) {
+  if (!rpc::IsFinalCallStatus(call.status())) {
     return {grpc::StatusCode::FAILED_PRECONDITION, "a call in progress cannot be deleted"};
   }
   return rpc::ToGrpcStatus(calls_.Delete(req->account_sid(), req->sid()));

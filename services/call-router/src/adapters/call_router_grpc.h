@@ -2,6 +2,8 @@
 // PostgreSQL. Creating and updating calls reaches the live calls through LiveCallControl.
 #pragma once
 
+#include <functional>
+
 #include "adapters/call_session.h"
 #include "adapters/proto_table.h"
 #include "dialtone/callrouter/v1/call_router.grpc.pb.h"
@@ -19,8 +21,9 @@ class LiveCallControl {
   // The trunk for calls to phone numbers ("" when none) and our own SIP host:port for From.
   virtual std::string Trunk() const = 0;
   virtual std::string LocalSipHost() const = 0;
-  // Inserts the queued Call row and starts the INVITE.
-  virtual absl::Status Place(OutboundCall call) = 0;
+  // Inserts the queued Call row, calls `inserted` (the row as created, before anything can
+  // change it: the API answers with it, queued, as Twilio does), then starts the INVITE.
+  virtual absl::Status Place(OutboundCall call, const std::function<void()>& inserted) = 0;
   // Applies an update to a call live in this process (NotFound otherwise) and returns once its
   // row says so.
   virtual absl::Status Control(const std::string& call_sid, const CallControl& control) = 0;

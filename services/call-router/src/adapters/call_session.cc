@@ -70,11 +70,6 @@ std::shared_ptr<LiveCall> LiveCalls::Find(const std::string& call_sid) {
   return it == calls_.end() ? nullptr : it->second.call.lock();
 }
 
-size_t LiveCalls::size() {
-  std::lock_guard<std::mutex> lock(mu_);
-  return calls_.size();
-}
-
 CallSession::CallSession(CallSessionDeps deps, SipDialog& dialog, SipInvite invite)
     : deps_(deps), dialog_(&dialog), invite_(std::move(invite)),
       call_sid_(core::NewSid(core::kCallPrefix)) {}

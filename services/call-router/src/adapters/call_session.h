@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "adapters/app_http_client.h"
@@ -40,8 +41,8 @@ class CallbackChain : public std::enable_shared_from_this<CallbackChain> {
 
   AppHttpClient* http_;
   std::mutex mu_;
-  std::deque<AppHttpClient::CallbackRequest> queue_;  // guarded by mu_
-  bool busy_ = false;                                 // guarded by mu_
+  std::deque<AppHttpClient::CallbackRequest> queue_ ABSL_GUARDED_BY(mu_);
+  bool busy_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 struct CallControl;
@@ -65,7 +66,6 @@ class LiveCalls {
   void Remove(const std::string& call_sid, const LiveCall* owner);
   // Null when the call is not live here.
   std::shared_ptr<LiveCall> Find(const std::string& call_sid);
-  size_t size();
 
  private:
   struct Entry {
@@ -73,7 +73,7 @@ class LiveCalls {
     const LiveCall* owner = nullptr;
   };
   std::mutex mu_;
-  std::map<std::string, Entry> calls_;  // guarded by mu_
+  std::map<std::string, Entry> calls_ ABSL_GUARDED_BY(mu_);
 };
 
 // A call the Calls API placed: its row exists (queued) when the session starts. Also a Dial leg

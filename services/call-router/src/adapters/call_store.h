@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "dialtone/accounts/v1/accounts.grpc.pb.h"
@@ -128,8 +129,8 @@ class CallStore {
   struct Worker {
     std::mutex mu;
     std::condition_variable cv;
-    std::deque<std::function<void()>> tasks;  // guarded by mu
-    bool stopping = false;                    // guarded by mu
+    std::deque<std::function<void()>> tasks ABSL_GUARDED_BY(mu);
+    bool stopping ABSL_GUARDED_BY(mu) = false;
     std::thread thread;
   };
   void Loop(Worker& worker);
@@ -146,9 +147,9 @@ class CallStore {
     absl::Time expires;
   };
   std::mutex cache_mu_;
-  std::map<std::string, CachedRoute> routes_;                          // guarded by cache_mu_
-  std::map<std::string, std::pair<std::string, absl::Time>> tokens_cached_;  // guarded by cache_mu_
-  uint64_t generation_ = 0;  // guarded by cache_mu_; ForgetRoutes bumps it
+  std::map<std::string, CachedRoute> routes_ ABSL_GUARDED_BY(cache_mu_);
+  std::map<std::string, std::pair<std::string, absl::Time>> tokens_cached_ ABSL_GUARDED_BY(cache_mu_);
+  uint64_t generation_ ABSL_GUARDED_BY(cache_mu_) = 0;  // ForgetRoutes bumps it
   std::vector<std::unique_ptr<Worker>> workers_;
 };
 

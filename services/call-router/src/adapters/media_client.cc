@@ -5,6 +5,7 @@
 #include "dialtone/audio/audio.h"
 
 #include "absl/strings/str_cat.h"
+#include "dialtone/rpc/client.h"
 #include "dialtone/rpc/status.h"
 
 namespace dialtone::call_router {
@@ -13,9 +14,7 @@ namespace {
 namespace pb = media::v1;
 
 std::unique_ptr<grpc::ClientContext> Deadline(int seconds) {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(seconds));
-  return ctx;
+  return rpc::ContextWithDeadline(absl::Seconds(seconds));
 }
 
 }  // namespace

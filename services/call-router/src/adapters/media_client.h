@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "adapters/rtp_engine.h"
@@ -62,14 +63,17 @@ class MediaClient {
   std::unique_ptr<media::v1::MediaLayer::Stub> stub_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<std::function<void()>> tasks_;                 // guarded by mu_
-  bool stopping_ = false;                                   // guarded by mu_
-  std::map<std::string, std::vector<AudioDone>> waiting_;   // key -> asks in flight; mu_
-  std::map<std::string, std::pair<std::string, absl::Time>> resolved_;  // key -> media SID; mu_
-  // LRU of decoded audio by media SID; guarded by mu_.
-  std::list<std::pair<std::string, SharedSamples>> lru_;
-  std::map<std::string, std::list<std::pair<std::string, SharedSamples>>::iterator> by_sid_;
-  size_t cached_bytes_ = 0;
+  std::deque<std::function<void()>> tasks_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  // key -> asks in flight
+  std::map<std::string, std::vector<AudioDone>> waiting_ ABSL_GUARDED_BY(mu_);
+  // key -> media SID
+  std::map<std::string, std::pair<std::string, absl::Time>> resolved_ ABSL_GUARDED_BY(mu_);
+  // LRU of decoded audio by media SID.
+  std::list<std::pair<std::string, SharedSamples>> lru_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::list<std::pair<std::string, SharedSamples>>::iterator> by_sid_
+      ABSL_GUARDED_BY(mu_);
+  size_t cached_bytes_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<std::thread> workers_;
 };
 

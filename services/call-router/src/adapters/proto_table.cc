@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "dialtone/rpc/status.h"
 #include "dialtone/rpc/twilio_enum.h"
 
 namespace dialtone::call_router {
@@ -58,9 +59,7 @@ void SetFromText(gp::Message* m, const gp::FieldDescriptor* f, const pqxx::field
     case gp::FieldDescriptor::CPPTYPE_MESSAGE: {
       // Timestamps arrive as epoch microseconds (see SelectList).
       auto* ts = static_cast<gp::Timestamp*>(r->MutableMessage(m, f));
-      int64_t micros = value.as<int64_t>();
-      ts->set_seconds(micros / 1000000);
-      ts->set_nanos(static_cast<int32_t>((micros % 1000000) * 1000));
+      rpc::ToProto(absl::FromUnixMicros(value.as<int64_t>()), ts);
       break;
     }
     default: break;

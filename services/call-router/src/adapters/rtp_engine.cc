@@ -578,11 +578,6 @@ void RtpEngine::Close(const std::shared_ptr<RtpStream>& stream) {
   ports_in_use_.erase(stream->port_);
 }
 
-size_t RtpEngine::open_streams() {
-  std::lock_guard<std::mutex> lock(mu_);
-  return ports_in_use_.size();
-}
-
 void RtpEngine::Loop() {
   epoll_event events[256];
   std::vector<std::function<void()>> notify;
@@ -601,7 +596,6 @@ void RtpEngine::Loop() {
       if (fd == timer_fd_) {
         uint64_t expirations = 0;
         if (read(timer_fd_, &expirations, sizeof expirations) != sizeof expirations) continue;
-        if (expirations > 1) late_ticks_ += expirations - 1;
         streams.clear();
         {
           std::lock_guard<std::mutex> lock(mu_);

@@ -17,6 +17,7 @@
 
 #include <netinet/in.h>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 
 struct dtmf_rx_state_s;
@@ -179,9 +180,6 @@ class RtpEngine {
   absl::StatusOr<std::shared_ptr<RtpStream>> Open();
   // Stops serving the leg and frees its ports (playback and recording callbacks stop).
   void Close(const std::shared_ptr<RtpStream>& stream);
-  size_t open_streams();
-  // Ticks that started late by more than 20 ms, over the engine's life.
-  uint64_t late_ticks() const { return late_ticks_.load(); }
 
  private:
   void Loop();
@@ -192,11 +190,10 @@ class RtpEngine {
   int wake_fd_ = -1;
   std::thread thread_;
   std::atomic<bool> stopping_{false};
-  std::atomic<uint64_t> late_ticks_{0};
   std::mutex mu_;
-  std::map<int, std::shared_ptr<RtpStream>> by_fd_;  // RTP and RTCP fds; guarded by mu_
-  std::set<int> ports_in_use_;                        // guarded by mu_
-  int next_port_ = 0;                                 // guarded by mu_
+  std::map<int, std::shared_ptr<RtpStream>> by_fd_ ABSL_GUARDED_BY(mu_);  // RTP and RTCP fds
+  std::set<int> ports_in_use_ ABSL_GUARDED_BY(mu_);
+  int next_port_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace dialtone::call_router

@@ -11,6 +11,7 @@
 #include <string>
 #include <thread>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "adapters/sip_access.h"
@@ -149,8 +150,8 @@ class SipStack final : public SipLoop {
   int wake_fd_ = -1;
 
   std::mutex mu_;
-  std::deque<std::function<void()>> queue_;  // guarded by mu_
-  bool accepting_ = false;                   // guarded by mu_
+  std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(mu_);
+  bool accepting_ ABSL_GUARDED_BY(mu_) = false;
 
   // SIP thread only.
   std::multimap<absl::Time, std::function<void()>> timers_;

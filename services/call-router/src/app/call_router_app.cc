@@ -68,7 +68,7 @@ std::string CallRouterApp::LocalSipHost() const {
   return absl::StrCat(MediaHost(), ":", config_.sip_port);
 }
 
-absl::Status CallRouterApp::Place(OutboundCall call) {
+absl::Status CallRouterApp::Place(OutboundCall call, const std::function<void()>& inserted) {
   if (store_ == nullptr) return absl::UnavailableError("call-router is starting");
   if (call.invite.auth_username.empty()) {
     call.invite.auth_username = config_.sip_trunk_username;
@@ -77,6 +77,7 @@ absl::Status CallRouterApp::Place(OutboundCall call) {
   NewCall row{.sid = call.call_sid, .account_sid = call.route.account_sid, .from = call.from,
               .to = call.to};
   if (absl::Status s = store_->InsertQueued(row); !s.ok()) return s;
+  if (inserted) inserted();
   sip_.Post([this, call = std::move(call)]() mutable {
     auto session = std::make_shared<CallSession>(SessionDeps(), std::move(call));
     session->StartOutbound(sip_);

@@ -30,7 +30,7 @@ class CallRouterApp final : public LiveCallControl {
   absl::StatusOr<std::string> AuthToken(const std::string& account_sid) override;
   std::string Trunk() const override { return config_.sip_trunk; }
   std::string LocalSipHost() const override;
-  absl::Status Place(OutboundCall call) override;
+  absl::Status Place(OutboundCall call, const std::function<void()>& inserted) override;
   absl::Status Control(const std::string& call_sid, const CallControl& control) override;
   void RoutesChanged() override;
 

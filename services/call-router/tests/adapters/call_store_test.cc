@@ -31,7 +31,9 @@ class RoutesOnly final : public LiveCallControl {
   absl::StatusOr<std::string> AuthToken(const std::string&) override { return std::string(); }
   std::string Trunk() const override { return ""; }
   std::string LocalSipHost() const override { return "127.0.0.1:5060"; }
-  absl::Status Place(OutboundCall) override { return absl::UnimplementedError("test"); }
+  absl::Status Place(OutboundCall, const std::function<void()>&) override {
+    return absl::UnimplementedError("test");
+  }
   absl::Status Control(const std::string&, const CallControl&) override {
     return absl::UnimplementedError("test");
   }

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "adapters/resource_routes.h"
 #include "domain/api_route.h"
@@ -49,7 +50,7 @@ class ApiHandler {
     Account account;
     std::chrono::steady_clock::time_point expires;
   };
-  std::map<std::string, CachedAuth> auth_cache_;  // guarded by mu_
+  std::map<std::string, CachedAuth> auth_cache_ ABSL_GUARDED_BY(mu_);
   absl::StatusOr<Account> Authenticate(const std::string& sid, const std::string& token);
   std::mutex mu_;
   std::map<std::string, int> in_flight_;  // account SID -> requests being handled

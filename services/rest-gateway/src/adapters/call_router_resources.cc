@@ -12,6 +12,8 @@
 #include "absl/strings/str_cat.h"
 #include "adapters/api_response.h"
 #include "adapters/resource_json.h"
+#include "dialtone/rpc/client.h"
+#include "dialtone/rpc/status.h"
 #include "domain/account_representation.h"
 #include "dialtone/webhook/form_encoding.h"
 
@@ -30,11 +32,7 @@ struct Ctx {
   ResponseFormat format() const { return route.format; }
 };
 
-std::unique_ptr<grpc::ClientContext> Deadline() {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  return ctx;
-}
+std::unique_ptr<grpc::ClientContext> Deadline() { return rpc::ContextWithDeadline(absl::Seconds(10)); }
 
 std::string Get(const Params& p, const std::string& name) {
   for (const auto& [k, v] : p) {
@@ -191,12 +189,6 @@ std::optional<absl::Time> ParseWhen(const std::string& text, bool* whole_day) {
   return std::nullopt;
 }
 
-void SetTimestamp(absl::Time t, google::protobuf::Timestamp* out) {
-  const int64_t micros = absl::ToUnixMicros(t);
-  out->set_seconds(micros / 1000000);
-  out->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
-}
-
 // StartTime / EndTime with Twilio's "=" (that day), "<" (up to it) and ">" (from it) forms.
 std::optional<ApiError> ReadTimeFilters(const Params& query, pb::ListCallsRequest* in) {
   using Field = google::protobuf::Timestamp* (pb::ListCallsRequest::*)();
@@ -218,11 +210,11 @@ std::optional<ApiError> ReadTimeFilters(const Params& query, pb::ListCallsReques
       if (!t) {
         return ApiError{400, 20001, absl::StrCat(param, " must be a date (YYYY-MM-DD) or a time")};
       }
-      if (op != "<") SetTimestamp(*t, (in->*f.after)());
+      if (op != "<") rpc::ToProto(*t, (in->*f.after)());
       if (op.empty()) {
-        SetTimestamp(whole_day ? *t + absl::Hours(24) - absl::Microseconds(1) : *t, (in->*f.before)());
+        rpc::ToProto(whole_day ? *t + absl::Hours(24) - absl::Microseconds(1) : *t, (in->*f.before)());
       } else if (op == "<") {
-        SetTimestamp(*t, (in->*f.before)());
+        rpc::ToProto(*t, (in->*f.before)());
       }
     }
   }
@@ -292,12 +284,6 @@ std::optional<ApiError> CallUpdateFromForm(const Params& form, pb::UpdateCallReq
   if (auto e = ReadSeconds(form, "TimeLimit", 14400, &seconds)) return e;
   in->set_time_limit(seconds);
   return std::nullopt;
-}
-
-bool Ended(pb::CallStatus s) {
-  return s == pb::CALL_STATUS_COMPLETED || s == pb::CALL_STATUS_BUSY ||
-         s == pb::CALL_STATUS_FAILED || s == pb::CALL_STATUS_NO_ANSWER ||
-         s == pb::CALL_STATUS_CANCELED;
 }
 
 web::HttpServer::Response BadForm(const Ctx& c) {
@@ -553,7 +539,7 @@ web::HttpServer::Response CallRouterResources::Calls(const web::HttpServer::Requ
     if (!s.ok()) return Fail(c, s);
     web::HttpServer::Response res = ResourceReply(200, c.format(), "Call", CallJson(out));
     // An ended call never changes again (only a DELETE removes it): its answer is kept.
-    if (Ended(out.status())) ended_calls_.Put(key, res);
+    if (rpc::IsFinalCallStatus(out.status())) ended_calls_.Put(key, res);
     return res;
   }
   if (req.method() == http::verb::delete_) {

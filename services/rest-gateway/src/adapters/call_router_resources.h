@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/time/time.h"
 #include "dialtone/web/http_server.h"
 #include "adapters/resource_routes.h"
@@ -34,7 +35,7 @@ class EndedCallCache {
     absl::Time expires;
   };
   std::mutex mu_;
-  std::map<std::string, Entry> entries_;  // guarded by mu_
+  std::map<std::string, Entry> entries_ ABSL_GUARDED_BY(mu_);
 };
 
 // Thread-safe (gRPC stubs are); runs on the HTTP server's I/O threads.

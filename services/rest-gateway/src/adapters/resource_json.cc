@@ -9,6 +9,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "dialtone/rpc/status.h"
 #include "dialtone/rpc/twilio_enum.h"
 #include "absl/time/time.h"
 
@@ -62,7 +63,7 @@ boost::json::object MessageToJson(const gp::Message& m, const std::vector<std::s
         case gp::FieldDescriptor::CPPTYPE_MESSAGE:
           if (IsTimestamp(f)) {
             const auto& ts = static_cast<const gp::Timestamp&>(r->GetMessage(m, f));
-            absl::Time t = absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
+            absl::Time t = rpc::FromProto(ts);
             v = absl::FormatTime("%a, %d %b %Y %H:%M:%S +0000", t, absl::UTCTimeZone());
           }
           break;

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "adapters/api_response.h"
 #include "adapters/resource_json.h"
+#include "dialtone/rpc/client.h"
 #include "dialtone/webhook/form_encoding.h"
 #include "domain/account_representation.h"
 
@@ -56,11 +57,7 @@ boost::json::object TriggerJson(const pb::UsageTrigger& t) {
   return o;
 }
 
-std::unique_ptr<grpc::ClientContext> Deadline() {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  return ctx;
-}
+std::unique_ptr<grpc::ClientContext> Deadline() { return rpc::ContextWithDeadline(absl::Seconds(10)); }
 
 ApiError Invalid(const std::string& message) { return {400, 20001, message}; }
 

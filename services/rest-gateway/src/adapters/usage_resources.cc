@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "adapters/api_response.h"
+#include "dialtone/rpc/status.h"
 #include "dialtone/webhook/form_encoding.h"
 #include "domain/account_representation.h"
 
@@ -46,7 +47,7 @@ boost::json::object RecordJson(const pb::UsageRecord& r, const std::string& acco
   boost::json::object o;
   o["account_sid"] = account;
   o["api_version"] = "2010-04-01";
-  absl::Time as_of = absl::FromUnixSeconds(r.as_of().seconds());
+  absl::Time as_of = rpc::FromProto(r.as_of());
   o["as_of"] = absl::FormatTime("%Y-%m-%dT%H:%M:%S+00:00", as_of, absl::UTCTimeZone());
   o["category"] = r.category();
   o["count"] = r.count();

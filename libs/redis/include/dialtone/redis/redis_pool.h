@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "dialtone/redis/redis_url.h"
@@ -82,7 +83,7 @@ class RedisPool {
     std::string source;
     std::string sha;
   };
-  std::map<std::string, Script> scripts_;  // guarded by mu_
+  std::map<std::string, Script> scripts_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace dialtone::redis
