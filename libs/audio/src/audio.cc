@@ -3,10 +3,12 @@
 
 #include <sndfile.h>
 #include <soxr.h>
-// spandsp's G.711 header needs its telephony and bit helpers first.
+// spandsp's G.711 header needs its telephony and bit helpers first, in this order.
+// clang-format off
 #include <spandsp/telephony.h>
 #include <spandsp/bit_operations.h>
 #include <spandsp/g711.h>
+// clang-format on
 
 #include <algorithm>
 #include <cmath>
@@ -129,9 +131,9 @@ absl::StatusOr<PcmAudio> Resample(const PcmAudio& mono, int rate) {
   size_t done = 0;
   soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
   soxr_quality_spec_t q = soxr_quality_spec(SOXR_HQ, 0);
-  soxr_error_t err = soxr_oneshot(mono.sample_rate, rate, 1, mono.samples.data(),
-                                  mono.samples.size(), nullptr, out.samples.data(),
-                                  out.samples.size(), &done, &io, &q, nullptr);
+  soxr_error_t err =
+      soxr_oneshot(mono.sample_rate, rate, 1, mono.samples.data(), mono.samples.size(), nullptr,
+                   out.samples.data(), out.samples.size(), &done, &io, &q, nullptr);
   if (err != nullptr) return absl::InternalError(absl::StrCat("soxr: ", err));
   out.samples.resize(done);
   return out;
@@ -150,8 +152,8 @@ absl::StatusOr<std::string> ToTelephony(const PcmAudio& in, G711 codec) {
 std::string EncodeG711(const std::vector<int16_t>& pcm, G711 codec) {
   std::string out(pcm.size(), '\0');
   for (size_t i = 0; i < pcm.size(); ++i) {
-    out[i] = static_cast<char>(codec == G711::kUlaw ? linear_to_ulaw(pcm[i])
-                                                    : linear_to_alaw(pcm[i]));
+    out[i] =
+        static_cast<char>(codec == G711::kUlaw ? linear_to_ulaw(pcm[i]) : linear_to_alaw(pcm[i]));
   }
   return out;
 }
@@ -196,7 +198,7 @@ std::string WavHeader(G711 codec, uint32_t payload_bytes) {
   u16(0);               // cbSize
   h += "fact";
   u32(4);
-  u32(payload_bytes);   // sample frames
+  u32(payload_bytes);  // sample frames
   h += "data";
   u32(payload_bytes);
   return h;
@@ -222,12 +224,12 @@ std::string PcmWav(const std::vector<int16_t>& samples) {
   PutLittleEndian(out, 36 + data, 4);
   out += "WAVEfmt ";
   PutLittleEndian(out, 16, 4);
-  PutLittleEndian(out, 1, 2);                       // PCM
-  PutLittleEndian(out, 1, 2);                       // mono
-  PutLittleEndian(out, kTelephonyRate, 4);          // samples per second
-  PutLittleEndian(out, kTelephonyRate * 2, 4);      // bytes per second
-  PutLittleEndian(out, 2, 2);                       // block align
-  PutLittleEndian(out, 16, 2);                      // bits per sample
+  PutLittleEndian(out, 1, 2);                   // PCM
+  PutLittleEndian(out, 1, 2);                   // mono
+  PutLittleEndian(out, kTelephonyRate, 4);      // samples per second
+  PutLittleEndian(out, kTelephonyRate * 2, 4);  // bytes per second
+  PutLittleEndian(out, 2, 2);                   // block align
+  PutLittleEndian(out, 16, 2);                  // bits per sample
   out += "data";
   PutLittleEndian(out, data, 4);
   out.reserve(out.size() + data);

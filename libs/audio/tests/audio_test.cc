@@ -58,7 +58,8 @@ TEST_CASE("Downmix averages channels and Resample keeps the duration") {
   REQUIRE(mono.samples.size() == 2);
   CHECK(mono.samples[0] == Approx(0.0f));
   CHECK(mono.samples[1] == Approx(0.5f));
-  PcmAudio one_second{.sample_rate = 16000, .channels = 1, .samples = std::vector<float>(16000, 0.1f)};
+  PcmAudio one_second{
+      .sample_rate = 16000, .channels = 1, .samples = std::vector<float>(16000, 0.1f)};
   auto r = Resample(one_second, 8000);
   REQUIRE(r.ok());
   CHECK(std::abs(static_cast<int>(r->samples.size()) - 8000) <= 2);

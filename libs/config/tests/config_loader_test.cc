@@ -50,8 +50,10 @@ TEST_CASE("Defaults stay when nothing is given") {
 TEST_CASE("Environment variables set options and flags override them") {
   Cfg cfg;
   auto loader = MakeLoader(cfg);
-  Environment env{{"DIALTONE_GRPC_ADDR", "0.0.0.0:6000"}, {"DIALTONE_SIP_PORT", "5070"},
-                  {"DIALTONE_TIMEOUT", "250ms"}, {"DIALTONE_TCP", "yes"}};
+  Environment env{{"DIALTONE_GRPC_ADDR", "0.0.0.0:6000"},
+                  {"DIALTONE_SIP_PORT", "5070"},
+                  {"DIALTONE_TIMEOUT", "250ms"},
+                  {"DIALTONE_TCP", "yes"}};
   REQUIRE(Load(loader, {"--sip-port", "5080"}, env).ok());
   CHECK(cfg.grpc_addr == "0.0.0.0:6000");
   CHECK(cfg.sip_port == 5080);

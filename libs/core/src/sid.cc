@@ -47,8 +47,7 @@ std::string NewSid(absl::string_view prefix) { return absl::StrCat(prefix, Rando
 
 absl::Status ValidateSid(absl::string_view sid, absl::string_view prefix) {
   if (sid.size() != kSidLength) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("SID must be 34 characters, got ", sid.size()));
+    return absl::InvalidArgumentError(absl::StrCat("SID must be 34 characters, got ", sid.size()));
   }
   if (!prefix.empty() && sid.substr(0, 2) != prefix) {
     return absl::InvalidArgumentError(absl::StrCat("SID must start with ", prefix));

@@ -45,8 +45,8 @@ absl::StatusOr<absl::Time> ParseRfc2822(absl::string_view text) {
   }
   // Check the calendar fields against the text, ignoring the zone shift.
   absl::Time local;
-  if (!absl::ParseTime("%d %b %Y %H:%M:%S", s.substr(0, s.rfind(' ')), absl::UTCTimeZone(),
-                       &local, &err)) {
+  if (!absl::ParseTime("%d %b %Y %H:%M:%S", s.substr(0, s.rfind(' ')), absl::UTCTimeZone(), &local,
+                       &err)) {
     return BadTime("RFC 2822 date", text);
   }
   std::string day_part = s.substr(0, s.rfind(' '));

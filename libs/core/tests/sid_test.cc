@@ -27,11 +27,11 @@ TEST_CASE("ValidateSid rejects wrong length, prefix, case and characters") {
   CHECK(IsSid("AC0123456789abcdef0123456789abcdef"));
   CHECK(IsSid("AC0123456789abcdef0123456789abcdef", "AC"));
   CHECK_FALSE(IsSid("AC0123456789abcdef0123456789abcdef", "CA"));
-  CHECK_FALSE(IsSid("AC0123456789abcdef0123456789abcde"));      // 33
-  CHECK_FALSE(IsSid("AC0123456789abcdef0123456789abcdef0"));    // 35
-  CHECK_FALSE(IsSid("AC0123456789ABCDEF0123456789abcdef"));     // uppercase hex
-  CHECK_FALSE(IsSid("ac0123456789abcdef0123456789abcdef"));     // lowercase prefix
-  CHECK_FALSE(IsSid("AC0123456789abcdef0123456789abcdeg"));     // not hex
+  CHECK_FALSE(IsSid("AC0123456789abcdef0123456789abcde"));    // 33
+  CHECK_FALSE(IsSid("AC0123456789abcdef0123456789abcdef0"));  // 35
+  CHECK_FALSE(IsSid("AC0123456789ABCDEF0123456789abcdef"));   // uppercase hex
+  CHECK_FALSE(IsSid("ac0123456789abcdef0123456789abcdef"));   // lowercase prefix
+  CHECK_FALSE(IsSid("AC0123456789abcdef0123456789abcdeg"));   // not hex
   CHECK_FALSE(IsSid(""));
   CHECK(ValidateSid("AC01", "AC").message().find("34") != std::string::npos);
 }

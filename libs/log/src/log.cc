@@ -66,9 +66,9 @@ std::string Value::Quote(absl::string_view s) {
 
 std::string FormatLine(absl::string_view time, Level level, absl::string_view service,
                        absl::string_view message, Fields fields) {
-  std::string line = absl::StrCat("{\"ts\":", Value::Quote(time), ",\"level\":\"",
-                                  LevelName(level), "\",\"service\":", Value::Quote(service),
-                                  ",\"msg\":", Value::Quote(message));
+  std::string line =
+      absl::StrCat("{\"ts\":", Value::Quote(time), ",\"level\":\"", LevelName(level),
+                   "\",\"service\":", Value::Quote(service), ",\"msg\":", Value::Quote(message));
   for (const auto& [key, value] : fields) {
     absl::StrAppend(&line, ",", Value::Quote(key), ":", value.json());
   }
@@ -80,10 +80,14 @@ void Init(absl::string_view service, absl::string_view level) {
   State& st = GetState();
   std::lock_guard lock(st.mu);
   st.service = std::string(service);
-  if (level == "debug") st.min_level = Level::kDebug;
-  else if (level == "warn") st.min_level = Level::kWarn;
-  else if (level == "error") st.min_level = Level::kError;
-  else st.min_level = Level::kInfo;
+  if (level == "debug")
+    st.min_level = Level::kDebug;
+  else if (level == "warn")
+    st.min_level = Level::kWarn;
+  else if (level == "error")
+    st.min_level = Level::kError;
+  else
+    st.min_level = Level::kInfo;
   if (!st.logger) {
     st.logger = spdlog::stderr_logger_mt(absl::StrCat("dialtone-", service));
     st.logger->set_pattern("%v");

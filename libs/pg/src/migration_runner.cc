@@ -65,9 +65,8 @@ absl::StatusOr<std::vector<Migration>> LoadMigrations(const std::filesystem::pat
     if (absl::IsNotFound(parsed.status())) continue;
     if (!parsed.ok()) return parsed.status();
     if (auto [it, inserted] = seen.emplace(parsed->version, file); !inserted) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("migrations ", it->second, " and ", file, " share version ",
-                       parsed->version));
+      return absl::InvalidArgumentError(absl::StrCat("migrations ", it->second, " and ", file,
+                                                     " share version ", parsed->version));
     }
     std::ifstream in(entry.path(), std::ios::binary);
     std::stringstream buf;

@@ -28,9 +28,8 @@ int PgPool::open_connections() const {
 std::unique_ptr<pqxx::connection> PgPool::Acquire(absl::Status& status) {
   {
     std::unique_lock lock(mu_);
-    bool ready = cv_.wait_for(lock, absl::ToChronoMilliseconds(options_.acquire_timeout), [&] {
-      return !idle_.empty() || open_ < options_.max_connections;
-    });
+    bool ready = cv_.wait_for(lock, absl::ToChronoMilliseconds(options_.acquire_timeout),
+                              [&] { return !idle_.empty() || open_ < options_.max_connections; });
     if (!ready) {
       status = absl::ResourceExhaustedError("no PostgreSQL connection free in time");
       return nullptr;

@@ -94,10 +94,10 @@ TEST_CASE("Two processes racing apply each migration exactly once") {
   std::string url = ScratchDatabase();
   // The migration is slow and not idempotent: a second application would fail on the insert
   // into the primary key, and a missing lock would make both processes run it.
-  fs::path dir = MigrationDir(
-      {{"0001_slow.sql",
-        "create table once (id int primary key); select pg_sleep(0.5); insert into once values (1);"},
-       {"0002_next.sql", "insert into once values (2);"}});
+  fs::path dir = MigrationDir({{"0001_slow.sql",
+                                "create table once (id int primary key); select pg_sleep(0.5); "
+                                "insert into once values (1);"},
+                               {"0002_next.sql", "insert into once values (2);"}});
   auto ms = LoadMigrations(dir);
   REQUIRE(ms.ok());
 

@@ -20,7 +20,8 @@ TEST_CASE("The pool runs queries and reuses its connections") {
                   sum += tx.exec1("select 1 + " + std::to_string(i))[0].as<int>();
                   tx.commit();
                   return absl::OkStatus();
-                }).ok());
+                })
+                .ok());
   }
   CHECK(sum == 20 + 190);
   CHECK(pool.open_connections() == 1);
@@ -36,7 +37,8 @@ TEST_CASE("The pool never lends more connections than its limit") {
         auto s = pool.Run([&](pqxx::connection& c) {
           int now = ++in_use;
           int prev = peak.load();
-          while (now > prev && !peak.compare_exchange_weak(prev, now)) {}
+          while (now > prev && !peak.compare_exchange_weak(prev, now)) {
+          }
           pqxx::nontransaction tx(c);
           tx.exec("select pg_sleep(0.01)");
           --in_use;
@@ -82,13 +84,16 @@ TEST_CASE("A connection killed by the server is replaced on the next call") {
                 pqxx::nontransaction tx(c);
                 backend = tx.exec1("select pg_backend_pid()")[0].as<int>();
                 return absl::OkStatus();
-              }).ok());
+              })
+              .ok());
   PgPool admin({.url = dt::RequireEnv("DIALTONE_TEST_PG_URL")});
-  REQUIRE(admin.Run([&](pqxx::connection& c) {
+  REQUIRE(admin
+              .Run([&](pqxx::connection& c) {
                 pqxx::nontransaction tx(c);
                 tx.exec("select pg_terminate_backend(" + std::to_string(backend) + ")");
                 return absl::OkStatus();
-              }).ok());
+              })
+              .ok());
   absl::Status first = pool.Ping();
   CHECK(first.code() == absl::StatusCode::kUnavailable);
   CHECK(pool.Ping().ok());

@@ -36,8 +36,7 @@ RedisReply Copy(const redisReply* r) {
       out.type = RedisReply::Type::kArray;
       for (size_t i = 0; i < r->elements; ++i) out.elements.push_back(Copy(r->element[i]));
       break;
-    default:
-      out.type = RedisReply::Type::kNil;
+    default: out.type = RedisReply::Type::kNil;
   }
   return out;
 }
@@ -80,7 +79,8 @@ absl::StatusOr<std::unique_ptr<RedisPool::Conn>> RedisPool::Connect() {
   }
   if (endpoint_.db != 0) {
     auto r = RunOn(*conn, {"SELECT", std::to_string(endpoint_.db)}, broken);
-    if (!r.ok()) return absl::UnavailableError(absl::StrCat("Redis SELECT: ", r.status().message()));
+    if (!r.ok())
+      return absl::UnavailableError(absl::StrCat("Redis SELECT: ", r.status().message()));
   }
   return conn;
 }
@@ -88,9 +88,8 @@ absl::StatusOr<std::unique_ptr<RedisPool::Conn>> RedisPool::Connect() {
 std::unique_ptr<RedisPool::Conn> RedisPool::Acquire(absl::Status& status) {
   {
     std::unique_lock lock(mu_);
-    bool ready = cv_.wait_for(lock, absl::ToChronoMilliseconds(options_.acquire_timeout), [&] {
-      return !idle_.empty() || open_ < options_.max_connections;
-    });
+    bool ready = cv_.wait_for(lock, absl::ToChronoMilliseconds(options_.acquire_timeout),
+                              [&] { return !idle_.empty() || open_ < options_.max_connections; });
     if (!ready) {
       status = absl::ResourceExhaustedError("no Redis connection free in time");
       return nullptr;
@@ -182,8 +181,7 @@ absl::StatusOr<RedisReply> RedisPool::Eval(const std::string& name,
     script = it->second;
   }
   auto with = [&](std::string verb, std::string code) {
-    std::vector<std::string> cmd = {std::move(verb), std::move(code),
-                                    std::to_string(keys.size())};
+    std::vector<std::string> cmd = {std::move(verb), std::move(code), std::to_string(keys.size())};
     cmd.insert(cmd.end(), keys.begin(), keys.end());
     cmd.insert(cmd.end(), args.begin(), args.end());
     return cmd;

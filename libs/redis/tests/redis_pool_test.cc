@@ -17,8 +17,8 @@ namespace dt = dialtone::testing;
 namespace {
 
 std::unique_ptr<RedisPool> Pool(const std::string& url, int max = 4) {
-  auto pool = RedisPool::Create({.url = url, .max_connections = max,
-                                 .connect_timeout = absl::Milliseconds(500)});
+  auto pool = RedisPool::Create(
+      {.url = url, .max_connections = max, .connect_timeout = absl::Milliseconds(500)});
   if (!pool.ok()) throw std::runtime_error(pool.status().ToString());
   return std::move(*pool);
 }
@@ -26,7 +26,8 @@ std::unique_ptr<RedisPool> Pool(const std::string& url, int max = 4) {
 // A redis-server of this test's own on a free port, so it can be killed and restarted.
 struct PrivateRedis {
   int port = dt::FreePort();
-  std::string dir = (std::filesystem::temp_directory_path() / ("dt-redis-" + dt::RandomSuffix())).string();
+  std::string dir =
+      (std::filesystem::temp_directory_path() / ("dt-redis-" + dt::RandomSuffix())).string();
   std::unique_ptr<dt::ChildProcess> proc;
   PrivateRedis() {
     std::filesystem::create_directories(dir);

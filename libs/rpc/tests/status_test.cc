@@ -72,10 +72,11 @@ TEST_CASE("A client context's deadline is the timeout from now") {
 
 TEST_CASE("Contract enums read as Twilio's strings") {
   namespace cr = dialtone::callrouter::v1;
-  CHECK(TwilioEnumText(cr::CallStatus_descriptor()->FindValueByNumber(cr::CALL_STATUS_IN_PROGRESS)) ==
-        "in-progress");
+  CHECK(TwilioEnumText(cr::CallStatus_descriptor()->FindValueByNumber(
+            cr::CALL_STATUS_IN_PROGRESS)) == "in-progress");
   CHECK(TwilioEnumText(cr::CallDirection_descriptor()->FindValueByNumber(
             cr::CALL_DIRECTION_OUTBOUND_API)) == "outbound-api");
-  CHECK(TwilioEnumText(cr::HttpMethod_descriptor()->FindValueByNumber(cr::HTTP_METHOD_GET)) == "GET");
+  CHECK(TwilioEnumText(cr::HttpMethod_descriptor()->FindValueByNumber(cr::HTTP_METHOD_GET)) ==
+        "GET");
   CHECK(TwilioEnumText(cr::HttpMethod_descriptor()->FindValueByNumber(0)) == "POST");
 }

@@ -10,7 +10,9 @@ StoreMonitor::StoreMonitor(Options options) : options_(std::move(options)) {}
 
 StoreMonitor::~StoreMonitor() { Stop(); }
 
-void StoreMonitor::Start() { thread_ = std::thread([this] { Loop(); }); }
+void StoreMonitor::Start() {
+  thread_ = std::thread([this] { Loop(); });
+}
 
 void StoreMonitor::Stop() {
   {

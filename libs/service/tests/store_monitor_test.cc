@@ -25,7 +25,11 @@ TEST_CASE("A store becomes ready when it answers, and on_connect runs once") {
   std::atomic<int> connects{0}, changes{0};
   StoreMonitor m({.name = "fake",
                   .probe = [&] { return up ? absl::OkStatus() : absl::UnavailableError("down"); },
-                  .on_connect = [&] { ++connects; return absl::OkStatus(); },
+                  .on_connect =
+                      [&] {
+                        ++connects;
+                        return absl::OkStatus();
+                      },
                   .on_change = [&](bool) { ++changes; },
                   .check_interval = absl::Milliseconds(10),
                   .initial_backoff = absl::Milliseconds(5),
@@ -48,10 +52,11 @@ TEST_CASE("A failing on_connect keeps the store not ready and is retried") {
   std::atomic<int> attempts{0};
   StoreMonitor m({.name = "fake",
                   .probe = [] { return absl::OkStatus(); },
-                  .on_connect = [&] {
-                    return ++attempts < 3 ? absl::InternalError("migration failed")
-                                          : absl::OkStatus();
-                  },
+                  .on_connect =
+                      [&] {
+                        return ++attempts < 3 ? absl::InternalError("migration failed")
+                                              : absl::OkStatus();
+                      },
                   .initial_backoff = absl::Milliseconds(5),
                   .max_backoff = absl::Milliseconds(10)});
   m.Start();

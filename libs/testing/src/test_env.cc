@@ -32,7 +32,8 @@ std::string WithDatabase(const std::string& url, const std::string& name) {
   auto slash = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
   std::string query;
   if (auto q = url.find('?'); q != std::string::npos) query = url.substr(q);
-  std::string base = slash == std::string::npos ? url.substr(0, url.find('?')) : url.substr(0, slash);
+  std::string base =
+      slash == std::string::npos ? url.substr(0, url.find('?')) : url.substr(0, slash);
   return base + "/" + name + query;
 }
 

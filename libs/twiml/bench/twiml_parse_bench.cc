@@ -163,9 +163,9 @@ int main(int argc, char** argv) {
   const absl::StatusOr<dialtone::twiml::Program> check =
       dialtone::twiml::ParseTwiml(kDocument, "text/xml", kDocumentUrl);
   if (!check.ok() || !check->warnings.empty()) {
-    std::fprintf(stderr, "the bench document does not parse cleanly: %s\n",
-                 check.ok() ? check->warnings.front().message.c_str()
-                            : check.status().ToString().c_str());
+    std::fprintf(
+        stderr, "the bench document does not parse cleanly: %s\n",
+        check.ok() ? check->warnings.front().message.c_str() : check.status().ToString().c_str());
     return 1;
   }
 
@@ -198,14 +198,17 @@ int main(int argc, char** argv) {
   const double reference_rate = n / reference.cpu_seconds;
   std::printf("document: %zu bytes, %zu verbs; %ld iterations x %d rounds, best round, 1 thread\n",
               kDocument.size(), check->verbs.size(), options.iterations, options.rounds);
-  std::printf("ParseTwiml (parse + validate):  %9.0f documents/s per core  (%.2f us/doc; "
-              "wall %9.0f/s)\n",
-              parse_rate, 1e6 / parse_rate, n / parse.wall_seconds);
-  std::printf("pugixml load_buffer (reference): %9.0f documents/s per core  (%.2f us/doc; "
-              "wall %9.0f/s)\n",
-              reference_rate, 1e6 / reference_rate, n / reference.wall_seconds);
-  std::printf("ratio ParseTwiml / load_buffer:  %.2f  (ParseTwiml takes %.2fx load_buffer's time)\n",
-              parse_rate / reference_rate, reference_rate / parse_rate);
+  std::printf(
+      "ParseTwiml (parse + validate):  %9.0f documents/s per core  (%.2f us/doc; "
+      "wall %9.0f/s)\n",
+      parse_rate, 1e6 / parse_rate, n / parse.wall_seconds);
+  std::printf(
+      "pugixml load_buffer (reference): %9.0f documents/s per core  (%.2f us/doc; "
+      "wall %9.0f/s)\n",
+      reference_rate, 1e6 / reference_rate, n / reference.wall_seconds);
+  std::printf(
+      "ratio ParseTwiml / load_buffer:  %.2f  (ParseTwiml takes %.2fx load_buffer's time)\n",
+      parse_rate / reference_rate, reference_rate / parse_rate);
   std::printf("aim (issue 3): 100000 documents/s per core -> %s\n",
               parse_rate >= 100000 ? "met" : "NOT met");
   std::printf("reproduce: %s --iterations %ld --rounds %d\n", argv[0], options.iterations,

@@ -9,9 +9,9 @@
 #include <string>
 #include <string_view>
 
-#include "dialtone/twiml/program_json.h"
 #include "dialtone/twiml/error.h"
 #include "dialtone/twiml/parser.h"
+#include "dialtone/twiml/program_json.h"
 
 namespace {
 
@@ -21,9 +21,14 @@ using dialtone::twiml::Program;
 constexpr std::string_view kCorpusUrl = "https://app.example.com/voice/start.xml";
 
 // A TwiML type, with parameters and odd case, the non-XML kinds and a refused one.
-constexpr std::string_view kContentTypes[8] = {
-    "text/xml",   "application/xml; charset=utf-8", " Text/HTML ;q=1", "text/plain",
-    "audio/mpeg", "image/png",                      "",                "text/xml;"};
+constexpr std::string_view kContentTypes[8] = {"text/xml",
+                                               "application/xml; charset=utf-8",
+                                               " Text/HTML ;q=1",
+                                               "text/plain",
+                                               "audio/mpeg",
+                                               "image/png",
+                                               "",
+                                               "text/xml;"};
 // Document URLs exercising RFC 3986 resolution: none, the corpus's, the RFC's example base
 // (with params and a query), a non-HTTP base, a relative one, an authority without a path.
 constexpr std::string_view kUrls[8] = {"",
@@ -59,8 +64,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     body.remove_prefix(1);
   }
 
-  const absl::StatusOr<Program> program =
-      dialtone::twiml::ParseTwiml(body, content_type, url);
+  const absl::StatusOr<Program> program = dialtone::twiml::ParseTwiml(body, content_type, url);
   if (program.ok()) {
     if (!Accepted(content_type)) Violation("a refused content type parsed", program.status());
     if (program->document_url != url) Violation("document_url is not the URL given", {});
@@ -79,10 +83,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
       break;
     case dialtone::twiml::kErrorDocumentParse:
-    case dialtone::twiml::kErrorSchemaValidation:
-      break;
-    default:
-      Violation("an error without a TwiML error code", status);
+    case dialtone::twiml::kErrorSchemaValidation: break;
+    default: Violation("an error without a TwiML error code", status);
   }
   if (dialtone::twiml::TwimlErrorToJson(status).empty()) Violation("empty error JSON", status);
   return 0;

@@ -4,8 +4,8 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "dialtone/twiml/verbs.h"
 #include "dialtone/twiml/url.h"
+#include "dialtone/twiml/verbs.h"
 #include "text_util.h"
 
 namespace dialtone::twiml {
@@ -54,12 +54,10 @@ std::optional<std::string_view> AttributeReader::Take(const char* name) {
   return value;
 }
 
-void AttributeReader::Fail(const char* name, std::string_view value,
-                           std::string_view expected) {
+void AttributeReader::Fail(const char* name, std::string_view value, std::string_view expected) {
   if (!status_.ok()) return;
-  status_ = context_.SchemaError(
-      node_, absl::StrCat(name, "=", QuoteValue(value), " is invalid: expected ",
-                          AsAbsl(expected)));
+  status_ = context_.SchemaError(node_, absl::StrCat(name, "=", QuoteValue(value),
+                                                     " is invalid: expected ", AsAbsl(expected)));
 }
 
 std::string AttributeReader::String(const char* name, std::string fallback) {
@@ -161,8 +159,7 @@ std::string AttributeReader::Events(const char* name, std::string fallback,
     const std::string_view event = text.substr(i, end - i);
     i = end;
     if (std::find(allowed.begin(), allowed.end(), event) == allowed.end()) {
-      Fail(name, *value,
-           absl::StrCat("space-separated events among ", Join(allowed, ", ")));
+      Fail(name, *value, absl::StrCat("space-separated events among ", Join(allowed, ", ")));
       return fallback;
     }
     if (!events.empty()) events += ' ';
@@ -171,8 +168,8 @@ std::string AttributeReader::Events(const char* name, std::string fallback,
   return events;
 }
 
-std::string AttributeReader::IntOrKeyword(const char* name, std::string_view keyword,
-                                          int min, int max) {
+std::string AttributeReader::IntOrKeyword(const char* name, std::string_view keyword, int min,
+                                          int max) {
   std::optional<std::string_view> value = Take(name);
   if (!value) return "";
   const std::string_view text = TrimAscii(*value);
@@ -185,26 +182,24 @@ std::string AttributeReader::IntOrKeyword(const char* name, std::string_view key
   return absl::StrCat(*number);
 }
 
-std::string AttributeReader::Keys(const char* name, std::string fallback,
-                                  std::string_view allowed, size_t max_size) {
+std::string AttributeReader::Keys(const char* name, std::string fallback, std::string_view allowed,
+                                  size_t max_size) {
   std::optional<std::string_view> value = Take(name);
   if (!value) return fallback;
   const std::string_view text = TrimAscii(*value);
-  const bool valid = text.size() <= max_size &&
-                     std::all_of(text.begin(), text.end(), [&](char c) {
+  const bool valid = text.size() <= max_size && std::all_of(text.begin(), text.end(), [&](char c) {
                        return allowed.find(c) != std::string_view::npos;
                      });
   if (!valid) {
-    Fail(name, *value,
-         absl::StrCat("at most ", max_size, " of the characters ", AsAbsl(allowed)));
+    Fail(name, *value, absl::StrCat("at most ", max_size, " of the characters ", AsAbsl(allowed)));
     return fallback;
   }
   return std::string(text);
 }
 
-StatusCallback AttributeReader::Callback(
-    const char* url, const char* method, const char* events,
-    std::string default_events, std::initializer_list<std::string_view> allowed) {
+StatusCallback AttributeReader::Callback(const char* url, const char* method, const char* events,
+                                         std::string default_events,
+                                         std::initializer_list<std::string_view> allowed) {
   StatusCallback callback;
   callback.url = Url(url, "");
   callback.method = Method(method);
@@ -221,8 +216,8 @@ void AttributeReader::Unsupported(std::initializer_list<const char*> names) {
   }
   for (const char* name : names) {
     if (Take(name)) {
-      context_.Warn(node_, absl::StrCat("attribute ", name,
-                                        " is not supported by Dialtone and is ignored"));
+      context_.Warn(
+          node_, absl::StrCat("attribute ", name, " is not supported by Dialtone and is ignored"));
     }
   }
 }
@@ -231,8 +226,8 @@ absl::Status AttributeReader::Finish() {
   if (!status_.ok()) return status_;
   for (const Attribute& attribute : attributes_) {
     if (attribute.used || attribute.name.starts_with("xmlns")) continue;
-    context_.Warn(node_, absl::StrCat("unknown attribute ", QuoteValue(attribute.name),
-                                      " is ignored"));
+    context_.Warn(node_,
+                  absl::StrCat("unknown attribute ", QuoteValue(attribute.name), " is ignored"));
   }
   return absl::OkStatus();
 }

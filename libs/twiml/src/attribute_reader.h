@@ -32,7 +32,7 @@ class AttributeReader {
   std::optional<int> OptionalInt(const char* name, int min, int max);
   int Loop(const char* name);  // loop="0" and values over kMaxLoop give kMaxLoop
   bool Bool(const char* name, bool fallback);
-  HttpMethod Method(const char* name);  // GET or POST (any case), default POST
+  HttpMethod Method(const char* name);                      // GET or POST (any case), default POST
   std::string Url(const char* name, std::string fallback);  // resolved
   std::string OneOf(const char* name, std::string fallback,
                     std::initializer_list<std::string_view> allowed);
@@ -40,8 +40,7 @@ class AttributeReader {
   std::string Events(const char* name, std::string fallback,
                      std::initializer_list<std::string_view> allowed);
   // A whole number from min to max, or exactly `keyword`; "" when absent.
-  std::string IntOrKeyword(const char* name, std::string_view keyword, int min,
-                           int max);
+  std::string IntOrKeyword(const char* name, std::string_view keyword, int min, int max);
   // Characters from `allowed`, at most `max_size` of them (finishOnKey...).
   std::string Keys(const char* name, std::string fallback, std::string_view allowed,
                    size_t max_size);

@@ -13,16 +13,15 @@ namespace {
 
 // The audio types Twilio's <Play> documentation lists.
 constexpr std::array<std::string_view, 10> kAudioTypes = {
-    "audio/mpeg", "audio/wav",  "audio/wave",   "audio/x-wav", "audio/aiff",
-    "audio/x-aifc", "audio/x-aiff", "audio/x-gsm", "audio/gsm",  "audio/ulaw"};
+    "audio/mpeg",   "audio/wav",    "audio/wave",  "audio/x-wav", "audio/aiff",
+    "audio/x-aifc", "audio/x-aiff", "audio/x-gsm", "audio/gsm",   "audio/ulaw"};
 
 }  // namespace
 
 absl::StatusOr<DocumentKind> ClassifyContentType(std::string_view content_type) {
-  const std::string media_type = ToLowerAscii(
-      TrimAscii(content_type.substr(0, content_type.find(';'))));
-  if (media_type == "text/xml" || media_type == "application/xml" ||
-      media_type == "text/html") {
+  const std::string media_type =
+      ToLowerAscii(TrimAscii(content_type.substr(0, content_type.find(';'))));
+  if (media_type == "text/xml" || media_type == "application/xml" || media_type == "text/html") {
     return DocumentKind::kTwiml;
   }
   if (media_type == "text/plain") return DocumentKind::kPlainText;
@@ -31,8 +30,7 @@ absl::StatusOr<DocumentKind> ClassifyContentType(std::string_view content_type) 
   }
   // Bound what we echo back: the header comes from an untrusted server.
   return TwimlError(kErrorInvalidContentType,
-                    absl::StrCat("Content-Type '",
-                                 EscapeForMessage(content_type.substr(0, 100)),
+                    absl::StrCat("Content-Type '", EscapeForMessage(content_type.substr(0, 100)),
                                  "' is not TwiML (expected text/xml, "
                                  "application/xml, text/html, text/plain or audio)"));
 }

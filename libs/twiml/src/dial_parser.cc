@@ -8,8 +8,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "attribute_reader.h"
-#include "verb_parsers.h"
 #include "text_util.h"
+#include "verb_parsers.h"
 
 namespace dialtone::twiml {
 namespace {
@@ -17,15 +17,13 @@ namespace {
 constexpr size_t kMaxCallNouns = 10;  // Twilio rings at most ten at once
 
 StatusCallback CallProgressCallback(AttributeReader& attributes) {
-  return attributes.Callback("statusCallback", "statusCallbackMethod",
-                             "statusCallbackEvent", "completed",
-                             {"initiated", "ringing", "answered", "completed"});
+  return attributes.Callback("statusCallback", "statusCallbackMethod", "statusCallbackEvent",
+                             "completed", {"initiated", "ringing", "answered", "completed"});
 }
 
 void IgnoreMachineDetection(AttributeReader& attributes) {
   attributes.Unsupported({"machineDetection", "machineDetectionTimeout",
-                          "machineDetectionSpeechThreshold",
-                          "machineDetectionSpeechEndThreshold",
+                          "machineDetectionSpeechThreshold", "machineDetectionSpeechEndThreshold",
                           "machineDetectionSilenceTimeout", "amdStatusCallback",
                           "amdStatusCallbackMethod"});
 }
@@ -65,10 +63,9 @@ absl::StatusOr<DialNoun> ParseSip(pugi::xml_node node, ParseContext& context) {
   IgnoreMachineDetection(attributes);
   absl::StatusOr<std::string> text = RequiredText(node, context, attributes);
   if (!text.ok()) return text.status();
-  if (!StartsWithIgnoreCase(*text, "sip:") &&
-      !StartsWithIgnoreCase(*text, "sips:")) {
-    return context.SchemaError(
-        node, absl::StrCat(QuoteValue(*text), " is not a sip: or sips: URI"));
+  if (!StartsWithIgnoreCase(*text, "sip:") && !StartsWithIgnoreCase(*text, "sips:")) {
+    return context.SchemaError(node,
+                               absl::StrCat(QuoteValue(*text), " is not a sip: or sips: URI"));
   }
   sip.uri = *std::move(text);
   return sip;
@@ -122,18 +119,16 @@ absl::StatusOr<DialNoun> ParseConference(pugi::xml_node node, ParseContext& cont
   room.wait_url = attributes.Url("waitUrl", "");
   room.wait_method = attributes.Method("waitMethod");
   room.max_participants = attributes.Int("maxParticipants", 250, 2, 250);
-  room.record = attributes.OneOf("record", "do-not-record",
-                                 {"do-not-record", "record-from-start"});
+  room.record = attributes.OneOf("record", "do-not-record", {"do-not-record", "record-from-start"});
   room.trim = attributes.OneOf("trim", "trim-silence", {"trim-silence", "do-not-trim"});
   room.status_callback = attributes.Callback(
       "statusCallback", "statusCallbackMethod", "statusCallbackEvent", "",
-      {"start", "end", "join", "leave", "mute", "hold", "modify", "speaker",
-       "announcement"});
+      {"start", "end", "join", "leave", "mute", "hold", "modify", "speaker", "announcement"});
   room.recording_status_callback = attributes.Callback(
-      "recordingStatusCallback", "recordingStatusCallbackMethod",
-      "recordingStatusCallbackEvent", "completed", {"in-progress", "completed", "absent"});
-  attributes.Unsupported({"region", "coach", "participantLabel", "jitterBufferSize",
-                          "eventCallbackUrl"});
+      "recordingStatusCallback", "recordingStatusCallbackMethod", "recordingStatusCallbackEvent",
+      "completed", {"in-progress", "completed", "absent"});
+  attributes.Unsupported(
+      {"region", "coach", "participantLabel", "jitterBufferSize", "eventCallbackUrl"});
   absl::StatusOr<std::string> text = RequiredText(node, context, attributes);
   if (!text.ok()) return text.status();
   room.name = *std::move(text);
@@ -163,8 +158,7 @@ absl::StatusOr<DialNoun> ParseNoun(pugi::xml_node node, ParseContext& context) {
 }
 
 bool IsRoom(const DialNoun& noun) {
-  return std::holds_alternative<ConferenceNoun>(noun) ||
-         std::holds_alternative<QueueNoun>(noun);
+  return std::holds_alternative<ConferenceNoun>(noun) || std::holds_alternative<QueueNoun>(noun);
 }
 
 absl::Status ParseNouns(pugi::xml_node node, ParseContext& context, Dial& dial) {
@@ -211,23 +205,23 @@ absl::StatusOr<Dial> ParseDial(pugi::xml_node node, ParseContext& context) {
   dial.method = attributes.Method("method");
   dial.timeout = attributes.Int("timeout", 30, 1, 600);
   dial.caller_id = attributes.String("callerId", "");
-  dial.record = attributes.OneOf(
-      "record", "do-not-record",
-      {"do-not-record", "record-from-answer", "record-from-ringing",
-       "record-from-answer-dual", "record-from-ringing-dual", "true", "false"});
+  dial.record =
+      attributes.OneOf("record", "do-not-record",
+                       {"do-not-record", "record-from-answer", "record-from-ringing",
+                        "record-from-answer-dual", "record-from-ringing-dual", "true", "false"});
   // The legacy boolean form, as Twilio still accepts it.
   if (dial.record == "true") dial.record = "record-from-answer";
   if (dial.record == "false") dial.record = "do-not-record";
   dial.trim = attributes.OneOf("trim", "do-not-trim", {"trim-silence", "do-not-trim"});
   dial.recording_status_callback = attributes.Callback(
-      "recordingStatusCallback", "recordingStatusCallbackMethod",
-      "recordingStatusCallbackEvent", "completed", {"in-progress", "completed", "absent"});
+      "recordingStatusCallback", "recordingStatusCallbackMethod", "recordingStatusCallbackEvent",
+      "completed", {"in-progress", "completed", "absent"});
   dial.hangup_on_star = attributes.Bool("hangupOnStar", false);
   dial.time_limit = attributes.Int("timeLimit", 14400, 1, 86400);
   dial.answer_on_bridge = attributes.Bool("answerOnBridge", false);
   dial.ring_tone = attributes.String("ringTone", "");
-  attributes.Unsupported({"callReason", "recordingTrack", "referUrl", "referMethod",
-                          "sequential", "events"});
+  attributes.Unsupported(
+      {"callReason", "recordingTrack", "referUrl", "referMethod", "sequential", "events"});
   if (absl::Status status = attributes.Finish(); !status.ok()) return status;
   if (absl::Status status = ParseNouns(node, context, dial); !status.ok()) return status;
   return dial;

@@ -2,8 +2,8 @@
 #pragma once
 
 #include "absl/status/statusor.h"
-#include "parse_context.h"
 #include "dialtone/twiml/verbs.h"
+#include "parse_context.h"
 #include "pugixml.hpp"
 
 namespace dialtone::twiml {

@@ -4,8 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "attribute_reader.h"
-#include "verb_parsers.h"
 #include "text_util.h"
+#include "verb_parsers.h"
 
 namespace dialtone::twiml {
 namespace {
@@ -15,8 +15,8 @@ absl::StatusOr<GatherPrompt> ParsePrompt(pugi::xml_node node, ParseContext& cont
   if (name == "Say") return ParseSay(node, context);
   if (name == "Play") return ParsePlay(node, context);
   if (name == "Pause") return ParsePause(node, context);
-  return context.SchemaError(
-      node, "cannot be nested in <Gather> (only <Say>, <Play> and <Pause> can)");
+  return context.SchemaError(node,
+                             "cannot be nested in <Gather> (only <Say>, <Play> and <Pause> can)");
 }
 
 }  // namespace
@@ -25,8 +25,8 @@ absl::StatusOr<Gather> ParseGather(pugi::xml_node node, ParseContext& context) {
   Gather gather;
   gather.line = context.LineOf(node);
   AttributeReader attributes(node, context);
-  const std::string input = attributes.OneOf(
-      "input", "dtmf", {"dtmf", "speech", "dtmf speech", "speech dtmf"});
+  const std::string input =
+      attributes.OneOf("input", "dtmf", {"dtmf", "speech", "dtmf speech", "speech dtmf"});
   gather.input_dtmf = input != "speech";
   gather.input_speech = input != "dtmf";
   // Url() returns "" only for its fallback: the document URL, copied only
@@ -60,8 +60,7 @@ absl::StatusOr<Gather> ParseGather(pugi::xml_node node, ParseContext& context) {
       if (!prompt.ok()) return prompt.status();
       gather.prompts.push_back(*std::move(prompt));
     } else if ((child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) &&
-               !warned_about_text &&
-               !TrimAscii(child.value()).empty()) {
+               !warned_about_text && !TrimAscii(child.value()).empty()) {
       context.Warn(child, "text directly inside <Gather> is ignored; use <Say>");
       warned_about_text = true;
     }

@@ -20,15 +20,13 @@ int ParseContext::LineOfOffset(ptrdiff_t offset) {
     // A guess (TwiML lines average more than 32 bytes) that spares most
     // reallocations without a counting pass over the body.
     newlines_.reserve(body_.size() / 32);
-    for (size_t i = body_.find('\n'); i != std::string_view::npos;
-         i = body_.find('\n', i + 1)) {
+    for (size_t i = body_.find('\n'); i != std::string_view::npos; i = body_.find('\n', i + 1)) {
       newlines_.push_back(i);
     }
     indexed_ = true;
   }
   const size_t bounded = std::min(static_cast<size_t>(offset), body_.size());
-  const auto before =
-      std::lower_bound(newlines_.begin(), newlines_.end(), bounded);
+  const auto before = std::lower_bound(newlines_.begin(), newlines_.end(), bounded);
   return static_cast<int>(before - newlines_.begin()) + 1;
 }
 
@@ -59,8 +57,7 @@ void ParseContext::Warn(const pugi::xml_node& node, std::string_view problem) {
   warnings_->push_back({line, std::move(message)});
 }
 
-absl::Status ParseContext::SchemaError(const pugi::xml_node& node,
-                                       std::string_view problem) {
+absl::Status ParseContext::SchemaError(const pugi::xml_node& node, std::string_view problem) {
   const int line = LineOf(node);
   return TwimlError(kErrorSchemaValidation,
                     absl::StrCat(Describe(node, line), ": ", AsAbsl(problem)),

@@ -7,26 +7,24 @@
 
 #include "absl/strings/str_cat.h"
 #include "attribute_reader.h"
-#include "dialtone/twiml/content_type.h"
 #include "dial_parser.h"
+#include "dialtone/twiml/content_type.h"
 #include "dialtone/twiml/error.h"
 #include "parse_context.h"
-#include "verb_parsers.h"
 #include "pugixml.hpp"
 #include "text_util.h"
+#include "verb_parsers.h"
 
 namespace dialtone::twiml {
 namespace {
 
 // Verbs Twilio has that Dialtone does not run: refused by name, so that the
 // message says "not supported" rather than "unknown".
-constexpr std::string_view kUnsupportedVerbs[] = {
-    "Connect", "Start", "Stop", "Refer", "Pay", "Prompt", "Echo", "Sms", "Message"};
-constexpr std::string_view kDialNouns[] = {"Number", "Sip", "Client", "Conference",
-                                           "Queue"};
+constexpr std::string_view kUnsupportedVerbs[] = {"Connect", "Start", "Stop", "Refer",  "Pay",
+                                                  "Prompt",  "Echo",  "Sms",  "Message"};
+constexpr std::string_view kDialNouns[] = {"Number", "Sip", "Client", "Conference", "Queue"};
 
-bool IsOneOf(std::string_view name, const std::string_view* begin,
-             const std::string_view* end) {
+bool IsOneOf(std::string_view name, const std::string_view* begin, const std::string_view* end) {
   for (; begin != end; ++begin) {
     if (name == *begin) return true;
   }
@@ -73,10 +71,10 @@ absl::StatusOr<pugi::xml_node> FindResponse(const pugi::xml_document& document,
     if (child.type() == pugi::node_element) {
       if (root) {
         const int line = context.LineOf(child);
-        return TwimlError(kErrorDocumentParse,
-                          absl::StrCat("line ", line, ": a second root element <",
-                                       ElementName(child), ">"),
-                          line);
+        return TwimlError(
+            kErrorDocumentParse,
+            absl::StrCat("line ", line, ": a second root element <", ElementName(child), ">"),
+            line);
       }
       root = child;
     }
@@ -87,8 +85,8 @@ absl::StatusOr<pugi::xml_node> FindResponse(const pugi::xml_document& document,
   if (std::string_view(root.name()) != "Response") {
     const int line = context.LineOf(root);
     return TwimlError(kErrorDocumentParse,
-                      absl::StrCat("line ", line, ": the root element is <",
-                                   ElementName(root), ">, not <Response>"),
+                      absl::StrCat("line ", line, ": the root element is <", ElementName(root),
+                                   ">, not <Response>"),
                       line);
   }
   return root;
@@ -103,10 +101,9 @@ absl::StatusOr<Program> ParseXml(std::string_view body, std::string_view documen
       document.load_buffer(body.data(), body.size(), pugi::parse_default);
   if (!parsed) {
     const int line = context.LineOfOffset(parsed.offset);
-    return TwimlError(kErrorDocumentParse,
-                      absl::StrCat("line ", line, ": XML is not well-formed: ",
-                                   parsed.description()),
-                      line);
+    return TwimlError(
+        kErrorDocumentParse,
+        absl::StrCat("line ", line, ": XML is not well-formed: ", parsed.description()), line);
   }
   absl::StatusOr<pugi::xml_node> response = FindResponse(document, context);
   if (!response.ok()) return response.status();
@@ -121,8 +118,7 @@ absl::StatusOr<Program> ParseXml(std::string_view body, std::string_view documen
       if (absl::Status status = ParseVerb(child, context, program); !status.ok()) {
         return status;
       }
-    } else if (IsText(child) && !warned_about_text &&
-               !TrimAscii(child.value()).empty()) {
+    } else if (IsText(child) && !warned_about_text && !TrimAscii(child.value()).empty()) {
       context.Warn(child, "text outside a verb is ignored");
       warned_about_text = true;
     }

@@ -3,8 +3,8 @@
 
 #include <variant>
 
-#include "json_writer.h"
 #include "dialtone/twiml/error.h"
+#include "json_writer.h"
 
 namespace dialtone::twiml {
 namespace {

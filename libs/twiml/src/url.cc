@@ -4,7 +4,6 @@
 
 #include <optional>
 
-
 namespace dialtone::twiml {
 namespace {
 
@@ -19,8 +18,7 @@ struct UriParts {
 bool IsSchemeChar(char c, bool first) {
   if (IsAsciiAlpha(c)) return true;
   if (first) return false;
-  return IsAsciiDigit(c) || c == '+' ||
-         c == '-' || c == '.';
+  return IsAsciiDigit(c) || c == '+' || c == '-' || c == '.';
 }
 
 // The scheme, when `s` starts with one ("https:"); scans only that far.
@@ -106,8 +104,7 @@ void AppendWithoutDotSegments(std::string_view in, std::string& out) {
 }
 
 // Section 5.2.3 (merge) then 5.2.4, appended to `out`.
-void AppendMergedPath(const UriParts& base, std::string_view reference_path,
-                      std::string& out) {
+void AppendMergedPath(const UriParts& base, std::string_view reference_path, std::string& out) {
   std::string_view prefix;
   if (base.authority && base.path.empty()) {
     prefix = "/";
@@ -139,8 +136,8 @@ std::string BeginRecompose(std::string_view scheme, std::optional<std::string_vi
   return out;
 }
 
-void EndRecompose(std::optional<std::string_view> query,
-                  std::optional<std::string_view> fragment, std::string& out) {
+void EndRecompose(std::optional<std::string_view> query, std::optional<std::string_view> fragment,
+                  std::string& out) {
   if (query) out.append("?").append(*query);
   if (fragment) out.append("#").append(*fragment);
 }
@@ -155,8 +152,7 @@ bool IsAbsoluteUrl(std::string_view url) { return Scheme(url).has_value(); }
 
 bool IsHttpUrl(std::string_view url) {
   const std::optional<std::string_view> scheme = Scheme(url);
-  return scheme && (EqualsIgnoreCase(*scheme, "http") ||
-                    EqualsIgnoreCase(*scheme, "https"));
+  return scheme && (EqualsIgnoreCase(*scheme, "http") || EqualsIgnoreCase(*scheme, "https"));
 }
 
 std::string ResolveUrl(std::string_view base, std::string_view reference) {
@@ -170,16 +166,16 @@ std::string ResolveUrl(std::string_view base, std::string_view reference) {
   if (!b.scheme) return std::string(reference);
   const size_t tail = TailSize(r.query, r.fragment);
   if (r.scheme || r.authority) {
-    std::string out = BeginRecompose(r.scheme ? *r.scheme : *b.scheme, r.authority,
-                                     r.path.size() + tail);
+    std::string out =
+        BeginRecompose(r.scheme ? *r.scheme : *b.scheme, r.authority, r.path.size() + tail);
     AppendWithoutDotSegments(r.path, out);
     EndRecompose(r.query, r.fragment, out);
     return out;
   }
   if (r.path.empty()) {
     const std::optional<std::string_view> query = r.query ? r.query : b.query;
-    std::string out = BeginRecompose(*b.scheme, b.authority,
-                                     b.path.size() + TailSize(query, r.fragment));
+    std::string out =
+        BeginRecompose(*b.scheme, b.authority, b.path.size() + TailSize(query, r.fragment));
     out.append(b.path);
     EndRecompose(query, r.fragment, out);
     return out;

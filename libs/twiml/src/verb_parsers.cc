@@ -17,8 +17,8 @@ constexpr std::string_view kDtmfKeys = "0123456789#*";
 // SSML may nest; TwiML itself never goes this deep, so this bounds recursion.
 constexpr int kMaxSsmlDepth = 8;
 constexpr std::string_view kSsmlElements[] = {
-    "break", "emphasis", "lang", "p", "phoneme", "prosody", "s",
-    "say-as", "sub", "w", "amazon:domain", "amazon:effect"};
+    "break", "emphasis", "lang", "p", "phoneme",       "prosody",
+    "s",     "say-as",   "sub",  "w", "amazon:domain", "amazon:effect"};
 
 // TrimAscii for a string the caller owns: trims it in its own buffer
 // instead of copying the trimmed view into a new one.
@@ -48,8 +48,7 @@ void AppendSeparator(std::string& out) {
   }
 }
 
-absl::Status FlattenSsml(pugi::xml_node node, ParseContext& context, int depth,
-                         std::string& out) {
+absl::Status FlattenSsml(pugi::xml_node node, ParseContext& context, int depth, std::string& out) {
   for (pugi::xml_node child : node.children()) {
     if (IsText(child)) {
       out += child.value();
@@ -61,8 +60,7 @@ absl::Status FlattenSsml(pugi::xml_node node, ParseContext& context, int depth,
         return context.SchemaError(child, "SSML is nested too deeply");
       }
       AppendSeparator(out);
-      if (absl::Status status = FlattenSsml(child, context, depth + 1, out);
-          !status.ok()) {
+      if (absl::Status status = FlattenSsml(child, context, depth + 1, out); !status.ok()) {
         return status;
       }
       AppendSeparator(out);
@@ -77,8 +75,8 @@ absl::StatusOr<std::string> TextUrl(pugi::xml_node node, ParseContext& context) 
   if (!text.ok() || text->empty()) return text;
   std::string url = context.ResolveUrl(*text);
   if (!IsHttpUrl(url) && IsAbsoluteUrl(url)) {  // the usual http(s) URL: one test
-    return context.SchemaError(node, absl::StrCat(QuoteValue(*text),
-                                                  " is not an http or https URL"));
+    return context.SchemaError(node,
+                               absl::StrCat(QuoteValue(*text), " is not an http or https URL"));
   }
   return url;
 }
@@ -165,8 +163,8 @@ absl::StatusOr<Record> ParseRecord(pugi::xml_node node, ParseContext& context) {
   record.play_beep = attributes.Bool("playBeep", true);
   record.trim = attributes.OneOf("trim", "trim-silence", {"trim-silence", "do-not-trim"});
   record.recording_status_callback = attributes.Callback(
-      "recordingStatusCallback", "recordingStatusCallbackMethod",
-      "recordingStatusCallbackEvent", "completed", {"in-progress", "completed", "absent"});
+      "recordingStatusCallback", "recordingStatusCallbackMethod", "recordingStatusCallbackEvent",
+      "completed", {"in-progress", "completed", "absent"});
   record.transcribe = attributes.Bool("transcribe", false);
   record.transcribe_callback = attributes.Url("transcribeCallback", "");
   attributes.Unsupported({"recordingChannels", "storageUrl", "storageUrlMethod"});

@@ -4,8 +4,8 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "parse_context.h"
 #include "dialtone/twiml/verbs.h"
+#include "parse_context.h"
 #include "pugixml.hpp"
 
 namespace dialtone::twiml {

@@ -43,8 +43,7 @@ TEST_CASE("ParseTwiml refuses a JSON response with 12300", "[content-type]") {
 }
 
 TEST_CASE("A text/plain response says its text and hangs up", "[content-type]") {
-  absl::StatusOr<Program> program =
-      ParseTwiml("  Thanks for calling.\n", "text/plain", kUrl);
+  absl::StatusOr<Program> program = ParseTwiml("  Thanks for calling.\n", "text/plain", kUrl);
   REQUIRE(program.ok());
   REQUIRE(program->verbs.size() == 2);
   CHECK(std::get<Say>(program->verbs[0]).text == "Thanks for calling.");
@@ -59,8 +58,7 @@ TEST_CASE("An audio response plays the document URL and hangs up", "[content-typ
   CHECK(std::holds_alternative<Hangup>(program->verbs[1]));
 }
 
-TEST_CASE("A body over 64 kB fails with 11750, one of exactly 64 kB parses",
-          "[content-type]") {
+TEST_CASE("A body over 64 kB fails with 11750, one of exactly 64 kB parses", "[content-type]") {
   const std::string head = "<Response><Say>";
   const std::string tail = "</Say></Response>";
   std::string body = head + std::string(kMaxTwimlBodyBytes - head.size() - tail.size(), 'a') + tail;

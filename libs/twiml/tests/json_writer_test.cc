@@ -4,8 +4,8 @@
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "dialtone/twiml/program_json.h"
 #include "dialtone/twiml/error.h"
+#include "dialtone/twiml/program_json.h"
 
 namespace dialtone::twiml {
 namespace {
@@ -37,8 +37,15 @@ TEST_CASE("JSON strings keep valid UTF-8 and replace invalid bytes", "[json]") {
   AppendJsonString("caf\xC3\xA9 \xF0\x9F\x93\x9E", out);
   CHECK(out == "\"caf\xC3\xA9 \xF0\x9F\x93\x9E\"");
   out.clear();
-  AppendJsonString("a\xFF" "b\xC3" "c\xED\xA0\x80", out);  // stray, truncated, surrogate
-  CHECK(out == "\"a\xEF\xBF\xBD" "b\xEF\xBF\xBD" "c\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");
+  AppendJsonString(
+      "a\xFF"
+      "b\xC3"
+      "c\xED\xA0\x80",
+      out);  // stray, truncated, surrogate
+  CHECK(out ==
+        "\"a\xEF\xBF\xBD"
+        "b\xEF\xBF\xBD"
+        "c\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");
 }
 
 TEST_CASE("A TwiML error prints as code, line and message", "[json]") {

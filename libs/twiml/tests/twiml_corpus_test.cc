@@ -2,8 +2,8 @@
 // every invalid/*.xml fails with the code and line in its .expect file
 // ("code=12200 line=4", or "line=none"). Set DIALTONE_UPDATE_GOLDEN=1 to
 // rewrite the expected files after an intended change, then review the diff.
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "dialtone/twiml/program_json.h"
 #include "dialtone/twiml/error.h"
 #include "dialtone/twiml/parser.h"
+#include "dialtone/twiml/program_json.h"
 
 namespace dialtone::twiml {
 namespace {

@@ -114,8 +114,8 @@ TEST_CASE("Gather may contain only Say, Play and Pause", "[parser]") {
       ParseError("<Response>\n<Gather>\n  <Record/>\n</Gather>\n</Response>");
   CHECK(TwilioErrorCode(status) == kErrorSchemaValidation);
   CHECK(TwimlErrorLine(status) == 3);
-  CHECK_THAT(std::string(status.message()), Catch::Contains("<Record>") &&
-                                                Catch::Contains("line 3"));
+  CHECK_THAT(std::string(status.message()),
+             Catch::Contains("<Record>") && Catch::Contains("line 3"));
 }
 
 TEST_CASE("Record defaults follow Twilio", "[parser]") {
@@ -134,7 +134,8 @@ TEST_CASE("Record defaults follow Twilio", "[parser]") {
 TEST_CASE("Record reads its recording status callback", "[parser]") {
   const Record record = Only<Record>(
       "<Response><Record maxLength=\"30\" playBeep=\"false\" recordingStatusCallback=\"/rec\" "
-      "recordingStatusCallbackMethod=\"GET\" recordingStatusCallbackEvent=\"in-progress completed\"/>"
+      "recordingStatusCallbackMethod=\"GET\" recordingStatusCallbackEvent=\"in-progress "
+      "completed\"/>"
       "</Response>");
   CHECK(record.max_length == 30);
   CHECK_FALSE(record.play_beep);
@@ -199,8 +200,9 @@ TEST_CASE("Redirect resolves its URL and defaults to POST", "[parser]") {
 }
 
 TEST_CASE("Unknown attributes are warnings with their line, not failures", "[parser]") {
-  const Program program =
-      Parse("<Response>\n  <Say colour=\"blue\">Hi</Say>\n  <Dial callReason=\"x\">1</Dial>\n</Response>");
+  const Program program = Parse(
+      "<Response>\n  <Say colour=\"blue\">Hi</Say>\n  <Dial "
+      "callReason=\"x\">1</Dial>\n</Response>");
   REQUIRE(program.verbs.size() == 2);
   REQUIRE(program.warnings.size() == 2);
   CHECK(program.warnings[0].line == 2);
@@ -222,12 +224,11 @@ TEST_CASE("Verb names are case-sensitive", "[parser]") {
 }
 
 TEST_CASE("A bad attribute value is 12200 naming the attribute", "[parser]") {
-  const absl::Status status =
-      ParseError("<Response>\n<Gather timeout=\"soon\"/>\n</Response>");
+  const absl::Status status = ParseError("<Response>\n<Gather timeout=\"soon\"/>\n</Response>");
   CHECK(TwilioErrorCode(status) == kErrorSchemaValidation);
   CHECK(TwimlErrorLine(status) == 2);
-  CHECK_THAT(std::string(status.message()), Catch::Contains("timeout") &&
-                                                Catch::Contains("<Gather>"));
+  CHECK_THAT(std::string(status.message()),
+             Catch::Contains("timeout") && Catch::Contains("<Gather>"));
   CHECK(TwilioErrorCode(ParseError("<Response><Redirect method=\"PUT\">x</Redirect></Response>")) ==
         kErrorSchemaValidation);
   CHECK(TwilioErrorCode(ParseError("<Response><Say loop=\"-1\">x</Say></Response>")) ==

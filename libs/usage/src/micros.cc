@@ -18,7 +18,8 @@ absl::StatusOr<int64_t> ParseMicros(absl::string_view text) {
   if (text.empty()) return 0;
   size_t dot = text.find('.');
   absl::string_view whole = text.substr(0, dot);
-  absl::string_view frac = dot == absl::string_view::npos ? absl::string_view() : text.substr(dot + 1);
+  absl::string_view frac =
+      dot == absl::string_view::npos ? absl::string_view() : text.substr(dot + 1);
   if (whole.empty() && frac.empty()) return Bad(text, "no digits");
   if (dot != absl::string_view::npos && frac.empty()) return Bad(text, "no digits after '.'");
   if (frac.size() > 6) return Bad(text, "more than 6 decimals");
@@ -49,7 +50,8 @@ std::string FormatMicros(int64_t micros) {
 std::string FormatMicrosFixed(int64_t micros) {
   bool negative = micros < 0;
   // Work in unsigned so INT64_MIN does not overflow.
-  uint64_t abs = negative ? uint64_t(0) - static_cast<uint64_t>(micros) : static_cast<uint64_t>(micros);
+  uint64_t abs =
+      negative ? uint64_t(0) - static_cast<uint64_t>(micros) : static_cast<uint64_t>(micros);
   std::string frac = std::to_string(abs % kMicrosPerUnit);
   frac.insert(0, 6 - frac.size(), '0');
   return absl::StrCat(negative ? "-" : "", abs / kMicrosPerUnit, ".", frac);

@@ -11,8 +11,7 @@ namespace dialtone::usage {
 std::string PeriodKey(PeriodKind kind, absl::CivilDay day) {
   switch (kind) {
     case PeriodKind::kDaily: return absl::StrCat("daily:", FormatDay(day));
-    case PeriodKind::kMonthly:
-      return absl::StrFormat("monthly:%04d-%02d", day.year(), day.month());
+    case PeriodKind::kMonthly: return absl::StrFormat("monthly:%04d-%02d", day.year(), day.month());
     case PeriodKind::kYearly: return absl::StrFormat("yearly:%04d", day.year());
     case PeriodKind::kAllTime: return "alltime";
   }

@@ -42,7 +42,8 @@ TEST_CASE("Dates parse strictly") {
 }
 
 TEST_CASE("Monthly buckets clip to the range and say when they are whole") {
-  auto b = BucketsFor(PeriodKind::kMonthly, {absl::CivilDay(2026, 1, 15), absl::CivilDay(2026, 3, 31)});
+  auto b =
+      BucketsFor(PeriodKind::kMonthly, {absl::CivilDay(2026, 1, 15), absl::CivilDay(2026, 3, 31)});
   REQUIRE(b.size() == 3);
   CHECK(b[0].period == "monthly:2026-01");
   CHECK(b[0].days == DayRange{absl::CivilDay(2026, 1, 15), absl::CivilDay(2026, 1, 31)});
@@ -50,10 +51,12 @@ TEST_CASE("Monthly buckets clip to the range and say when they are whole") {
   CHECK(b[1].period == "monthly:2026-02");
   CHECK(b[1].whole);
   CHECK(b[2].whole);
-  auto d = BucketsFor(PeriodKind::kDaily, {absl::CivilDay(2026, 2, 27), absl::CivilDay(2026, 3, 1)});
+  auto d =
+      BucketsFor(PeriodKind::kDaily, {absl::CivilDay(2026, 2, 27), absl::CivilDay(2026, 3, 1)});
   REQUIRE(d.size() == 3);
   CHECK(d[2].period == "daily:2026-03-01");
-  auto y = BucketsFor(PeriodKind::kYearly, {absl::CivilDay(2025, 1, 1), absl::CivilDay(2026, 6, 1)});
+  auto y =
+      BucketsFor(PeriodKind::kYearly, {absl::CivilDay(2025, 1, 1), absl::CivilDay(2026, 6, 1)});
   REQUIRE(y.size() == 2);
   CHECK(y[0].whole);
   CHECK_FALSE(y[1].whole);

@@ -109,7 +109,7 @@ absl::Status UsageSpool::Append(const std::vector<usage::v1::UsageEvent>& events
 }
 
 absl::StatusOr<std::vector<usage::v1::UsageEvent>> UsageSpool::Read(int64_t offset, size_t max,
-                                                                   int64_t* next) {
+                                                                    int64_t* next) {
   std::vector<usage::v1::UsageEvent> out;
   *next = offset;
   while (*next < size_ && out.size() < max) {

@@ -63,7 +63,8 @@ std::string TempPath() {
 
 std::unique_ptr<UsagePublisher> Make(FakeMetering& m, const std::string& spool,
                                      size_t batch = 100) {
-  auto p = UsagePublisher::Create({.spool_path = spool, .batch_size = batch,
+  auto p = UsagePublisher::Create({.spool_path = spool,
+                                   .batch_size = batch,
                                    .flush_interval = absl::Milliseconds(10),
                                    .initial_backoff = absl::Milliseconds(5),
                                    .max_backoff = absl::Milliseconds(40)},
@@ -93,12 +94,18 @@ TEST_CASE("While metering is down events are spooled, then drained exactly once"
   auto pub = Make(m, spool);
   for (int i = 0; i < 300; ++i) pub->Publish(E(i));
   REQUIRE(pub->Flush(absl::Seconds(5)));
-  { std::lock_guard l(m.mu); m.down = true; }
+  {
+    std::lock_guard l(m.mu);
+    m.down = true;
+  }
   for (int i = 300; i < 800; ++i) pub->Publish(E(i));
   CHECK_FALSE(pub->Flush(absl::Milliseconds(200)));
   CHECK(pub->spooled() == 500);
   CHECK(fs::file_size(spool) > 0);
-  { std::lock_guard l(m.mu); m.down = false; }
+  {
+    std::lock_guard l(m.mu);
+    m.down = false;
+  }
   for (int i = 800; i < 1000; ++i) pub->Publish(E(i));
   REQUIRE(pub->Flush(absl::Seconds(5)));
   CHECK(m.total == 1000);
@@ -141,10 +148,16 @@ TEST_CASE("Lost acknowledgements are replayed and metering's dedup keeps totals 
   FakeMetering m;
   std::string spool = TempPath();
   auto pub = Make(m, spool);
-  { std::lock_guard l(m.mu); m.lose_ack = true; }
+  {
+    std::lock_guard l(m.mu);
+    m.lose_ack = true;
+  }
   for (int i = 0; i < 200; ++i) pub->Publish(E(i));
   CHECK_FALSE(pub->Flush(absl::Milliseconds(100)));
-  { std::lock_guard l(m.mu); m.lose_ack = false; }
+  {
+    std::lock_guard l(m.mu);
+    m.lose_ack = false;
+  }
   REQUIRE(pub->Flush(absl::Seconds(5)));
   CHECK(m.deliveries > 200);  // some were delivered twice...
   CHECK(m.total == 200);      // ...and counted once

@@ -59,7 +59,8 @@ TEST_CASE("A torn last record is cut off and appends follow the last good one") 
     REQUIRE((*spool)->Append({E("a"), E("b")}).ok());
   }
   // A crash in the middle of writing the third record.
-  std::ofstream(path, std::ios::app | std::ios::binary) << std::string("\x20\x00\x00\x00\x0a\x01", 6);
+  std::ofstream(path, std::ios::app | std::ios::binary)
+      << std::string("\x20\x00\x00\x00\x0a\x01", 6);
   auto spool = UsageSpool::Open(path);
   REQUIRE(spool.ok());
   CHECK((*spool)->records() == 2);

@@ -32,10 +32,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(body_limit_);
     parser_->header_limit(16 * 1024);
     stream_.expires_after(absl::ToChronoMilliseconds(idle_));
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) {
-                       self->OnRead(ec);
-                     });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
   }
 
   void OnRead(beast::error_code ec) {
@@ -70,11 +69,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void Write(HttpServer::Response res, bool head) {
     if (!head || !res.has_content_length()) res.prepare_payload();
     auto sp = std::make_shared<HttpServer::Response>(std::move(res));
-    http::async_write(stream_, *sp,
-                      [self = shared_from_this(), sp](beast::error_code ec, size_t) {
-                        if (ec || !sp->keep_alive()) return self->Close();
-                        self->Read();
-                      });
+    http::async_write(stream_, *sp, [self = shared_from_this(), sp](beast::error_code ec, size_t) {
+      if (ec || !sp->keep_alive()) return self->Close();
+      self->Read();
+    });
   }
 
   void Close() {

@@ -12,8 +12,8 @@ namespace {
 constexpr char kHex[] = "0123456789ABCDEF";
 
 bool IsUnreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-         c == '-' || c == '.' || c == '_' || c == '~';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~';
 }
 
 int HexValue(char c) {
@@ -37,8 +37,8 @@ absl::StatusOr<std::string> DecodeComponent(absl::string_view text, absl::string
       const int hi = i + 1 < text.size() ? HexValue(text[i + 1]) : -1;
       const int lo = i + 2 < text.size() ? HexValue(text[i + 2]) : -1;
       if (hi < 0 || lo < 0) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "form ", what, ": '%' at offset ", i, " is not followed by two hex digits"));
+        return absl::InvalidArgumentError(absl::StrCat("form ", what, ": '%' at offset ", i,
+                                                       " is not followed by two hex digits"));
       }
       out.push_back(static_cast<char>(hi * 16 + lo));
       i += 2;

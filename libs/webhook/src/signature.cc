@@ -93,8 +93,8 @@ bool ValidateTwilioSignature(absl::string_view auth_token, absl::string_view url
                              const Params& post_params, absl::string_view signature) {
   bool valid = false;
   for (const std::string& candidate : SignatureUrlVariants(url)) {
-    valid |= ConstantTimeEquals(ComputeTwilioSignature(auth_token, candidate, post_params),
-                                signature);
+    valid |=
+        ConstantTimeEquals(ComputeTwilioSignature(auth_token, candidate, post_params), signature);
   }
   return valid;
 }
@@ -111,8 +111,7 @@ std::vector<std::string> SignatureUrlVariants(absl::string_view url) {
   const std::size_t authority_begin = scheme_end + 3;
   std::size_t authority_end = url.find_first_of("/?#", authority_begin);
   if (authority_end == absl::string_view::npos) authority_end = url.size();
-  const absl::string_view authority =
-      url.substr(authority_begin, authority_end - authority_begin);
+  const absl::string_view authority = url.substr(authority_begin, authority_end - authority_begin);
   const std::size_t at = authority.rfind('@');
   const std::size_t host_begin = at == absl::string_view::npos ? 0 : at + 1;
   std::size_t colon = absl::string_view::npos;

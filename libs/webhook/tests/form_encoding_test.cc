@@ -40,8 +40,7 @@ TEST_CASE("Decoding reads what Twilio sends: plus as space, escapes, repeats in 
 
 TEST_CASE("Decoding follows WHATWG for missing values, extra '=' and empty pieces") {
   CHECK(*FormDecode("") == Params{});
-  CHECK(*FormDecode("a&b=&=c&&d=e=f&") ==
-        Params{{"a", ""}, {"b", ""}, {"", "c"}, {"d", "e=f"}});
+  CHECK(*FormDecode("a&b=&=c&&d=e=f&") == Params{{"a", ""}, {"b", ""}, {"", "c"}, {"d", "e=f"}});
 }
 
 TEST_CASE("Decoding rejects a bad percent escape") {
@@ -57,8 +56,8 @@ TEST_CASE("Decoding rejects a bad percent escape") {
 
 TEST_CASE("Decoding rejects bytes that are not UTF-8") {
   // A lone byte, an overlong '/', a UTF-16 surrogate, past U+10FFFF, a truncated sequence.
-  for (const char* body : {"a=%FF", "a=%C0%AF", "a=%ED%A0%80", "a=%F4%90%80%80", "a=%E2%98",
-                           "%80=x"}) {
+  for (const char* body :
+       {"a=%FF", "a=%C0%AF", "a=%ED%A0%80", "a=%F4%90%80%80", "a=%E2%98", "%80=x"}) {
     INFO(body);
     auto p = FormDecode(body);
     REQUIRE_FALSE(p.ok());

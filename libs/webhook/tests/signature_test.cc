@@ -17,8 +17,11 @@ constexpr char kDocUrl[] = "https://mycompany.com/myapp.php?foo=1&bar=2";
 
 Params DocParams(const std::string& caller) {
   // Deliberately not in name order: signing must sort them.
-  return {{"To", "+18005551212"}, {"From", caller},  {"Digits", "1234"},
-          {"CallSid", "CA1234567890ABCDE"}, {"Caller", caller}};
+  return {{"To", "+18005551212"},
+          {"From", caller},
+          {"Digits", "1234"},
+          {"CallSid", "CA1234567890ABCDE"},
+          {"Caller", caller}};
 }
 
 }  // namespace
@@ -69,8 +72,7 @@ TEST_CASE("Repeated parameters are sorted by value and an identical pair counts 
 }
 
 TEST_CASE("Names sort by UTF-16 code units as JavaScript does, uppercase before lowercase") {
-  CHECK(SignatureBaseString("u", {{"body", "1"}, {"To", "2"}, {"Body", "3"}}) ==
-        "uBody3To2body1");
+  CHECK(SignatureBaseString("u", {{"body", "1"}, {"To", "2"}, {"Body", "3"}}) == "uBody3To2body1");
   // U+1F600 (a surrogate pair in UTF-16) sorts before U+FF71, unlike in UTF-8 byte order.
   CHECK(SignatureBaseString("u", {{"K", "\uFF71"}, {"K", "\U0001F600"}, {"K", "\u00E9"}}) ==
         "uK\u00E9K\U0001F600K\uFF71");
@@ -87,12 +89,12 @@ TEST_CASE("Validation accepts the signature and rejects a tampered request") {
   Params extra = params;
   extra.emplace_back("Tampered", "1");
   CHECK_FALSE(ValidateTwilioSignature(kDocToken, kDocUrl, extra, sig));
-  CHECK_FALSE(ValidateTwilioSignature(kDocToken, kDocUrl, Params(params.begin() + 1, params.end()),
-                                      sig));
-  CHECK_FALSE(ValidateTwilioSignature(
-      kDocToken, "https://mycompany.com/myapp.php?foo=1&bar=3", params, sig));
-  CHECK_FALSE(ValidateTwilioSignature(
-      kDocToken, "http://mycompany.com/myapp.php?foo=1&bar=2", params, sig));
+  CHECK_FALSE(
+      ValidateTwilioSignature(kDocToken, kDocUrl, Params(params.begin() + 1, params.end()), sig));
+  CHECK_FALSE(ValidateTwilioSignature(kDocToken, "https://mycompany.com/myapp.php?foo=1&bar=3",
+                                      params, sig));
+  CHECK_FALSE(ValidateTwilioSignature(kDocToken, "http://mycompany.com/myapp.php?foo=1&bar=2",
+                                      params, sig));
   CHECK_FALSE(ValidateTwilioSignature("12346", kDocUrl, params, sig));
   CHECK_FALSE(ValidateTwilioSignature(kDocToken, kDocUrl, params, ""));
   CHECK_FALSE(ValidateTwilioSignature(kDocToken, kDocUrl, params, sig.substr(0, 27)));
@@ -130,7 +132,6 @@ TEST_CASE("URL variants drop the port and add the explicit or default one") {
   // A colon in the user info or the path is not a port.
   CHECK(SignatureUrlVariants("https://u:p@a.example/v:1") ==
         V{"https://u:p@a.example/v:1", "https://u:p@a.example:443/v:1"});
-  CHECK(SignatureUrlVariants("http://[::1]:8080/v") ==
-        V{"http://[::1]:8080/v", "http://[::1]/v"});
+  CHECK(SignatureUrlVariants("http://[::1]:8080/v") == V{"http://[::1]:8080/v", "http://[::1]/v"});
   CHECK(SignatureUrlVariants("not a url") == V{"not a url"});
 }

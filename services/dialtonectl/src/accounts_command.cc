@@ -31,7 +31,8 @@ int RunAccounts(const std::vector<std::string>& raw) {
     std::cerr << kUsage;
     return 2;
   }
-  std::string addr = ServiceAddress(args->GetOr("addr", ""), "DIALTONE_REST_GATEWAY_ADDR", "127.0.0.1:50053");
+  std::string addr =
+      ServiceAddress(args->GetOr("addr", ""), "DIALTONE_REST_GATEWAY_ADDR", "127.0.0.1:50053");
   auto stub = pb::Accounts::NewStub(grpc::CreateChannel(addr, grpc::InsecureChannelCredentials()));
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));

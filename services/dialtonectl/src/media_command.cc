@@ -7,8 +7,8 @@
 
 #include "cli_args.h"
 #include "commands.h"
-#include "dialtone/rpc/status.h"
 #include "dialtone/media/v1/media_layer.grpc.pb.h"
+#include "dialtone/rpc/status.h"
 
 namespace dialtone::ctl {
 namespace {
@@ -18,8 +18,10 @@ namespace pb = dialtone::media::v1;
 constexpr char kUsage[] =
     "usage: dialtonectl media resolve URL|--say TEXT [--voice V --language L]\n"
     "                                 [--codec pcmu|pcma] [--account SID]\n"
-    "  --account SID     default $DIALTONE_ACCOUNT_SID or AC000...0 (an operator's scratch account)\n"
-    "  --addr HOST:PORT  media-layer gRPC (default $DIALTONE_MEDIA_LAYER_ADDR or 127.0.0.1:50052)\n";
+    "  --account SID     default $DIALTONE_ACCOUNT_SID or AC000...0 (an operator's scratch "
+    "account)\n"
+    "  --addr HOST:PORT  media-layer gRPC (default $DIALTONE_MEDIA_LAYER_ADDR or "
+    "127.0.0.1:50052)\n";
 
 int Usage(const std::string& problem = {}) {
   if (!problem.empty()) std::cerr << "error: " << problem << "\n";
@@ -38,8 +40,8 @@ int RunMedia(const std::vector<std::string>& raw) {
   auto args = ParseCliArgs(raw);
   if (!args.ok() || args->positional.empty() || args->positional[0] != "resolve") return Usage();
   pb::ResolveRequest req;
-  req.set_account_sid(args->GetOr("account", Env("DIALTONE_ACCOUNT_SID",
-                                                 "AC00000000000000000000000000000000")));
+  req.set_account_sid(
+      args->GetOr("account", Env("DIALTONE_ACCOUNT_SID", "AC00000000000000000000000000000000")));
   if (auto text = args->Get("say")) {
     if (args->positional.size() != 1) return Usage("give either a URL or --say");
     req.mutable_speech()->set_text(*text);
@@ -51,12 +53,16 @@ int RunMedia(const std::vector<std::string>& raw) {
     return Usage("give a URL or --say TEXT");
   }
   std::string codec = args->GetOr("codec", "pcmu");
-  if (codec == "pcmu") req.set_codec(pb::CODEC_PCMU);
-  else if (codec == "pcma") req.set_codec(pb::CODEC_PCMA);
-  else return Usage("--codec must be pcmu or pcma");
+  if (codec == "pcmu")
+    req.set_codec(pb::CODEC_PCMU);
+  else if (codec == "pcma")
+    req.set_codec(pb::CODEC_PCMA);
+  else
+    return Usage("--codec must be pcmu or pcma");
 
   std::string addr = args->GetOr("addr", Env("DIALTONE_MEDIA_LAYER_ADDR", "127.0.0.1:50052"));
-  auto stub = pb::MediaLayer::NewStub(grpc::CreateChannel(addr, grpc::InsecureChannelCredentials()));
+  auto stub =
+      pb::MediaLayer::NewStub(grpc::CreateChannel(addr, grpc::InsecureChannelCredentials()));
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
   pb::ResolveResponse resp;

@@ -16,8 +16,10 @@ namespace {
 namespace pb = dialtone::triggers::v1;
 
 constexpr char kUsage[] =
-    "usage: dialtonectl triggers list --account SID [--category C] [--page-size N] [--page-token T]\n"
-    "       dialtonectl triggers create --account SID --category C --value V|+N --callback-url URL\n"
+    "usage: dialtonectl triggers list --account SID [--category C] [--page-size N] [--page-token "
+    "T]\n"
+    "       dialtonectl triggers create --account SID --category C --value V|+N --callback-url "
+    "URL\n"
     "                                   [--trigger-by count|usage|price]\n"
     "                                   [--recurring daily|monthly|yearly|alltime]\n"
     "                                   [--callback-method GET|POST] [--friendly-name NAME]\n"
@@ -35,7 +37,8 @@ int Usage(const std::string& problem = {}) {
 int RunTriggers(const std::vector<std::string>& raw) {
   auto args = ParseCliArgs(raw);
   if (!args.ok() || args->positional.size() != 1) return Usage();
-  std::string addr = ServiceAddress(args->GetOr("addr", ""), "DIALTONE_TRIGGERS_ADDR", "127.0.0.1:50055");
+  std::string addr =
+      ServiceAddress(args->GetOr("addr", ""), "DIALTONE_TRIGGERS_ADDR", "127.0.0.1:50055");
   auto stub = pb::Triggers::NewStub(grpc::CreateChannel(addr, grpc::InsecureChannelCredentials()));
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
@@ -63,20 +66,32 @@ int RunTriggers(const std::vector<std::string>& raw) {
     req.set_callback_url(args->GetOr("callback-url", ""));
     req.set_friendly_name(args->GetOr("friendly-name", ""));
     std::string by = args->GetOr("trigger-by", "usage");
-    if (by == "count") req.set_trigger_by(pb::TRIGGER_BY_COUNT);
-    else if (by == "usage") req.set_trigger_by(pb::TRIGGER_BY_USAGE);
-    else if (by == "price") req.set_trigger_by(pb::TRIGGER_BY_PRICE);
-    else return Usage("--trigger-by must be count, usage or price");
+    if (by == "count")
+      req.set_trigger_by(pb::TRIGGER_BY_COUNT);
+    else if (by == "usage")
+      req.set_trigger_by(pb::TRIGGER_BY_USAGE);
+    else if (by == "price")
+      req.set_trigger_by(pb::TRIGGER_BY_PRICE);
+    else
+      return Usage("--trigger-by must be count, usage or price");
     std::string rec = args->GetOr("recurring", "");
-    if (rec == "daily") req.set_recurring(pb::RECURRING_DAILY);
-    else if (rec == "monthly") req.set_recurring(pb::RECURRING_MONTHLY);
-    else if (rec == "yearly") req.set_recurring(pb::RECURRING_YEARLY);
-    else if (rec == "alltime") req.set_recurring(pb::RECURRING_ALLTIME);
-    else if (!rec.empty()) return Usage("--recurring must be daily, monthly, yearly or alltime");
+    if (rec == "daily")
+      req.set_recurring(pb::RECURRING_DAILY);
+    else if (rec == "monthly")
+      req.set_recurring(pb::RECURRING_MONTHLY);
+    else if (rec == "yearly")
+      req.set_recurring(pb::RECURRING_YEARLY);
+    else if (rec == "alltime")
+      req.set_recurring(pb::RECURRING_ALLTIME);
+    else if (!rec.empty())
+      return Usage("--recurring must be daily, monthly, yearly or alltime");
     std::string method = args->GetOr("callback-method", "POST");
-    if (method == "GET") req.set_callback_method(pb::CALLBACK_METHOD_GET);
-    else if (method == "POST") req.set_callback_method(pb::CALLBACK_METHOD_POST);
-    else return Usage("--callback-method must be GET or POST");
+    if (method == "GET")
+      req.set_callback_method(pb::CALLBACK_METHOD_GET);
+    else if (method == "POST")
+      req.set_callback_method(pb::CALLBACK_METHOD_POST);
+    else
+      return Usage("--callback-method must be GET or POST");
     pb::UsageTrigger resp;
     grpc::Status s = stub->CreateTrigger(&ctx, req, &resp);
     if (!s.ok()) return Fail(s);

@@ -7,8 +7,8 @@
 
 #include "cli_args.h"
 #include "commands.h"
-#include "dialtone/twiml/program_json.h"
 #include "dialtone/twiml/parser.h"
+#include "dialtone/twiml/program_json.h"
 
 namespace dialtone::ctl {
 namespace {
@@ -67,8 +67,7 @@ int RunTwiml(const std::vector<std::string>& raw) {
 
   const std::string content_type = args->GetOr("content-type", "text/xml");
   const std::string url = args->GetOr("url", "");
-  const absl::StatusOr<twiml::Program> program =
-      twiml::ParseTwiml(body, content_type, url);
+  const absl::StatusOr<twiml::Program> program = twiml::ParseTwiml(body, content_type, url);
   if (!program.ok()) {
     std::cout << twiml::TwimlErrorToJson(program.status());
     return 1;

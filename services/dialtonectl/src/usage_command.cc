@@ -45,8 +45,10 @@ std::string RandomId() {
 int RunUsage(const std::vector<std::string>& raw) {
   auto args = ParseCliArgs(raw);
   if (!args.ok() || args->positional.size() != 1) return Usage();
-  std::string addr = ServiceAddress(args->GetOr("addr", ""), "DIALTONE_USAGE_METERING_ADDR", "127.0.0.1:50054");
-  auto stub = pb::UsageMetering::NewStub(grpc::CreateChannel(addr, grpc::InsecureChannelCredentials()));
+  std::string addr =
+      ServiceAddress(args->GetOr("addr", ""), "DIALTONE_USAGE_METERING_ADDR", "127.0.0.1:50054");
+  auto stub =
+      pb::UsageMetering::NewStub(grpc::CreateChannel(addr, grpc::InsecureChannelCredentials()));
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
   const std::string& verb = args->positional[0];
@@ -60,7 +62,8 @@ int RunUsage(const std::vector<std::string>& raw) {
     e->set_account_sid(account);
     e->set_category(args->GetOr("category", ""));
     int64_t count = 1;
-    if (!absl::SimpleAtoi(args->GetOr("count", "1"), &count)) return Usage("--count is not a number");
+    if (!absl::SimpleAtoi(args->GetOr("count", "1"), &count))
+      return Usage("--count is not a number");
     e->set_count(count);
     e->set_usage(args->GetOr("usage", ""));
     e->set_price(args->GetOr("price", ""));
@@ -87,19 +90,29 @@ int RunUsage(const std::vector<std::string>& raw) {
     req.set_account_sid(account);
     req.set_category(args->GetOr("category", ""));
     std::string period = args->GetOr("period", "alltime");
-    if (period == "daily") req.set_granularity(pb::GRANULARITY_DAILY);
-    else if (period == "monthly") req.set_granularity(pb::GRANULARITY_MONTHLY);
-    else if (period == "yearly") req.set_granularity(pb::GRANULARITY_YEARLY);
-    else if (period == "alltime") req.set_granularity(pb::GRANULARITY_ALL_TIME);
-    else return Usage("--period must be daily, monthly, yearly or alltime");
+    if (period == "daily")
+      req.set_granularity(pb::GRANULARITY_DAILY);
+    else if (period == "monthly")
+      req.set_granularity(pb::GRANULARITY_MONTHLY);
+    else if (period == "yearly")
+      req.set_granularity(pb::GRANULARITY_YEARLY);
+    else if (period == "alltime")
+      req.set_granularity(pb::GRANULARITY_ALL_TIME);
+    else
+      return Usage("--period must be daily, monthly, yearly or alltime");
     req.set_start_date(args->GetOr("start", ""));
     req.set_end_date(args->GetOr("end", ""));
     std::string rel = args->GetOr("relative", "");
-    if (rel == "today") req.set_relative(pb::RELATIVE_PERIOD_TODAY);
-    else if (rel == "yesterday") req.set_relative(pb::RELATIVE_PERIOD_YESTERDAY);
-    else if (rel == "thismonth") req.set_relative(pb::RELATIVE_PERIOD_THIS_MONTH);
-    else if (rel == "lastmonth") req.set_relative(pb::RELATIVE_PERIOD_LAST_MONTH);
-    else if (!rel.empty()) return Usage("--relative must be today, yesterday, thismonth or lastmonth");
+    if (rel == "today")
+      req.set_relative(pb::RELATIVE_PERIOD_TODAY);
+    else if (rel == "yesterday")
+      req.set_relative(pb::RELATIVE_PERIOD_YESTERDAY);
+    else if (rel == "thismonth")
+      req.set_relative(pb::RELATIVE_PERIOD_THIS_MONTH);
+    else if (rel == "lastmonth")
+      req.set_relative(pb::RELATIVE_PERIOD_LAST_MONTH);
+    else if (!rel.empty())
+      return Usage("--relative must be today, yesterday, thismonth or lastmonth");
     pb::QueryUsageResponse resp;
     grpc::Status s = stub->QueryUsage(&ctx, req, &resp);
     if (!s.ok()) return Fail(s);

@@ -14,6 +14,4 @@ TEST_CASE("Options take the next word or =value and repeats are all kept") {
   CHECK(a->GetOr("missing", "x") == "x");
 }
 
-TEST_CASE("An option without its value is an error") {
-  CHECK_FALSE(ParseCliArgs({"--addr"}).ok());
-}
+TEST_CASE("An option without its value is an error") { CHECK_FALSE(ParseCliArgs({"--addr"}).ok()); }

@@ -66,7 +66,8 @@ void HealthFloor(const std::string& addr, double seconds, int threads) {
   std::atomic<int64_t> calls{0};
   std::vector<std::thread> pool;
   Clock::time_point start = Clock::now();
-  end = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds / 2));
+  end = start +
+        std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds / 2));
   for (int i = 0; i < threads; ++i) {
     pool.emplace_back([&, i] {
       grpc::ChannelArguments args;
@@ -126,9 +127,10 @@ int Hit(const std::string& addr, const std::string& url, double seconds, int thr
   double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
   std::vector<double> all;
   for (auto& l : lat) all.insert(all.end(), l.begin(), l.end());
-  std::printf("hit_load_threads %d\nhit_load_per_second %.0f\nhit_load_p50_us %.0f\n"
-              "hit_load_p99_us %.0f\n",
-              threads, all.size() / elapsed, Percentile(all, 0.5), Percentile(all, 0.99));
+  std::printf(
+      "hit_load_threads %d\nhit_load_per_second %.0f\nhit_load_p50_us %.0f\n"
+      "hit_load_p99_us %.0f\n",
+      threads, all.size() / elapsed, Percentile(all, 0.5), Percentile(all, 0.99));
   HealthFloor(addr, seconds, threads);
   return failed ? 1 : 0;
 }
@@ -146,7 +148,9 @@ int Miss(const std::string& addr, const std::string& url, int count) {
     if (!Call(*stub, req, &resp)) return 1;
     ms.push_back(Us(Clock::now() - t) / 1000);
     if (resp.outcome() != pb::CACHE_OUTCOME_MISS) return 1;
-    if (i == 0) std::printf("miss_media_duration_ms %lld\n", static_cast<long long>(resp.media().duration_ms()));
+    if (i == 0)
+      std::printf("miss_media_duration_ms %lld\n",
+                  static_cast<long long>(resp.media().duration_ms()));
   }
   std::printf("miss_p50_ms %.1f\nmiss_max_ms %.1f\n", Percentile(ms, 0.5), Percentile(ms, 1.0));
   return 0;
@@ -172,7 +176,9 @@ int Tts(const std::string& addr, int chars, int count) {
     Clock::time_point t = Clock::now();
     if (!Call(*stub, req, &resp)) return 1;
     ms.push_back(Us(Clock::now() - t) / 1000);
-    if (i == 0) std::printf("tts_speech_duration_ms %lld\n", static_cast<long long>(resp.media().duration_ms()));
+    if (i == 0)
+      std::printf("tts_speech_duration_ms %lld\n",
+                  static_cast<long long>(resp.media().duration_ms()));
   }
   std::printf("tts_%d_chars_p50_ms %.1f\ntts_%d_chars_max_ms %.1f\n", chars, Percentile(ms, 0.5),
               chars, Percentile(ms, 1.0));
@@ -186,7 +192,8 @@ int main(int argc, char** argv) {
   if (a.size() == 5 && a[0] == "hit") return Hit(a[1], a[2], std::stod(a[3]), std::stoi(a[4]));
   if (a.size() == 4 && a[0] == "miss") return Miss(a[1], a[2], std::stoi(a[3]));
   if (a.size() == 4 && a[0] == "tts") return Tts(a[1], std::stoi(a[2]), std::stoi(a[3]));
-  std::fprintf(stderr, "usage: media_layer_bench hit ADDR URL SECONDS THREADS | miss ADDR URL COUNT"
-                       " | tts ADDR CHARS COUNT\n");
+  std::fprintf(stderr,
+               "usage: media_layer_bench hit ADDR URL SECONDS THREADS | miss ADDR URL COUNT"
+               " | tts ADDR CHARS COUNT\n");
   return 2;
 }

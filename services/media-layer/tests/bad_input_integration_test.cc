@@ -65,7 +65,8 @@ TEST_CASE("A non-audio content type fails with 12300") {
   Origin origin;
   Harness h;
   origin.Put("page.html", "<html>not audio</html>");
-  CheckFailsClean(h, h.ResolveUrl(origin.Url("page.html?ctype=text/html")), kErrorInvalidContentType);
+  CheckFailsClean(h, h.ResolveUrl(origin.Url("page.html?ctype=text/html")),
+                  kErrorInvalidContentType);
 }
 
 TEST_CASE("Corrupt and empty audio fail with 12300") {

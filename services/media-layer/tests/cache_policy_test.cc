@@ -13,8 +13,9 @@ const absl::Duration kDefault = absl::Hours(24);
 TEST_CASE("max-age sets freshness, less the Age already spent") {
   CHECK(ComputeFreshness({.cache_control = "public, max-age=60"}, kNow, kDefault).fresh_until ==
         kNow + absl::Seconds(60));
-  CHECK(ComputeFreshness({.cache_control = "max-age=60", .age = "20"}, kNow, kDefault).fresh_until ==
-        kNow + absl::Seconds(40));
+  CHECK(
+      ComputeFreshness({.cache_control = "max-age=60", .age = "20"}, kNow, kDefault).fresh_until ==
+      kNow + absl::Seconds(40));
   CHECK(ComputeFreshness({.cache_control = "max-age=60, s-maxage=5"}, kNow, kDefault).fresh_until ==
         kNow + absl::Seconds(5));
 }

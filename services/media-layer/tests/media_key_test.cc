@@ -17,7 +17,8 @@ TEST_CASE("URLs are normalised before hashing") {
 }
 
 TEST_CASE("Non-HTTP URLs are refused with Twilio 11100") {
-  for (const char* bad : {"ftp://example.com/a.wav", "not a url", "file:///etc/passwd", "http://"}) {
+  for (const char* bad :
+       {"ftp://example.com/a.wav", "not a url", "file:///etc/passwd", "http://"}) {
     auto u = NormaliseUrl(bad);
     CHECK_FALSE(u.ok());
     CHECK(TwilioCode(u.status()) == kErrorInvalidUrl);

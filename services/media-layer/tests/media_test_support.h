@@ -18,10 +18,10 @@
 #include "adapters/media_index.h"
 #include "adapters/media_service.h"
 #include "adapters/tts_engine.h"
+#include "dialtone/audio/test_audio.h"
 #include "dialtone/core/sid.h"
 #include "dialtone/redis/redis_pool.h"
 #include "dialtone/testing/test_env.h"
-#include "dialtone/audio/test_audio.h"
 
 namespace dialtone::media_layer::test {
 
@@ -148,14 +148,16 @@ struct Harness {
   explicit Harness(HarnessOptions o = {})
       : redis(TestRedis()),
         media_dir(ScratchDir("media")),
-        index(*redis, {.cache_max_bytes = o.cache_max_bytes, .lru_tag = "lru-" + dt::RandomSuffix()}),
+        index(*redis,
+              {.cache_max_bytes = o.cache_max_bytes, .lru_tag = "lru-" + dt::RandomSuffix()}),
         blobs(media_dir),
         fetcher({.timeout = o.timeout, .max_bytes = o.max_bytes}),
         service(index, blobs, fetcher, Tts(), nullptr, {.local_ttl = o.local_ttl}),
         http_handler(service) {
     if (auto s = blobs.Init(); !s.ok()) throw std::runtime_error(s.ToString());
-    auto server = dialtone::web::HttpServer::Start({.address = "127.0.0.1:0", .threads = 2},
-                                    [this](const auto& r) { return http_handler.Handle(r); });
+    auto server =
+        dialtone::web::HttpServer::Start({.address = "127.0.0.1:0", .threads = 2},
+                                         [this](const auto& r) { return http_handler.Handle(r); });
     if (!server.ok()) throw std::runtime_error(server.status().ToString());
     http = std::move(*server);
   }
@@ -169,8 +171,9 @@ struct Harness {
   }
   absl::StatusOr<ResolveResult> Say(const std::string& text, const std::string& voice = "alice",
                                     const std::string& language = "en-US") {
-    return service.Resolve({.account_sid = account,
-                            .speech = SpeechInput{.text = text, .voice = voice, .language = language}});
+    return service.Resolve(
+        {.account_sid = account,
+         .speech = SpeechInput{.text = text, .voice = voice, .language = language}});
   }
   // The persistent address, served by this harness's HTTP server.
   std::string Address(const std::string& sid, const std::string& ext = "wav") const {

@@ -158,7 +158,8 @@ TEST_CASE("Served media decode as 8 kHz mono G.711 within 20 ms of WAV, MP3 and 
       SF_INFO info = test::Info(wav.body);
       CHECK(info.samplerate == 8000);
       CHECK(info.channels == 1);
-      CHECK((info.format & SF_FORMAT_SUBMASK) == (law == G711::kUlaw ? SF_FORMAT_ULAW : SF_FORMAT_ALAW));
+      CHECK((info.format & SF_FORMAT_SUBMASK) ==
+            (law == G711::kUlaw ? SF_FORMAT_ULAW : SF_FORMAT_ALAW));
       double ms = info.frames * 1000.0 / info.samplerate;
       CHECK(std::abs(ms - s.seconds * 1000) <= 20);
       CHECK(std::abs(r->entry.duration_ms - s.seconds * 1000) <= 20);
@@ -232,22 +233,27 @@ TEST_CASE("Every supported language speaks, with a man's and a woman's voice") {
     for (const char* voice : {"man", "woman"}) {
       INFO(language << " " << voice);
       // espeak-ng's Hebrew reads Hebrew script only.
-      auto r = h.Say(language == "he-IL" ? "שלום עולם, מה שלומך היום" : "1 2 3 4 5", voice, language);
+      auto r =
+          h.Say(language == "he-IL" ? "שלום עולם, מה שלומך היום" : "1 2 3 4 5", voice, language);
       REQUIRE(r.ok());
       CHECK(r->entry.duration_ms > 500);
     }
   }
-  CHECK(h.Say("1 2 3", "man", "en-GB")->entry.sha256 != h.Say("1 2 3", "man", "en-US")->entry.sha256);
+  CHECK(h.Say("1 2 3", "man", "en-GB")->entry.sha256 !=
+        h.Say("1 2 3", "man", "en-US")->entry.sha256);
 }
 
 TEST_CASE("Recordings are stored, read, deleted, and PurgeAccount removes every entry") {
   Origin origin;
   Harness h;
   std::vector<int16_t> pcm(16000, 0);
-  for (size_t i = 4000; i < 12000; ++i) pcm[i] = static_cast<int16_t>(8000 * ((i / 20) % 2 ? 1 : -1));
-  RecordingInput in{.account_sid = h.account, .call_sid = dialtone::core::NewSid("CA"),
+  for (size_t i = 4000; i < 12000; ++i)
+    pcm[i] = static_cast<int16_t>(8000 * ((i / 20) % 2 ? 1 : -1));
+  RecordingInput in{.account_sid = h.account,
+                    .call_sid = dialtone::core::NewSid("CA"),
                     .recording_sid = dialtone::core::NewSid("RE"),
-                    .format = RecordingInput::Format::kPcmu, .trim_silence = true,
+                    .format = RecordingInput::Format::kPcmu,
+                    .trim_silence = true,
                     .audio = EncodeG711(pcm, G711::kUlaw)};
   auto rec = h.service.StoreRecording(in);
   REQUIRE(rec.ok());
@@ -262,9 +268,8 @@ TEST_CASE("Recordings are stored, read, deleted, and PurgeAccount removes every 
     l16.push_back(static_cast<char>(s & 0xff));
     l16.push_back(static_cast<char>((s >> 8) & 0xff));
   }
-  auto pcm_rec = h.service.StoreRecording({.account_sid = h.account,
-                                           .format = RecordingInput::Format::kL16,
-                                           .audio = l16});
+  auto pcm_rec = h.service.StoreRecording(
+      {.account_sid = h.account, .format = RecordingInput::Format::kL16, .audio = l16});
   REQUIRE(pcm_rec.ok());
   CHECK(pcm_rec->duration_ms == 2000);
 

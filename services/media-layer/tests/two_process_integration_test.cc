@@ -19,12 +19,12 @@ struct Process {
   Process(const std::string& media_dir)
       : grpc_port(dt::FreePort()), http_port(dt::FreePort()), metrics_port(dt::FreePort()) {
     proc = std::make_unique<dt::ChildProcess>(
-        std::vector<std::string>{
-            DIALTONE_MEDIA_LAYER_BIN, "--grpc_addr", "127.0.0.1:" + std::to_string(grpc_port),
-            "--metrics_addr", "127.0.0.1:" + std::to_string(metrics_port), "--http_addr",
-            "127.0.0.1:" + std::to_string(http_port), "--redis_url",
-            dt::RequireEnv("DIALTONE_TEST_REDIS_URL"), "--media_dir", media_dir, "--log_level",
-            "warn"},
+        std::vector<std::string>{DIALTONE_MEDIA_LAYER_BIN, "--grpc_addr",
+                                 "127.0.0.1:" + std::to_string(grpc_port), "--metrics_addr",
+                                 "127.0.0.1:" + std::to_string(metrics_port), "--http_addr",
+                                 "127.0.0.1:" + std::to_string(http_port), "--redis_url",
+                                 dt::RequireEnv("DIALTONE_TEST_REDIS_URL"), "--media_dir",
+                                 media_dir, "--log_level", "warn"},
         log = media_dir + "-" + std::to_string(grpc_port) + ".log");
     if (!dt::WaitForPort(grpc_port, 10000) || !dt::WaitForPort(http_port, 10000)) {
       throw std::runtime_error("media-layer did not start");
@@ -78,7 +78,8 @@ TEST_CASE("20 concurrent resolves across two processes make one origin request")
   CHECK(origin.Requests("two.wav") == 1);
   // Either process serves the persistent address.
   for (int port : {a.http_port, b.http_port}) {
-    HttpResult wav = Http(absl::StrCat("http://127.0.0.1:", port, "/v1/Media/", *sids.begin(), ".wav"));
+    HttpResult wav =
+        Http(absl::StrCat("http://127.0.0.1:", port, "/v1/Media/", *sids.begin(), ".wav"));
     CHECK(wav.status == 200);
     CHECK(Info(wav.body).samplerate == 8000);
   }

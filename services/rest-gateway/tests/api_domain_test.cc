@@ -79,8 +79,10 @@ TEST_CASE("The Account JSON has exactly the fields of Twilio's OpenAPI schema") 
   for (const auto& [key, value] : o) CHECK(schema.contains(key));
   // The subresource URIs match the spec's example one for one.
   const auto& example = doc.at_pointer(
-      "/paths/~12010-04-01~1Accounts~1{Sid}.json/get/responses/200/content/application~1json/"
-      "examples/fetch/value/subresource_uris").as_object();
+                               "/paths/~12010-04-01~1Accounts~1{Sid}.json/get/responses/200/"
+                               "content/application~1json/"
+                               "examples/fetch/value/subresource_uris")
+                            .as_object();
   for (const auto& [key, value] : example) {
     std::string expected(value.as_string());
     expected.replace(expected.find("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"), 34, a.sid);

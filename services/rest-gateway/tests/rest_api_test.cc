@@ -5,16 +5,16 @@
 #include <curl/curl.h>
 
 #include <boost/json.hpp>
-#include <pqxx/pqxx>
 #include <condition_variable>
 #include <mutex>
+#include <pqxx/pqxx>
 #include <thread>
 
 #include "adapters/account_repository.h"
 #include "adapters/api_handler.h"
-#include "dialtone/web/http_server.h"
 #include "dialtone/pg/testing/scratch_database.h"
 #include "dialtone/testing/test_env.h"
+#include "dialtone/web/http_server.h"
 
 using namespace dialtone::rest_gateway;
 namespace dt = dialtone::testing;
@@ -24,8 +24,8 @@ namespace {
 // A resource that holds each request until released, to have requests in flight at once.
 class SlowRoutes final : public ResourceRoutes {
  public:
-  std::optional<dialtone::web::HttpServer::Response> Handle(const dialtone::web::HttpServer::Request&,
-                                             const ApiRoute& route) override {
+  std::optional<dialtone::web::HttpServer::Response> Handle(
+      const dialtone::web::HttpServer::Request&, const ApiRoute& route) override {
     if (route.resource.empty() || route.resource[0] != "Slow") return std::nullopt;
     std::unique_lock lock(mu_);
     ++waiting_;
@@ -60,14 +60,13 @@ struct Fixture {
   std::unique_ptr<dialtone::web::HttpServer> server;
 
   Fixture() {
-    pool = std::make_unique<dialtone::pg::PgPool>(dialtone::pg::PgPool::Options{
-        .url = dialtone::pg::testing::CreateMigratedDatabase("gw_", DIALTONE_SQL_DIR,
-                                                             "rest-gateway")});
+    pool = std::make_unique<dialtone::pg::PgPool>(
+        dialtone::pg::PgPool::Options{.url = dialtone::pg::testing::CreateMigratedDatabase(
+                                          "gw_", DIALTONE_SQL_DIR, "rest-gateway")});
     repo = std::make_unique<AccountRepository>(*pool);
     api = std::make_unique<ApiHandler>(*repo, std::vector<ResourceRoutes*>{&slow}, nullptr, 2);
-    auto started = dialtone::web::HttpServer::Start({.address = "127.0.0.1:0", .threads = 4}, [this](const auto& r) {
-      return api->Handle(r);
-    });
+    auto started = dialtone::web::HttpServer::Start(
+        {.address = "127.0.0.1:0", .threads = 4}, [this](const auto& r) { return api->Handle(r); });
     if (!started.ok()) throw std::runtime_error(started.status().ToString());
     server = std::move(*started);
   }
@@ -110,7 +109,9 @@ Reply Call(const std::string& url, const std::string& user, const std::string& p
   return r;
 }
 
-int64_t Code(const Reply& r) { return boost::json::parse(r.body).as_object().at("code").as_int64(); }
+int64_t Code(const Reply& r) {
+  return boost::json::parse(r.body).as_object().at("code").as_int64();
+}
 
 }  // namespace
 
@@ -158,8 +159,8 @@ TEST_CASE("REST: another account's path is 404 with code 20404") {
   Fixture f;
   auto mine = f.repo->Create("Mine");
   auto theirs = f.repo->Create("Theirs");
-  auto r = Call(f.Url("/2010-04-01/Accounts/" + theirs->sid + ".json"), mine->sid,
-                mine->auth_token);
+  auto r =
+      Call(f.Url("/2010-04-01/Accounts/" + theirs->sid + ".json"), mine->sid, mine->auth_token);
   CHECK(r.status == 404);
   CHECK(Code(r) == 20404);
   CHECK(r.body.find("Theirs") == std::string::npos);

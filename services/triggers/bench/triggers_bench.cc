@@ -34,10 +34,11 @@ std::string HttpGet(const std::string& url) {
   CURL* c = curl_easy_init();
   std::string body;
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, +[](char* d, size_t s, size_t n, void* out) {
-    static_cast<std::string*>(out)->append(d, s * n);
-    return s * n;
-  });
+  curl_easy_setopt(
+      c, CURLOPT_WRITEFUNCTION, +[](char* d, size_t s, size_t n, void* out) {
+        static_cast<std::string*>(out)->append(d, s * n);
+        return s * n;
+      });
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
   curl_easy_perform(c);
   curl_easy_cleanup(c);
@@ -52,14 +53,19 @@ std::string Base(const std::string& callback_url) {
 
 int main(int argc, char** argv) {
   if (argc != 8) {
-    std::fprintf(stderr, "usage: %s TRIGGERS_ADDR METERING_ADDR CALLBACK_URL ACCOUNTS PER_ACCOUNT STEP ROUND_MS\n", argv[0]);
+    std::fprintf(
+        stderr,
+        "usage: %s TRIGGERS_ADDR METERING_ADDR CALLBACK_URL ACCOUNTS PER_ACCOUNT STEP ROUND_MS\n",
+        argv[0]);
     return 2;
   }
   std::string triggers_addr = argv[1], metering_addr = argv[2], callback_url = argv[3];
   int accounts = std::atoi(argv[4]), per_account = std::atoi(argv[5]), step = std::atoi(argv[6]);
   int round_ms = std::atoi(argv[7]);
-  auto tstub = tpb::Triggers::NewStub(grpc::CreateChannel(triggers_addr, grpc::InsecureChannelCredentials()));
-  auto ustub = upb::UsageMetering::NewStub(grpc::CreateChannel(metering_addr, grpc::InsecureChannelCredentials()));
+  auto tstub = tpb::Triggers::NewStub(
+      grpc::CreateChannel(triggers_addr, grpc::InsecureChannelCredentials()));
+  auto ustub = upb::UsageMetering::NewStub(
+      grpc::CreateChannel(metering_addr, grpc::InsecureChannelCredentials()));
 
   std::vector<std::string> sids(accounts);
   for (auto& s : sids) s = dialtone::core::NewSid("AC");
@@ -107,7 +113,8 @@ int main(int argc, char** argv) {
         e->set_count(1);
         e->set_usage("1");
         auto now = std::chrono::system_clock::now().time_since_epoch();
-        e->mutable_time()->set_seconds(std::chrono::duration_cast<std::chrono::seconds>(now).count());
+        e->mutable_time()->set_seconds(
+            std::chrono::duration_cast<std::chrono::seconds>(now).count());
       }
       grpc::ClientContext ctx;
       upb::PublishUsageResponse resp;
@@ -151,7 +158,9 @@ int main(int argc, char** argv) {
   for (const auto& [sid, n] : per_trigger) duplicates += n - 1;
   std::sort(latencies.begin(), latencies.end());
   auto pct = [&](double p) {
-    return latencies.empty() ? 0.0 : latencies[std::min(latencies.size() - 1, size_t(p * latencies.size()))];
+    return latencies.empty()
+               ? 0.0
+               : latencies[std::min(latencies.size() - 1, size_t(p * latencies.size()))];
   };
   std::printf("   callbacks: %zu of %d (%d duplicates)\n", latencies.size(), total, duplicates);
   std::printf("   event -> callback latency: p50 %.0f ms, p99 %.0f ms, max %.0f ms\n",

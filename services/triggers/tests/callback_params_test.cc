@@ -27,7 +27,8 @@ TEST_CASE("The callback carries Twilio's parameters in order") {
       {"TriggerBy", "usage"},
       {"TriggerValue", "10.5"},
       {"CurrentValue", "11"},
-      {"UsageRecordUri", "/2010-04-01/Accounts/" + t.account_sid + "/Usage/Records?Category=calls-inbound"},
+      {"UsageRecordUri",
+       "/2010-04-01/Accounts/" + t.account_sid + "/Usage/Records?Category=calls-inbound"},
       {"IdempotencyToken", t.account_sid + "-FIRES-" + t.sid + "-monthly:2026-11"}};
   CHECK(CallbackParams(t, f) == expected);
 }

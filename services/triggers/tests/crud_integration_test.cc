@@ -39,7 +39,8 @@ TEST_CASE("A trigger is created, read, listed, updated and deleted with Twilio's
   CHECK(a.current_value() == "0");
   CHECK(a.recurring() == tpb::RECURRING_MONTHLY);
   CHECK(a.callback_method() == tpb::CALLBACK_METHOD_POST);
-  CHECK(a.usage_record_uri() == "/2010-04-01/Accounts/" + account + "/Usage/Records?Category=calls");
+  CHECK(a.usage_record_uri() ==
+        "/2010-04-01/Accounts/" + account + "/Usage/Records?Category=calls");
   CHECK_FALSE(a.has_date_fired());
   tpb::UsageTrigger b = MustCreate(stub, account, "tts", "100", "https://app.example/cb2");
 
@@ -170,9 +171,9 @@ TEST_CASE("A +N trigger value is N above the counter at creation") {
                                           "https://app.example/cb", tpb::RECURRING_DAILY);
   CHECK(by_count.trigger_value() == "10");
   CHECK(by_count.current_value() == "7");
-  tpb::UsageTrigger by_usage = MustCreate(*h.triggers.stub, account, "calls-inbound", "+0.5",
-                                          "https://app.example/cb", tpb::RECURRING_UNSPECIFIED,
-                                          tpb::TRIGGER_BY_USAGE);
+  tpb::UsageTrigger by_usage =
+      MustCreate(*h.triggers.stub, account, "calls-inbound", "+0.5", "https://app.example/cb",
+                 tpb::RECURRING_UNSPECIFIED, tpb::TRIGGER_BY_USAGE);
   CHECK(by_usage.trigger_value() == "14.5");
   CHECK(by_usage.current_value() == "14");
 }

@@ -38,7 +38,8 @@ TEST_CASE("Reaching the value fires for the counter's period with the value reac
 
 TEST_CASE("The trigger compares count, usage or price as it is told") {
   CHECK(Evaluate(Daily(2'500'000, TriggerBy::kUsage), Counter("daily:2026-11-25", 1, 2'500'000)));
-  CHECK_FALSE(Evaluate(Daily(2'500'000, TriggerBy::kUsage), Counter("daily:2026-11-25", 9, 2'499'999)));
+  CHECK_FALSE(
+      Evaluate(Daily(2'500'000, TriggerBy::kUsage), Counter("daily:2026-11-25", 9, 2'499'999)));
   CHECK(Evaluate(Daily(10'000, TriggerBy::kPrice), Counter("daily:2026-11-25", 0, 0, 10'000)));
 }
 

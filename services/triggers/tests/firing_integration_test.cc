@@ -84,8 +84,8 @@ TEST_CASE("Crossing the value fires exactly one callback with correct, signed pa
   REQUIRE(h.triggers.stub->GetTrigger(&ctx, get, &now).ok());
   CHECK(now.has_date_fired());
   CHECK(now.current_value() == "5");
-  CHECK(SqlInt(h.pg, "select count(*) from usage_trigger_attempts where trigger_sid = '" +
-                         t.sid() + "'") == 1);
+  CHECK(SqlInt(h.pg, "select count(*) from usage_trigger_attempts where trigger_sid = '" + t.sid() +
+                         "'") == 1);
 }
 
 TEST_CASE("A +N trigger fires N above the value at creation") {
@@ -148,8 +148,9 @@ TEST_CASE("A callback server down for a while gets the callback once it returns,
   tpb::UsageTrigger t = MustCreate(*h.triggers.stub, account, "recordings", "1", url);
   h.metering.PublishN(account, "recordings", 1, absl::Now());
   std::string where = "where trigger_sid = '" + t.sid() + "'";
-  REQUIRE(WaitFor([&] { return SqlInt(h.pg, "select count(*) from usage_trigger_attempts " + where) >= 3; },
-                  absl::Seconds(10)));
+  REQUIRE(WaitFor(
+      [&] { return SqlInt(h.pg, "select count(*) from usage_trigger_attempts " + where) >= 3; },
+      absl::Seconds(10)));
   CHECK(SqlInt(h.pg, "select count(*) from usage_trigger_firings " + where +
                          " and delivered_at is null") == 1);
   CHECK(SqlInt(h.pg, "select count(*) from usage_trigger_attempts " + where +
@@ -185,9 +186,9 @@ TEST_CASE("Without pushes the periodic sweep reads the counters from metering an
   config.sweep_interval = absl::Milliseconds(200);
   InProcessTriggers triggers(config, clock.AsClock());
   std::string account = NewSid("AC");
-  tpb::UsageTrigger t = MustCreate(*triggers.stub, account, "calls-inbound", "1.5",
-                                   app.Url("/callback"), tpb::RECURRING_MONTHLY,
-                                   tpb::TRIGGER_BY_USAGE);
+  tpb::UsageTrigger t =
+      MustCreate(*triggers.stub, account, "calls-inbound", "1.5", app.Url("/callback"),
+                 tpb::RECURRING_MONTHLY, tpb::TRIGGER_BY_USAGE);
   metering.PublishN(account, "calls-inbound", 2, absl::Now());
   REQUIRE(WaitFor([&] { return app.RequestsTo("/callback").size() == 1; }, absl::Seconds(5)));
   absl::SleepFor(absl::Milliseconds(500));

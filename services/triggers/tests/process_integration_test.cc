@@ -21,13 +21,29 @@ struct TriggersProcess {
                   int delivery_workers, const std::string& sweep = "100ms")
       : port(want_port) {
     proc = std::make_unique<dt::ChildProcess>(
-        std::vector<std::string>{
-            DIALTONE_TRIGGERS_BIN, "--grpc_addr", addr(), "--metrics_addr",
-            "127.0.0.1:" + std::to_string(dt::FreePort()), "--pg_url", pg_url,
-            "--usage_metering_addr", metering_addr, "--test_auth_token", kToken,
-            "--sweep_interval", sweep, "--delivery_workers", std::to_string(delivery_workers),
-            "--delivery_poll_interval", "50ms", "--delivery_initial_backoff", "100ms",
-            "--delivery_max_backoff", "400ms", "--log_level", "warn"},
+        std::vector<std::string>{DIALTONE_TRIGGERS_BIN,
+                                 "--grpc_addr",
+                                 addr(),
+                                 "--metrics_addr",
+                                 "127.0.0.1:" + std::to_string(dt::FreePort()),
+                                 "--pg_url",
+                                 pg_url,
+                                 "--usage_metering_addr",
+                                 metering_addr,
+                                 "--test_auth_token",
+                                 kToken,
+                                 "--sweep_interval",
+                                 sweep,
+                                 "--delivery_workers",
+                                 std::to_string(delivery_workers),
+                                 "--delivery_poll_interval",
+                                 "50ms",
+                                 "--delivery_initial_backoff",
+                                 "100ms",
+                                 "--delivery_max_backoff",
+                                 "400ms",
+                                 "--log_level",
+                                 "warn"},
         LogPath("triggers"));
     if (!dt::WaitForPort(port, 10000)) throw std::runtime_error("triggers did not start");
     stub = tpb::Triggers::NewStub(grpc::CreateChannel(addr(), grpc::InsecureChannelCredentials()));
@@ -76,15 +92,19 @@ TEST_CASE("With two trigger processes each crossing still fires exactly one call
     accounts.push_back(NewSid("AC"));
     // Created half through each process.
     sids.push_back(CreateWhenReady(i % 2 ? *b.stub : *a.stub, accounts.back(), "calls", "2",
-                                   app.Url("/callback")).sid());
+                                   app.Url("/callback"))
+                       .sid());
   }
   for (int round = 0; round < 3; ++round) {
-    for (const std::string& account : accounts) metering.PublishN(account, "calls-inbound", 1, absl::Now());
+    for (const std::string& account : accounts)
+      metering.PublishN(account, "calls-inbound", 1, absl::Now());
   }
-  REQUIRE(WaitFor([&] { return app.RequestsTo("/callback").size() >= kTriggers; }, absl::Seconds(15)));
+  REQUIRE(
+      WaitFor([&] { return app.RequestsTo("/callback").size() >= kTriggers; }, absl::Seconds(15)));
   absl::SleepFor(absl::Seconds(1));  // time for a duplicate to show up, if there were one
   std::map<std::string, int> per_trigger;
-  for (const auto& r : app.RequestsTo("/callback")) ++per_trigger[Param(FormOf(r), "UsageTriggerSid")];
+  for (const auto& r : app.RequestsTo("/callback"))
+    ++per_trigger[Param(FormOf(r), "UsageTriggerSid")];
   CHECK(per_trigger.size() == kTriggers);
   for (const std::string& sid : sids) {
     INFO(sid);
@@ -122,5 +142,6 @@ TEST_CASE("A trigger process killed between claim and delivery delivers after re
   REQUIRE(got.size() == 1);
   CHECK(Param(FormOf(got[0]), "UsageTriggerSid") == sid);
   CHECK(Param(FormOf(got[0]), "CurrentValue") == "3");
-  CHECK(SqlInt(pg, "select count(*) from usage_trigger_firings where delivered_at is not null") == 1);
+  CHECK(SqlInt(pg, "select count(*) from usage_trigger_firings where delivered_at is not null") ==
+        1);
 }

@@ -18,7 +18,8 @@ TEST_CASE("A +N trigger value is N above the current counter") {
   REQUIRE(v.ok());
   CHECK(v->relative);
   CHECK(*ResolveTriggerValue(*v, 7'000'000) == 17'000'000);
-  CHECK(*ResolveTriggerValue(*ParseTriggerValue("+0.25", TriggerBy::kPrice), 1'500'000) == 1'750'000);
+  CHECK(*ResolveTriggerValue(*ParseTriggerValue("+0.25", TriggerBy::kPrice), 1'500'000) ==
+        1'750'000);
 }
 
 TEST_CASE("A missing trigger value is Twilio's missing parameter 21201") {
@@ -31,8 +32,10 @@ TEST_CASE("A missing trigger value is Twilio's missing parameter 21201") {
 TEST_CASE("Malformed, negative and fractional-count trigger values are rejected with 20001") {
   for (const char* bad : {"abc", "-5", "+", "1e3", "1.1234567", "++1", " 5"}) {
     INFO(bad);
-    CHECK(dialtone::core::TwilioCodeOf(ParseTriggerValue(bad, TriggerBy::kUsage).status()) == kErrorInvalidParameter);
+    CHECK(dialtone::core::TwilioCodeOf(ParseTriggerValue(bad, TriggerBy::kUsage).status()) ==
+          kErrorInvalidParameter);
   }
-  CHECK(dialtone::core::TwilioCodeOf(ParseTriggerValue("2.5", TriggerBy::kCount).status()) == kErrorInvalidParameter);
+  CHECK(dialtone::core::TwilioCodeOf(ParseTriggerValue("2.5", TriggerBy::kCount).status()) ==
+        kErrorInvalidParameter);
   CHECK(ParseTriggerValue("2", TriggerBy::kCount).ok());
 }

@@ -22,8 +22,8 @@
 #include "dialtone/core/sid.h"
 #include "dialtone/core/time_format.h"
 #include "dialtone/pg/migration_runner.h"
-#include "dialtone/pg/testing/scratch_database.h"
 #include "dialtone/pg/pg_pool.h"
+#include "dialtone/pg/testing/scratch_database.h"
 #include "dialtone/rpc/status.h"
 #include "dialtone/testing/test_env.h"
 #include "dialtone/triggers/v1/triggers.grpc.pb.h"
@@ -100,10 +100,11 @@ struct CallbackServer {
     std::string body;
     std::string url = Url("/_requests");
     curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, +[](char* d, size_t s, size_t n, void* out) {
-      static_cast<std::string*>(out)->append(d, s * n);
-      return s * n;
-    });
+    curl_easy_setopt(
+        c, CURLOPT_WRITEFUNCTION, +[](char* d, size_t s, size_t n, void* out) {
+          static_cast<std::string*>(out)->append(d, s * n);
+          return s * n;
+        });
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
     curl_easy_perform(c);
     curl_easy_cleanup(c);
@@ -138,11 +139,19 @@ struct Metering {
   int port = dt::FreePort();
   std::unique_ptr<upb::UsageMetering::Stub> stub;
   Metering(const std::string& pg_url, const std::string& triggers_addr) {
-    std::vector<std::string> argv = {
-        DIALTONE_USAGE_METERING_BIN, "--grpc_addr", addr(), "--metrics_addr",
-        "127.0.0.1:" + std::to_string(dt::FreePort()), "--redis_url",
-        dt::RequireEnv("DIALTONE_TEST_REDIS_URL"), "--pg_url", pg_url, "--log_level", "warn",
-        "--trigger_push_interval", "20ms"};
+    std::vector<std::string> argv = {DIALTONE_USAGE_METERING_BIN,
+                                     "--grpc_addr",
+                                     addr(),
+                                     "--metrics_addr",
+                                     "127.0.0.1:" + std::to_string(dt::FreePort()),
+                                     "--redis_url",
+                                     dt::RequireEnv("DIALTONE_TEST_REDIS_URL"),
+                                     "--pg_url",
+                                     pg_url,
+                                     "--log_level",
+                                     "warn",
+                                     "--trigger_push_interval",
+                                     "20ms"};
     if (triggers_addr.empty()) {
       argv.push_back("--push_to_triggers=false");
     } else {
@@ -151,7 +160,8 @@ struct Metering {
     }
     proc = std::make_unique<dt::ChildProcess>(argv, LogPath("metering"));
     if (!dt::WaitForPort(port, 10000)) throw std::runtime_error("usage-metering did not start");
-    stub = upb::UsageMetering::NewStub(grpc::CreateChannel(addr(), grpc::InsecureChannelCredentials()));
+    stub = upb::UsageMetering::NewStub(
+        grpc::CreateChannel(addr(), grpc::InsecureChannelCredentials()));
     // Ready once it answers (Redis connected).
     WaitFor([&] { return Publish({}).ok(); });
   }

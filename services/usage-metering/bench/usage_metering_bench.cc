@@ -22,7 +22,8 @@ using dialtone::usage_publisher::UsagePublisher;
 
 int main(int argc, char** argv) {
   if (argc < 5) {
-    std::fprintf(stderr, "usage: usage_metering_bench ADDR PUBLISHERS EVENTS_EACH SPOOL_DIR [ACCOUNTS]\n");
+    std::fprintf(stderr,
+                 "usage: usage_metering_bench ADDR PUBLISHERS EVENTS_EACH SPOOL_DIR [ACCOUNTS]\n");
     return 2;
   }
   std::string addr = argv[1];
@@ -38,9 +39,9 @@ int main(int argc, char** argv) {
   for (int p = 0; p < publishers; ++p) {
     std::string spool = dir + "/pub" + std::to_string(p) + ".spool";
     std::filesystem::remove(spool);
-    auto pub = UsagePublisher::Create({.spool_path = spool, .batch_size = 1000,
-                                       .flush_interval = absl::Milliseconds(20)},
-                                      MakeGrpcUsageTransport(addr, absl::Seconds(10)));
+    auto pub = UsagePublisher::Create(
+        {.spool_path = spool, .batch_size = 1000, .flush_interval = absl::Milliseconds(20)},
+        MakeGrpcUsageTransport(addr, absl::Seconds(10)));
     if (!pub.ok()) {
       std::fprintf(stderr, "%s\n", pub.status().ToString().c_str());
       return 1;
@@ -75,7 +76,8 @@ int main(int argc, char** argv) {
   int64_t shared = (events + 9) / 10;
   int64_t distinct = published - int64_t(publishers - 1) * shared;
 
-  auto stub = pb::UsageMetering::NewStub(grpc::CreateChannel(addr, grpc::InsecureChannelCredentials()));
+  auto stub =
+      pb::UsageMetering::NewStub(grpc::CreateChannel(addr, grpc::InsecureChannelCredentials()));
   int64_t counted = 0;
   for (const auto& a : accounts) {
     grpc::ClientContext ctx;

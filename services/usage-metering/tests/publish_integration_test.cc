@@ -20,8 +20,7 @@ TEST_CASE("The same batch published three times counts once") {
   absl::Time t = At("2026-11-25T10:00:00Z");
   std::vector<pb::UsageEvent> batch = {
       Event("e1", a, "calls-inbound", t, 1, "2.5", "0.0085"),
-      Event("e2", a, "calls-outbound", t, 1, "1", "0.013"),
-      Event("e3", a, "tts", t, 1, "120"),
+      Event("e2", a, "calls-outbound", t, 1, "1", "0.013"), Event("e3", a, "tts", t, 1, "120"),
       Event("e1", b, "calls-inbound", t, 1, "3"),  // same id, other account: distinct event
   };
   auto first = h.Publish(batch);
@@ -76,8 +75,8 @@ TEST_CASE("Eight concurrent publishers with overlapping event ids give exact tot
       for (size_t i = 0; i < ids.size(); i += 50) {
         std::vector<pb::UsageEvent> batch;
         for (size_t j = i; j < std::min(ids.size(), i + 50); ++j) {
-          batch.push_back(Event("ev-" + std::to_string(ids[j]), a, "calls-outbound", t, 1,
-                                "1.5", "0.001"));
+          batch.push_back(
+              Event("ev-" + std::to_string(ids[j]), a, "calls-outbound", t, 1, "1.5", "0.001"));
         }
         auto r = h.Publish(batch);
         counted += r.counted();
@@ -151,7 +150,8 @@ TEST_CASE("Counted batches push the post-increment values to triggers") {
     TriggerPusher pusher(sink, {.interval = absl::Milliseconds(5)}, nullptr);
     h.grpc.SetPusher(&pusher);
     h.Publish({Event("p1", a, "calls-inbound", t, 1, "2")});
-    h.Publish({Event("p2", a, "calls-inbound", t, 1, "3"), Event("p1", a, "calls-inbound", t, 1, "2")});
+    h.Publish(
+        {Event("p2", a, "calls-inbound", t, 1, "3"), Event("p1", a, "calls-inbound", t, 1, "2")});
     h.grpc.SetPusher(nullptr);
   }
   std::lock_guard lock(sink.mu);

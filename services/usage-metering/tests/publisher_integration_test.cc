@@ -38,8 +38,8 @@ struct PrivateRedis {
   void Start() {
     proc = std::make_unique<dt::ChildProcess>(
         std::vector<std::string>{"redis-server", "--port", std::to_string(port), "--bind",
-                                 "127.0.0.1", "--save", "", "--appendonly", "yes",
-                                 "--appendfsync", "always", "--dir", dir},
+                                 "127.0.0.1", "--save", "", "--appendonly", "yes", "--appendfsync",
+                                 "always", "--dir", dir},
         dir + "/log");
     if (!dt::WaitForPort(port, 5000)) throw std::runtime_error("private redis did not start");
   }
@@ -70,8 +70,10 @@ struct Metering {
   std::string addr() const { return "127.0.0.1:" + std::to_string(port); }
 };
 
-std::string AllTime(const std::string& addr, const std::string& account, const std::string& category) {
-  auto stub = pb::UsageMetering::NewStub(grpc::CreateChannel(addr, grpc::InsecureChannelCredentials()));
+std::string AllTime(const std::string& addr, const std::string& account,
+                    const std::string& category) {
+  auto stub =
+      pb::UsageMetering::NewStub(grpc::CreateChannel(addr, grpc::InsecureChannelCredentials()));
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
   pb::GetCountersRequest req;
@@ -104,7 +106,8 @@ void StreamWithDisruption(UsagePublisher& pub, const std::string& account, int n
 }
 
 std::unique_ptr<UsagePublisher> MakePublisher(const std::string& addr, const std::string& spool) {
-  auto pub = UsagePublisher::Create({.spool_path = spool, .batch_size = 50,
+  auto pub = UsagePublisher::Create({.spool_path = spool,
+                                     .batch_size = 50,
                                      .flush_interval = absl::Milliseconds(10),
                                      .initial_backoff = absl::Milliseconds(20),
                                      .max_backoff = absl::Milliseconds(200)},

@@ -31,9 +31,10 @@ void InsertDaily(dialtone::pg::PgPool& pg, const std::string& account, const std
                  const std::string& price) {
   absl::Status s = pg.Run([&](pqxx::connection& c) {
     pqxx::work tx(c);
-    tx.exec_params("insert into usage_daily (account_sid, category, day, count, usage, price) "
-                   "values ($1, $2, $3::date, $4, $5::numeric, $6::numeric)",
-                   account, category, day, count, usage, price);
+    tx.exec_params(
+        "insert into usage_daily (account_sid, category, day, count, usage, price) "
+        "values ($1, $2, $3::date, $4, $5::numeric, $6::numeric)",
+        account, category, day, count, usage, price);
     tx.commit();
     return absl::OkStatus();
   });
@@ -77,14 +78,17 @@ TEST_CASE("Roll-ups run twice give the same rows, and later increments are rolle
   CHECK(DailyRows(h.pg, a) == first);  // updated_at included: nothing rewritten
   CHECK(h.store.DirtyMembers(a)->empty());
   // Clearing the marks by hand and re-marking all of them must not change anything either.
-  REQUIRE(h.redis->Command({"SADD", DirtyKey(a), "calls|2026-11-24", "calls|2026-11-25",
-                            "tts|2026-11-25"}).ok());
+  REQUIRE(
+      h.redis
+          ->Command({"SADD", DirtyKey(a), "calls|2026-11-24", "calls|2026-11-25", "tts|2026-11-25"})
+          .ok());
   REQUIRE(job.RunOnce().ok());
   CHECK(DailyRows(h.pg, a) == first);
 
   h.Publish({Event("r4", a, "calls-inbound", At("2026-11-25T09:00:00Z"), 1, "1.5")});
   REQUIRE(job.RunOnce().ok());
-  auto rows = h.daily.Query(a, "calls", {absl::CivilDay(2026, 11, 25), absl::CivilDay(2026, 11, 25)});
+  auto rows =
+      h.daily.Query(a, "calls", {absl::CivilDay(2026, 11, 25), absl::CivilDay(2026, 11, 25)});
   REQUIRE(rows->size() == 1);
   CHECK((*rows)[0].totals == Totals{2, 4'500'000, 0});
 }
@@ -134,7 +138,8 @@ TEST_CASE("Relative periods pick their days from the injected clock") {
              Event("m", a, "tts", At("2026-11-02T23:00:00Z"), 1, "40")});
   auto today = Query(h, a, "tts", pb::GRANULARITY_ALL_TIME, "", "", pb::RELATIVE_PERIOD_TODAY);
   CHECK(Line(today.records(0)) == "tts 2026-12-01..2026-12-01 1/10/0");
-  auto yesterday = Query(h, a, "tts", pb::GRANULARITY_ALL_TIME, "", "", pb::RELATIVE_PERIOD_YESTERDAY);
+  auto yesterday =
+      Query(h, a, "tts", pb::GRANULARITY_ALL_TIME, "", "", pb::RELATIVE_PERIOD_YESTERDAY);
   CHECK(Line(yesterday.records(0)) == "tts 2026-11-30..2026-11-30 1/20/0");
   auto last = Query(h, a, "tts", pb::GRANULARITY_MONTHLY, "", "", pb::RELATIVE_PERIOD_LAST_MONTH);
   REQUIRE(last.records_size() == 1);

@@ -38,7 +38,7 @@ TEST_CASE("Values of one counter coalesce to the highest before a push") {
     pusher.Push({V("alltime", 3), V("daily:2026-11-25", 3)}, absl::Now());
     pusher.Push({V("alltime", 5)}, absl::Now());
     pusher.Push({V("alltime", 4)}, absl::Now());  // an older script's reply arriving late
-  }  // destruction sends what is pending
+  }                                               // destruction sends what is pending
   REQUIRE(sink.received.size() == 2);
   for (const auto& v : sink.received) {
     if (v.period == "alltime") {
@@ -52,7 +52,8 @@ TEST_CASE("Pushes go out in batches on the interval") {
   FakeSink sink;
   TriggerPusher pusher(sink, {.interval = absl::Milliseconds(10), .max_batch = 2}, nullptr);
   pusher.Push({V("a", 1), V("b", 1), V("c", 1)}, absl::Now());
-  for (int i = 0; i < 200 && pusher.sent() < 3; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  for (int i = 0; i < 200 && pusher.sent() < 3; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   CHECK(pusher.sent() == 3);
   std::lock_guard lock(sink.mu);
   CHECK(sink.calls == 2);
@@ -63,7 +64,8 @@ TEST_CASE("A failing sink or a full queue drops and counts, never blocks") {
   sink.fail = true;
   TriggerPusher pusher(sink, {.interval = absl::Milliseconds(10), .max_pending = 2}, nullptr);
   pusher.Push({V("a", 1), V("b", 1), V("c", 1)}, absl::Now());  // c: queue full
-  for (int i = 0; i < 200 && pusher.dropped() < 3; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  for (int i = 0; i < 200 && pusher.dropped() < 3; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   CHECK(pusher.dropped() == 3);
   CHECK(pusher.sent() == 0);
 }

@@ -7,9 +7,14 @@ using namespace dialtone::usage_metering;
 
 namespace {
 RawUsageEvent Good() {
-  return {.event_id = "CAx:minutes", .account_sid = "AC" + std::string(32, 'a'),
-          .category = "calls-inbound", .count = 1, .usage = "2.5", .price = "0.0085",
-          .price_unit = "USD", .time = absl::FromUnixSeconds(1'780'000'000)};
+  return {.event_id = "CAx:minutes",
+          .account_sid = "AC" + std::string(32, 'a'),
+          .category = "calls-inbound",
+          .count = 1,
+          .usage = "2.5",
+          .price = "0.0085",
+          .price_unit = "USD",
+          .time = absl::FromUnixSeconds(1'780'000'000)};
 }
 }  // namespace
 

@@ -15,8 +15,8 @@
 #include "dialtone/core/sid.h"
 #include "dialtone/core/time_format.h"
 #include "dialtone/pg/migration_runner.h"
-#include "dialtone/pg/testing/scratch_database.h"
 #include "dialtone/pg/pg_pool.h"
+#include "dialtone/pg/testing/scratch_database.h"
 #include "dialtone/redis/redis_pool.h"
 #include "dialtone/rpc/status.h"
 #include "dialtone/testing/test_env.h"
@@ -63,8 +63,11 @@ struct Harness {
         store(*redis, {}),
         daily(pg),
         now_(now),
-        query(store, daily, [this] { return now_; }, 90),
-        grpc({.store = store, .query = query, .metrics = nullptr, .clock = [this] { return now_; }}) {}
+        query(
+            store, daily, [this] { return now_; }, 90),
+        grpc({.store = store, .query = query, .metrics = nullptr, .clock = [this] {
+                return now_;
+              }}) {}
 
   pb::PublishUsageResponse Publish(const std::vector<pb::UsageEvent>& events,
                                    grpc::Status* status = nullptr) {

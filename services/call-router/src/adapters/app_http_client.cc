@@ -13,7 +13,7 @@ namespace dialtone::call_router {
 
 struct AppHttpClient::Job {
   bool is_document = true;
-  DocumentRequest request;                      // for callbacks: url/method/params/token only
+  DocumentRequest request;  // for callbacks: url/method/params/token only
   std::function<void(DocumentResult)> on_document;
   std::function<void(absl::Status)> on_callback;
 
@@ -181,8 +181,8 @@ void AppHttpClient::Start(Job& job) {
   curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, OnHeader);
   curl_easy_setopt(easy, CURLOPT_HEADERDATA, &job);
   curl_easy_setopt(easy, CURLOPT_PRIVATE, &job);
-  job.headers = curl_slist_append(job.headers,
-                                  ("X-Twilio-Signature: " + job.prepared.signature).c_str());
+  job.headers =
+      curl_slist_append(job.headers, ("X-Twilio-Signature: " + job.prepared.signature).c_str());
   job.headers = curl_slist_append(job.headers, "Accept: text/xml, application/xml, */*");
   job.headers = curl_slist_append(job.headers, "Expect:");  // no 100-continue round trip
   if (job.prepared.post) {
@@ -236,9 +236,9 @@ void AppHttpClient::OnTransferDone(void* easy_ptr, int curl_code) {
 
   bool restart = false;
   if (curl_code == CURLE_WRITE_ERROR && job.too_large) {
-    restart = FailOrFallback(job, TwimlError(kErrorBodyTooLarge,
-                                             absl::StrCat("response from ", job.url, " is over ",
-                                                          job.max_body, " bytes")));
+    restart = FailOrFallback(
+        job, TwimlError(kErrorBodyTooLarge, absl::StrCat("response from ", job.url, " is over ",
+                                                         job.max_body, " bytes")));
   } else if (curl_code != CURLE_OK) {
     bool connect_failed = curl_code == CURLE_COULDNT_CONNECT ||
                           (curl_code == CURLE_OPERATION_TIMEDOUT && connect_time == 0);
@@ -247,13 +247,14 @@ void AppHttpClient::OnTransferDone(void* easy_ptr, int curl_code) {
       ++job.attempt;
       restart = true;
     } else {
-      restart = FailOrFallback(job, FetchError(FetchErrorCode(curl_code, 0), job.url,
-                                               curl_easy_strerror(static_cast<CURLcode>(curl_code))));
+      restart =
+          FailOrFallback(job, FetchError(FetchErrorCode(curl_code, 0), job.url,
+                                         curl_easy_strerror(static_cast<CURLcode>(curl_code))));
     }
   } else if (status >= 300 && status < 400 && !job.location.empty()) {
     if (job.redirects >= options_.max_redirects) {
-      restart = FailOrFallback(job, FetchError(kErrorHttpTooManyRedirects, job.url,
-                                               "too many redirects"));
+      restart = FailOrFallback(
+          job, FetchError(kErrorHttpTooManyRedirects, job.url, "too many redirects"));
     } else {
       ++job.redirects;
       job.url = ResolveUrl(job.prepared.url, job.location);
@@ -266,8 +267,8 @@ void AppHttpClient::OnTransferDone(void* easy_ptr, int curl_code) {
       restart = true;
     }
   } else if (status < 200 || status >= 300) {
-    restart = FailOrFallback(job, FetchError(kErrorHttpRetrieval, job.url,
-                                             absl::StrCat("HTTP status ", status)));
+    restart = FailOrFallback(
+        job, FetchError(kErrorHttpRetrieval, job.url, absl::StrCat("HTTP status ", status)));
   } else if (!job.is_document) {
     Finish(job, Program{});
   } else {

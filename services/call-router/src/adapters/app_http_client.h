@@ -30,7 +30,7 @@ class AppHttpClient {
  public:
   struct Options {
     absl::Duration connect_timeout = absl::Seconds(5);
-    int connect_attempts = 2;                 // Twilio tries a failed connection twice
+    int connect_attempts = 2;  // Twilio tries a failed connection twice
     absl::Duration total_timeout = absl::Seconds(15);
     size_t max_body_bytes = kMaxDocumentBytes;
     int max_redirects = 10;
@@ -42,17 +42,17 @@ class AppHttpClient {
     std::string url;
     HttpMethod method = HttpMethod::kPost;
     AppParams params;
-    std::string auth_token;                   // signs X-Twilio-Signature
-    std::string fallback_url;                 // empty: no fallback
+    std::string auth_token;    // signs X-Twilio-Signature
+    std::string fallback_url;  // empty: no fallback
     HttpMethod fallback_method = HttpMethod::kPost;
   };
 
   struct DocumentResult {
     // The parsed document, or the error (TwilioErrorCode gives its code) of the last URL tried.
     absl::StatusOr<Program> program;
-    std::string document_url;                 // URL the document finally came from
+    std::string document_url;  // URL the document finally came from
     bool from_fallback = false;
-    int primary_error_code = 0;               // why the fallback was requested
+    int primary_error_code = 0;  // why the fallback was requested
   };
 
   struct CallbackRequest {
@@ -71,7 +71,7 @@ class AppHttpClient {
   // `done` gets OK for a 2xx answer, else an error carrying the Twilio code.
   void SendCallback(CallbackRequest request, std::function<void(absl::Status)> done = {});
 
- // Public only so that libcurl's C callbacks in the .cc can name it.
+  // Public only so that libcurl's C callbacks in the .cc can name it.
   struct Job;
 
  private:

@@ -29,10 +29,10 @@ PreparedRequest PrepareAppRequest(std::string_view url, HttpMethod method, const
 int FetchErrorCode(int transport_error, long http_status);
 
 // Twilio codes used for transport failures.
-inline constexpr int kErrorHttpRetrieval = 11200;     // non-2xx answer
-inline constexpr int kErrorHttpConnection = 11205;    // refused, reset or timed out
-inline constexpr int kErrorHttpProtocol = 11206;      // not HTTP
-inline constexpr int kErrorHttpBadHost = 11210;       // name does not resolve
+inline constexpr int kErrorHttpRetrieval = 11200;   // non-2xx answer
+inline constexpr int kErrorHttpConnection = 11205;  // refused, reset or timed out
+inline constexpr int kErrorHttpProtocol = 11206;    // not HTTP
+inline constexpr int kErrorHttpBadHost = 11210;     // name does not resolve
 inline constexpr int kErrorHttpTooManyRedirects = 11215;
 inline constexpr int kErrorHttpTls = 11220;
 

@@ -17,10 +17,10 @@ using dialtone::common::v1::PageRequest;
 using dialtone::common::v1::PageResponse;
 
 constexpr int kTwilioInvalidPageToken = 20007;  // Twilio: "Invalid paging parameter"
-constexpr int kTwilioNumberTaken = 21422;        // "PhoneNumber is not available"
-constexpr int kTwilioNotInProgress = 21220;      // "Call is not in-progress. Cannot redirect."
-constexpr int kTwilioInvalidStatus = 21218;      // our choice for an unknown Status value
-constexpr int kTwilioTimeoutRange = 21216;       // our choice: Timeout out of range
+constexpr int kTwilioNumberTaken = 21422;       // "PhoneNumber is not available"
+constexpr int kTwilioNotInProgress = 21220;     // "Call is not in-progress. Cannot redirect."
+constexpr int kTwilioInvalidStatus = 21218;     // our choice for an unknown Status value
+constexpr int kTwilioTimeoutRange = 21216;      // our choice: Timeout out of range
 
 HttpMethod FromProto(pb::HttpMethod m, HttpMethod unset = HttpMethod::kPost) {
   if (m == pb::HTTP_METHOD_GET) return HttpMethod::kGet;
@@ -82,9 +82,7 @@ absl::Status ValidateNumber(const pb::IncomingPhoneNumber& n) {
   return s;
 }
 
-void FillApplicationDefaults(pb::Application* a) {
-  a->set_api_version("2010-04-01");
-}
+void FillApplicationDefaults(pb::Application* a) { a->set_api_version("2010-04-01"); }
 
 void FillNumberDefaults(pb::IncomingPhoneNumber* n) {
   n->set_api_version("2010-04-01");
@@ -94,21 +92,39 @@ void FillNumberDefaults(pb::IncomingPhoneNumber* n) {
   if (n->origin().empty()) n->set_origin("twilio");
 }
 
-const std::vector<std::string> kApplicationFields = {
-    "friendly_name", "voice_url", "voice_method", "voice_fallback_url", "voice_fallback_method",
-    "status_callback", "status_callback_method", "voice_caller_id_lookup", "sms_url",
-    "sms_method", "sms_fallback_url", "sms_fallback_method", "sms_status_callback",
-    "message_status_callback", "public_application_connect_enabled"};
+const std::vector<std::string> kApplicationFields = {"friendly_name",
+                                                     "voice_url",
+                                                     "voice_method",
+                                                     "voice_fallback_url",
+                                                     "voice_fallback_method",
+                                                     "status_callback",
+                                                     "status_callback_method",
+                                                     "voice_caller_id_lookup",
+                                                     "sms_url",
+                                                     "sms_method",
+                                                     "sms_fallback_url",
+                                                     "sms_fallback_method",
+                                                     "sms_status_callback",
+                                                     "message_status_callback",
+                                                     "public_application_connect_enabled"};
 
-const std::vector<std::string> kNumberFields = {
-    "phone_number", "friendly_name", "voice_url", "voice_method", "voice_fallback_url",
-    "voice_fallback_method", "status_callback", "status_callback_method",
-    "voice_application_sid", "voice_caller_id_lookup", "sms_url", "sms_method", "origin"};
+const std::vector<std::string> kNumberFields = {"phone_number",
+                                                "friendly_name",
+                                                "voice_url",
+                                                "voice_method",
+                                                "voice_fallback_url",
+                                                "voice_fallback_method",
+                                                "status_callback",
+                                                "status_callback_method",
+                                                "voice_application_sid",
+                                                "voice_caller_id_lookup",
+                                                "sms_url",
+                                                "sms_method",
+                                                "origin"};
 
 // Copies `fields` (scalar fields only) of `from` into `into`.
 grpc::Status MergeFields(const google::protobuf::Message& from,
-                         const std::vector<std::string>& fields,
-                         google::protobuf::Message* into) {
+                         const std::vector<std::string>& fields, google::protobuf::Message* into) {
   namespace gp = google::protobuf;
   const gp::Reflection* rf = from.GetReflection();
   const gp::Reflection* ri = into->GetReflection();
@@ -116,9 +132,13 @@ grpc::Status MergeFields(const google::protobuf::Message& from,
     const gp::FieldDescriptor* fd = from.GetDescriptor()->FindFieldByName(f);
     if (fd == nullptr) return {grpc::StatusCode::INVALID_ARGUMENT, "unknown field " + f};
     switch (fd->cpp_type()) {
-      case gp::FieldDescriptor::CPPTYPE_STRING: ri->SetString(into, fd, rf->GetString(from, fd)); break;
+      case gp::FieldDescriptor::CPPTYPE_STRING:
+        ri->SetString(into, fd, rf->GetString(from, fd));
+        break;
       case gp::FieldDescriptor::CPPTYPE_BOOL: ri->SetBool(into, fd, rf->GetBool(from, fd)); break;
-      case gp::FieldDescriptor::CPPTYPE_ENUM: ri->SetEnumValue(into, fd, rf->GetEnumValue(from, fd)); break;
+      case gp::FieldDescriptor::CPPTYPE_ENUM:
+        ri->SetEnumValue(into, fd, rf->GetEnumValue(from, fd));
+        break;
       default: return {grpc::StatusCode::INVALID_ARGUMENT, "field " + f + " cannot be updated"};
     }
   }
@@ -143,25 +163,29 @@ class RoutesChangedOnReturn {
 }  // namespace
 
 CallRouterGrpc::CallRouterGrpc(pg::PgPool& pool)
-    : applications_(pool,
-                    {.table = "applications", .resource_name = "Application",
-                     .fields = kApplicationFields},
-                    pb::Application::descriptor()),
+    : applications_(
+          pool,
+          {.table = "applications", .resource_name = "Application", .fields = kApplicationFields},
+          pb::Application::descriptor()),
       numbers_(pool,
-               {.table = "incoming_phone_numbers", .resource_name = "IncomingPhoneNumber",
-                .fields = kNumberFields, .null_if_empty = {"voice_application_sid"}},
+               {.table = "incoming_phone_numbers",
+                .resource_name = "IncomingPhoneNumber",
+                .fields = kNumberFields,
+                .null_if_empty = {"voice_application_sid"}},
                pb::IncomingPhoneNumber::descriptor()),
       calls_(pool,
-             {.table = "calls", .resource_name = "Call",
-              .fields = {"parent_call_sid", "to", "from", "phone_number_sid", "status",
-                         "direction", "answered_by", "forwarded_from", "caller_name"},
+             {.table = "calls",
+              .resource_name = "Call",
+              .fields = {"parent_call_sid", "to", "from", "phone_number_sid", "status", "direction",
+                         "answered_by", "forwarded_from", "caller_name"},
               .renamed = {{"to", "to_number"}, {"from", "from_number"}},
               .null_if_empty = {"parent_call_sid", "phone_number_sid", "answered_by",
                                 "forwarded_from", "caller_name"},
               .read_only = {"start_time", "end_time", "duration", "price", "price_unit"}},
              pb::Call::descriptor()),
       recordings_(pool,
-                  {.table = "recordings", .resource_name = "Recording",
+                  {.table = "recordings",
+                   .resource_name = "Recording",
                    .fields = {"call_sid", "status", "channels", "source", "track", "media_sid",
                               "media_url"},
                    .null_if_empty = {"call_sid", "media_sid", "media_url"},
@@ -197,11 +221,14 @@ grpc::Status CallRouterGrpc::ListApplications(ServerContext*,
   if (auto s = ReadPage(req->page(), core::kApplicationPrefix, &q); !s.ok()) return s;
   if (!req->friendly_name().empty()) q.equals["friendly_name"] = req->friendly_name();
   std::string next;
-  auto s = applications_.List(q, [&] {
-    auto* a = resp->add_applications();
-    FillApplicationDefaults(a);
-    return a;
-  }, &next);
+  auto s = applications_.List(
+      q,
+      [&] {
+        auto* a = resp->add_applications();
+        FillApplicationDefaults(a);
+        return a;
+      },
+      &next);
   WritePage(req->page(), q, next, resp->mutable_page());
   return rpc::ToGrpcStatus(s);
 }
@@ -253,16 +280,17 @@ grpc::Status CallRouterGrpc::CreateIncomingPhoneNumber(
   if (resp->friendly_name().empty()) resp->set_friendly_name(resp->phone_number());
   auto s = numbers_.Insert(resp);
   if (absl::IsAlreadyExists(s)) {
-    return rpc::TwilioGrpcError(grpc::StatusCode::ALREADY_EXISTS, kTwilioNumberTaken,
-                                "PhoneNumber " + req->number().phone_number() +
-                                    " is not available");
+    return rpc::TwilioGrpcError(
+        grpc::StatusCode::ALREADY_EXISTS, kTwilioNumberTaken,
+        "PhoneNumber " + req->number().phone_number() + " is not available");
   }
   FillNumberDefaults(resp);
   return rpc::ToGrpcStatus(s);
 }
 
-grpc::Status CallRouterGrpc::GetIncomingPhoneNumber(
-    ServerContext*, const pb::GetIncomingPhoneNumberRequest* req, pb::IncomingPhoneNumber* resp) {
+grpc::Status CallRouterGrpc::GetIncomingPhoneNumber(ServerContext*,
+                                                    const pb::GetIncomingPhoneNumberRequest* req,
+                                                    pb::IncomingPhoneNumber* resp) {
   auto s = numbers_.Get(req->account_sid(), req->sid(), resp);
   FillNumberDefaults(resp);
   return rpc::ToGrpcStatus(s);
@@ -276,7 +304,8 @@ grpc::Status CallRouterGrpc::ListIncomingPhoneNumbers(
   if (!req->phone_number().empty()) q.contains["phone_number"] = req->phone_number();
   if (!req->friendly_name().empty()) q.equals["friendly_name"] = req->friendly_name();
   std::string next;
-  auto s = numbers_.List(q, [&] { return resp->add_numbers(); }, &next);
+  auto s = numbers_.List(
+      q, [&] { return resp->add_numbers(); }, &next);
   for (auto& n : *resp->mutable_numbers()) FillNumberDefaults(&n);
   WritePage(req->page(), q, next, resp->mutable_page());
   return rpc::ToGrpcStatus(s);
@@ -358,7 +387,8 @@ grpc::Status CallRouterGrpc::CreateCall(ServerContext*, const pb::CreateCallRequ
   std::vector<std::string> event_names(req->status_callback_event().begin(),
                                        req->status_callback_event().end());
   auto events = ParseStatusCallbackEvents(event_names);
-  if (!events.ok()) return {grpc::StatusCode::INVALID_ARGUMENT, std::string(events.status().message())};
+  if (!events.ok())
+    return {grpc::StatusCode::INVALID_ARGUMENT, std::string(events.status().message())};
 
   OutboundCall call;
   call.call_sid = core::NewSid(core::kCallPrefix);
@@ -369,8 +399,8 @@ grpc::Status CallRouterGrpc::CreateCall(ServerContext*, const pb::CreateCallRequ
   call.time_limit_seconds = req->time_limit() == 0 ? 14400 : req->time_limit();
   call.record = req->record();
   if (!req->recording_status_callback().empty()) {
-    if (auto s = ValidateCallbackUrl("RecordingStatusCallback", req->recording_status_callback(),
-                                     true);
+    if (auto s =
+            ValidateCallbackUrl("RecordingStatusCallback", req->recording_status_callback(), true);
         !s.ok()) {
       return rpc::ToGrpcStatus(s);
     }
@@ -390,12 +420,15 @@ grpc::Status CallRouterGrpc::CreateCall(ServerContext*, const pb::CreateCallRequ
   auto token = live_->AuthToken(req->account_sid());
   if (!token.ok()) return rpc::ToGrpcStatus(token.status());
   call.route.auth_token = *std::move(token);
-  call.invite = {.request_uri = target->request_uri, .from_uri = target->from_uri,
-                 .proxy = target->proxy, .auth_username = req->sip_auth_username(),
+  call.invite = {.request_uri = target->request_uri,
+                 .from_uri = target->from_uri,
+                 .proxy = target->proxy,
+                 .auth_username = req->sip_auth_username(),
                  .auth_password = req->sip_auth_password()};
   const std::string sid = call.call_sid;
   absl::Status read;
-  auto placed = live_->Place(std::move(call), [&] { read = calls_.Get(req->account_sid(), sid, resp); });
+  auto placed =
+      live_->Place(std::move(call), [&] { read = calls_.Get(req->account_sid(), sid, resp); });
   if (!placed.ok()) return rpc::ToGrpcStatus(placed);
   resp->set_api_version("2010-04-01");
   return rpc::ToGrpcStatus(read);
@@ -405,15 +438,16 @@ grpc::Status CallRouterGrpc::UpdateCall(ServerContext*, const pb::UpdateCallRequ
                                         pb::Call* resp) {
   if (live_ == nullptr) return {grpc::StatusCode::UNAVAILABLE, "calls cannot be updated yet"};
   pb::Call call;
-  if (auto s = calls_.Get(req->account_sid(), req->sid(), &call); !s.ok()) return rpc::ToGrpcStatus(s);
+  if (auto s = calls_.Get(req->account_sid(), req->sid(), &call); !s.ok())
+    return rpc::ToGrpcStatus(s);
   CallControl control;
   if (req->status() != pb::CALL_STATUS_UNSPECIFIED) {
     if (req->status() != pb::CALL_STATUS_CANCELED && req->status() != pb::CALL_STATUS_COMPLETED) {
       return rpc::TwilioGrpcError(grpc::StatusCode::INVALID_ARGUMENT, kTwilioInvalidStatus,
                                   "Status can only be canceled or completed");
     }
-    control.end = req->status() == pb::CALL_STATUS_CANCELED ? CallState::kCanceled
-                                                             : CallState::kCompleted;
+    control.end =
+        req->status() == pb::CALL_STATUS_CANCELED ? CallState::kCanceled : CallState::kCompleted;
   }
   if (!req->url().empty() && !req->twiml().empty()) {
     return rpc::TwilioGrpcError(grpc::StatusCode::INVALID_ARGUMENT, kErrorInvalidUrl,
@@ -483,7 +517,8 @@ grpc::Status CallRouterGrpc::ListCalls(ServerContext*, const pb::ListCallsReques
         ProtoTable::EnumText(pb::CallStatus_descriptor()->FindValueByNumber(req->status()));
   }
   std::string next;
-  auto s = calls_.List(q, [&] { return resp->add_calls(); }, &next);
+  auto s = calls_.List(
+      q, [&] { return resp->add_calls(); }, &next);
   for (auto& c : *resp->mutable_calls()) c.set_api_version("2010-04-01");
   WritePage(req->page(), q, next, resp->mutable_page());
   return rpc::ToGrpcStatus(s);
@@ -492,7 +527,8 @@ grpc::Status CallRouterGrpc::ListCalls(ServerContext*, const pb::ListCallsReques
 grpc::Status CallRouterGrpc::DeleteCall(ServerContext*, const pb::DeleteCallRequest* req,
                                         pb::DeleteCallResponse*) {
   pb::Call call;
-  if (auto s = calls_.Get(req->account_sid(), req->sid(), &call); !s.ok()) return rpc::ToGrpcStatus(s);
+  if (auto s = calls_.Get(req->account_sid(), req->sid(), &call); !s.ok())
+    return rpc::ToGrpcStatus(s);
   if (!rpc::IsFinalCallStatus(call.status())) {
     return {grpc::StatusCode::FAILED_PRECONDITION, "a call in progress cannot be deleted"};
   }
@@ -514,7 +550,8 @@ grpc::Status CallRouterGrpc::ListRecordings(ServerContext*, const pb::ListRecord
   if (auto s = ReadPage(req->page(), core::kRecordingPrefix, &q); !s.ok()) return s;
   if (!req->call_sid().empty()) q.equals["call_sid"] = req->call_sid();
   std::string next;
-  auto s = recordings_.List(q, [&] { return resp->add_recordings(); }, &next);
+  auto s = recordings_.List(
+      q, [&] { return resp->add_recordings(); }, &next);
   WritePage(req->page(), q, next, resp->mutable_page());
   return rpc::ToGrpcStatus(s);
 }

@@ -67,9 +67,9 @@ class CallRouterGrpc final : public dialtone::callrouter::v1::CallRouter::Servic
   grpc::Status UpdateIncomingPhoneNumber(ServerContext*,
                                          const callrouter::v1::UpdateIncomingPhoneNumberRequest*,
                                          callrouter::v1::IncomingPhoneNumber*) override;
-  grpc::Status DeleteIncomingPhoneNumber(ServerContext*,
-                                         const callrouter::v1::DeleteIncomingPhoneNumberRequest*,
-                                         callrouter::v1::DeleteIncomingPhoneNumberResponse*) override;
+  grpc::Status DeleteIncomingPhoneNumber(
+      ServerContext*, const callrouter::v1::DeleteIncomingPhoneNumberRequest*,
+      callrouter::v1::DeleteIncomingPhoneNumberResponse*) override;
 
   grpc::Status GetCall(ServerContext*, const callrouter::v1::GetCallRequest*,
                        callrouter::v1::Call*) override;

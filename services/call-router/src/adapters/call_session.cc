@@ -71,12 +71,17 @@ std::shared_ptr<LiveCall> LiveCalls::Find(const std::string& call_sid) {
 }
 
 CallSession::CallSession(CallSessionDeps deps, SipDialog& dialog, SipInvite invite)
-    : deps_(deps), dialog_(&dialog), invite_(std::move(invite)),
+    : deps_(deps),
+      dialog_(&dialog),
+      invite_(std::move(invite)),
       call_sid_(core::NewSid(core::kCallPrefix)) {}
 
 CallSession::CallSession(CallSessionDeps deps, OutboundCall call)
-    : deps_(deps), dialog_(nullptr), outbound_(std::move(call)),
-      call_sid_(outbound_->call_sid), route_(outbound_->route) {
+    : deps_(deps),
+      dialog_(nullptr),
+      outbound_(std::move(call)),
+      call_sid_(outbound_->call_sid),
+      route_(outbound_->route) {
   call_state_ = CallState::kQueued;
   callbacks_.emplace(outbound_->events);
 }
@@ -87,8 +92,8 @@ CallSession::~CallSession() {
 
 void CallSession::StartOutbound(SipStack& sip) {
   if (deps_.live != nullptr) deps_.live->Add(call_sid_, weak_from_this());
-  log::Info("outbound call", {{"call_sid", call_sid_}, {"to", outbound_->to},
-                              {"from", outbound_->from}});
+  log::Info("outbound call",
+            {{"call_sid", call_sid_}, {"to", outbound_->to}, {"from", outbound_->from}});
   if (absl::Status s = OpenMedia(); !s.ok()) {
     log::Error("no RTP port for the call", {{"call_sid", call_sid_}, {"error", s}});
     Notify(CallEvent::kInitiated);
@@ -179,8 +184,10 @@ void CallSession::Control(const CallControl& control) {
     }
     log::Info("call canceled through the API", {{"call_sid", call_sid_}});
     if (dialog_ != nullptr) {
-      if (outbound()) dialog_->Cancel();
-      else dialog_->Refuse(487, "Request Terminated");
+      if (outbound())
+        dialog_->Cancel();
+      else
+        dialog_->Refuse(487, "Request Terminated");
     }
     state_.ended = true;
     return Finish(CallState::kCanceled);
@@ -206,7 +213,8 @@ void CallSession::StopCurrentVerb() {
       StoreRecording(stream_->StopCallRecording(),
                      {.trim = d.options.trim == "trim-silence",
                       .status_callback = d.options.recording_status_callback,
-                      .source = "DialVerb", .started = d.bridged_at},
+                      .source = "DialVerb",
+                      .started = d.bridged_at},
                      [](CallSession&, const SavedRecording&) {});
     }
   }
@@ -259,9 +267,11 @@ void CallSession::OnRouted(absl::StatusOr<CallRoute> route) {
   }
   route_ = *std::move(route);
   callbacks_.emplace(std::vector<CallEvent>{});  // a number's callback hears "completed"
-  if (finished()) return WriteEnd();  // CANCELed while we looked the number up
-  log::Info("inbound call", {{"call_sid", call_sid_}, {"to", route_->phone_number},
-                             {"from", Facts().from}, {"url", route_->voice_url}});
+  if (finished()) return WriteEnd();             // CANCELed while we looked the number up
+  log::Info("inbound call", {{"call_sid", call_sid_},
+                             {"to", route_->phone_number},
+                             {"from", Facts().from},
+                             {"url", route_->voice_url}});
   if (!invite_.sdp.empty()) {
     auto media = ParseRemoteSdp(invite_.sdp);
     if (!media.ok()) {
@@ -285,29 +295,30 @@ void CallSession::Step(ExecutorEvent event) {
 void CallSession::Execute(const ExecutorCommand& command) {
   // After the end only posts to action URLs (response ignored) still go out.
   if (finished() && !std::holds_alternative<FetchDocumentCommand>(command)) return;
-  std::visit(
-      Overloaded{
-          [this](const AnswerCommand&) {
-            if (!outbound()) Answer();
-          },
-          [this](const PlayCommand& c) { StartPlay(c); },
-          [this](const CollectDigitsCommand& c) { StartGather(c); },
-          [this](const RecordCommand& c) { StartRecord(c); },
-          [this](const DialCommand& c) { StartDial(c); },
-          [this](const FetchDocumentCommand& c) { Fetch(c); },
-          [this](const StartTimerCommand& c) {
-            auto fire = OnSipThread([op = c.operation](CallSession& s) { s.Step(TimerFired{op}); });
-            deps_.loop->RunAfter(absl::Seconds(c.seconds), [fire] { fire(); });
-          },
-          [this](const HangupCommand& c) { HangUp(c.error); },
-          [this](const RejectCommand& c) {
-            if (answered()) return HangUp(absl::OkStatus());
-            // Twilio: the call ends "busy" for reason=busy and "no-answer" for rejected.
-            if (c.reason == RejectReason::kBusy) return Refuse(486, "Busy Here", CallState::kBusy);
-            Refuse(603, "Decline", CallState::kNoAnswer);
-          },
-      },
-      command);
+  std::visit(Overloaded{
+                 [this](const AnswerCommand&) {
+                   if (!outbound()) Answer();
+                 },
+                 [this](const PlayCommand& c) { StartPlay(c); },
+                 [this](const CollectDigitsCommand& c) { StartGather(c); },
+                 [this](const RecordCommand& c) { StartRecord(c); },
+                 [this](const DialCommand& c) { StartDial(c); },
+                 [this](const FetchDocumentCommand& c) { Fetch(c); },
+                 [this](const StartTimerCommand& c) {
+                   auto fire =
+                       OnSipThread([op = c.operation](CallSession& s) { s.Step(TimerFired{op}); });
+                   deps_.loop->RunAfter(absl::Seconds(c.seconds), [fire] { fire(); });
+                 },
+                 [this](const HangupCommand& c) { HangUp(c.error); },
+                 [this](const RejectCommand& c) {
+                   if (answered()) return HangUp(absl::OkStatus());
+                   // Twilio: the call ends "busy" for reason=busy and "no-answer" for rejected.
+                   if (c.reason == RejectReason::kBusy)
+                     return Refuse(486, "Busy Here", CallState::kBusy);
+                   Refuse(603, "Decline", CallState::kNoAnswer);
+                 },
+             },
+             command);
 }
 
 void CallSession::Fetch(const FetchDocumentCommand& c) {
@@ -315,11 +326,14 @@ void CallSession::Fetch(const FetchDocumentCommand& c) {
   AppParams params = VoiceRequestParams(Facts());
   params.insert(params.end(), c.parameters.begin(), c.parameters.end());
   if (c.response_ignored) {
-    deps_.http->SendCallback({.url = c.url, .method = c.method, .params = std::move(params),
+    deps_.http->SendCallback({.url = c.url,
+                              .method = c.method,
+                              .params = std::move(params),
                               .auth_token = route_->auth_token});
     return;
   }
-  AppHttpClient::DocumentRequest req{.url = c.url, .method = c.method,
+  AppHttpClient::DocumentRequest req{.url = c.url,
+                                     .method = c.method,
                                      .params = std::move(params),
                                      .auth_token = route_->auth_token};
   if (first_fetch_) {  // the number's fallback covers the document its voice URL names
@@ -327,16 +341,15 @@ void CallSession::Fetch(const FetchDocumentCommand& c) {
     req.fallback_method = route_->voice_fallback_method;
     first_fetch_ = false;
   }
-  auto done = OnSipThread(
-      [op = c.operation](CallSession& s, std::shared_ptr<AppHttpClient::DocumentResult> r) {
-        if (!r->program.ok()) {
-          log::Error("TwiML fetch failed",
-                     {{"call_sid", s.call_sid_}, {"error", r->program.status()}});
-        } else {
-          s.Prefetch(*r->program);
-        }
-        s.Step(DocumentFetched{op, std::move(r->program)});
-      });
+  auto done = OnSipThread([op = c.operation](CallSession& s,
+                                             std::shared_ptr<AppHttpClient::DocumentResult> r) {
+    if (!r->program.ok()) {
+      log::Error("TwiML fetch failed", {{"call_sid", s.call_sid_}, {"error", r->program.status()}});
+    } else {
+      s.Prefetch(*r->program);
+    }
+    s.Step(DocumentFetched{op, std::move(r->program)});
+  });
   deps_.http->FetchDocument(std::move(req), [done](AppHttpClient::DocumentResult r) {
     done(std::make_shared<AppHttpClient::DocumentResult>(std::move(r)));
   });
@@ -426,8 +439,10 @@ void CallSession::Finish(CallState end) {
   if (record_ && record_->capturing && stream_ != nullptr) stream_->StopRecording();
   if (call_recording_started_ && stream_ != nullptr) {  // Record=true: the whole call
     StoreRecording(stream_->StopCallRecording(),
-                   {.trim = false, .status_callback = outbound_->recording_status_callback,
-                    .source = "OutboundAPI", .started = *call_recording_started_},
+                   {.trim = false,
+                    .status_callback = outbound_->recording_status_callback,
+                    .source = "OutboundAPI",
+                    .started = *call_recording_started_},
                    [](CallSession&, const SavedRecording&) {});
   }
   if (dial_) {  // hung up by the API, a time limit or an error: the legs go too
@@ -436,25 +451,26 @@ void CallSession::Finish(CallState end) {
   }
   CloseMedia();
   end_time_ = absl::Now();
-  duration_ = start_time_ ? absl::ToInt64Seconds(*end_time_ - *start_time_ + absl::Milliseconds(500))
-                          : 0;
+  duration_ =
+      start_time_ ? absl::ToInt64Seconds(*end_time_ - *start_time_ + absl::Milliseconds(500)) : 0;
   if (route_) WriteEnd();  // else OnRouted writes it once the row exists
 }
 
 void CallSession::WriteEnd() {
   const std::string status(CallStateText(call_state_));
-  log::Info("call ended", {{"call_sid", call_sid_}, {"status", status},
+  log::Info("call ended", {{"call_sid", call_sid_},
+                           {"status", status},
                            {"duration", static_cast<long long>(duration_.value_or(0))}});
   CallStore* store = deps_.store;
-  store->Submit(call_sid_, [store, sid = call_sid_, status, end = *end_time_,
-                 start = start_time_, duration = duration_.value_or(0)] {
+  store->Submit(call_sid_, [store, sid = call_sid_, status, end = *end_time_, start = start_time_,
+                            duration = duration_.value_or(0)] {
     if (absl::Status s = store->MarkEnded(sid, status, end, start, duration); !s.ok()) {
       log::Error("cannot record the end of a call", {{"call_sid", sid}, {"error", s}});
     }
   });
   if (deps_.publish_usage) {
-    if (auto usage = CallUsageFor(call_sid_, Facts().direction,
-                                  duration_.value_or(0), start_time_.has_value())) {
+    if (auto usage = CallUsageFor(call_sid_, Facts().direction, duration_.value_or(0),
+                                  start_time_.has_value())) {
       deps_.publish_usage(*usage, route_->account_sid);
     }
   }

@@ -301,7 +301,7 @@ class CallSession final : public SipCallHandler,
     absl::Time bridged_at;
     bool any_busy = false;
     bool any_no_answer = false;
-    bool recording = false;  // record="record-from-answer…": the bridged call is recorded
+    bool recording = false;   // record="record-from-answer…": the bridged call is recorded
     uint64_t generation = 0;  // timers of an earlier Dial are stale
   };
   std::optional<DialState> dial_;

@@ -32,12 +32,15 @@ SharedSamples Silence(int seconds) {
 MediaRequest RequestOf(const GatherPrompt& prompt) {
   MediaRequest m;
   if (const auto* say = std::get_if<Say>(&prompt)) {
-    m = {.kind = MediaKind::kSpeech, .text = say->text, .voice = say->voice,
-         .language = say->language, .loop = say->loop};
+    m = {.kind = MediaKind::kSpeech,
+         .text = say->text,
+         .voice = say->voice,
+         .language = say->language,
+         .loop = say->loop};
   } else if (const auto* play = std::get_if<Play>(&prompt)) {
-    m = play->digits.empty() ? MediaRequest{.kind = MediaKind::kAudioUrl, .url = play->url,
-                                            .loop = play->loop}
-                             : MediaRequest{.kind = MediaKind::kDigits, .digits = play->digits};
+    m = play->digits.empty()
+            ? MediaRequest{.kind = MediaKind::kAudioUrl, .url = play->url, .loop = play->loop}
+            : MediaRequest{.kind = MediaKind::kDigits, .digits = play->digits};
   } else if (const auto* pause = std::get_if<Pause>(&prompt)) {
     m = {.kind = MediaKind::kSilence, .silence_seconds = pause->length};
   }
@@ -100,11 +103,11 @@ void CallSession::AdoptStream(std::shared_ptr<RtpStream> stream) {
 void CallSession::CloseMedia() {
   if (stream_ == nullptr) return;
   const RtpStats stats = stream_->stats();
-  log::Info("call media closed",
-            {{"call_sid", call_sid_}, {"rtp_sent", static_cast<long long>(stats.packets_sent)},
-             {"rtp_received", static_cast<long long>(stats.packets_received)},
-             {"rtp_lost", static_cast<long long>(stats.packets_lost)},
-             {"rtp_late", static_cast<long long>(stats.late_frames)}});
+  log::Info("call media closed", {{"call_sid", call_sid_},
+                                  {"rtp_sent", static_cast<long long>(stats.packets_sent)},
+                                  {"rtp_received", static_cast<long long>(stats.packets_received)},
+                                  {"rtp_lost", static_cast<long long>(stats.packets_lost)},
+                                  {"rtp_late", static_cast<long long>(stats.late_frames)}});
   deps_.rtp->Close(stream_);
   stream_.reset();
 }
@@ -152,13 +155,10 @@ void CallSession::StartPlay(const PlayCommand& c) {
   if (stream_ == nullptr) return HangUp(absl::InternalError("no media stream"));
   const uint64_t op = c.operation;
   switch (c.media.kind) {
-    case MediaKind::kSilence:
-      return stream_->Play(op, Silence(c.media.silence_seconds));
-    case MediaKind::kDigits:
-      return stream_->PlayDigits(op, c.media.digits);
+    case MediaKind::kSilence: return stream_->Play(op, Silence(c.media.silence_seconds));
+    case MediaKind::kDigits: return stream_->PlayDigits(op, c.media.digits);
     case MediaKind::kSpeech:
-    case MediaKind::kAudioUrl:
-      break;
+    case MediaKind::kAudioUrl: break;
   }
   const int loop = c.media.loop;
   WithMedia(c.media, [this, op, loop](const MediaClient::AudioResult& audio) {
@@ -209,8 +209,10 @@ void CallSession::QueuePrompt(size_t index) {
   const uint64_t id = kGatherIds + gather_->id + index;
   const uint64_t gather_id = gather_->id;
   if (!NeedsMediaLayer(m)) {
-    if (m.kind == MediaKind::kDigits) stream_->PlayDigits(id, m.digits);
-    else stream_->Play(id, Silence(m.silence_seconds));
+    if (m.kind == MediaKind::kDigits)
+      stream_->PlayDigits(id, m.digits);
+    else
+      stream_->Play(id, Silence(m.silence_seconds));
     return QueuePrompt(index + 1);
   }
   // Prompts go out in order: the next one is queued once this one's audio is in hand.
@@ -295,11 +297,11 @@ void CallSession::OnRecorded(Samples audio, RecordEnd end) {
   if (!record_ || !record_->capturing) return;
   record_->capturing = false;
   if (stream_ != nullptr) stream_->DetectInbandDigits(false);
-  log::Info("recording captured",
-            {{"call_sid", call_sid_}, {"samples", static_cast<long long>(audio.size())},
-             {"end", end == RecordEnd::kSilence     ? "silence"
-                     : end == RecordEnd::kMaxLength ? "max-length"
-                                                    : "stopped"}});
+  log::Info("recording captured", {{"call_sid", call_sid_},
+                                   {"samples", static_cast<long long>(audio.size())},
+                                   {"end", end == RecordEnd::kSilence     ? "silence"
+                                           : end == RecordEnd::kMaxLength ? "max-length"
+                                                                          : "stopped"}});
   SaveRecording(std::move(audio));
 }
 
@@ -308,11 +310,13 @@ void CallSession::SaveRecording(Samples audio) {
   StoreRecording(std::move(audio),
                  {.trim = rec.options.trim != "do-not-trim",
                   .status_callback = rec.options.recording_status_callback,
-                  .source = "RecordVerb", .started = rec.started},
+                  .source = "RecordVerb",
+                  .started = rec.started},
                  [rec](CallSession& s, const SavedRecording& saved) {
                    s.record_.reset();
                    auto self = std::move(s.keepalive_);  // the session may go after this
-                   s.Step(RecordingDone{.operation = rec.operation, .url = saved.url,
+                   s.Step(RecordingDone{.operation = rec.operation,
+                                        .url = saved.url,
                                         .sid = saved.sid,
                                         .duration_seconds = static_cast<int>(saved.seconds),
                                         .finished_on_key = rec.finished_on_key});
@@ -339,25 +343,31 @@ void CallSession::OnRecordingStored(const absl::StatusOr<media::v1::StoredMedia>
                                     const RecordingSpec& spec, const std::string& recording_sid,
                                     const RecordingSaved& then) {
   if (!stored.ok()) {
-    log::Error("recording could not be stored", {{"call_sid", call_sid_}, {"error", stored.status()}});
+    log::Error("recording could not be stored",
+               {{"call_sid", call_sid_}, {"error", stored.status()}});
     return then(*this, SavedRecording{});
   }
   if (stored->duration_ms() <= 0) return then(*this, SavedRecording{});
-  SavedRecording saved{.sid = recording_sid, .seconds = (stored->duration_ms() + 500) / 1000,
+  SavedRecording saved{.sid = recording_sid,
+                       .seconds = (stored->duration_ms() + 500) / 1000,
                        .url = absl::StrCat(deps_.api_base_url, "/2010-04-01/Accounts/",
                                            route_->account_sid, "/Recordings/", recording_sid)};
-  NewRecording row{.sid = recording_sid, .account_sid = route_->account_sid,
-                   .call_sid = call_sid_, .duration_seconds = saved.seconds,
-                   .media_sid = stored->media_sid(), .media_url = stored->url(),
-                   .source = spec.source, .start_time = spec.started};
+  NewRecording row{.sid = recording_sid,
+                   .account_sid = route_->account_sid,
+                   .call_sid = call_sid_,
+                   .duration_seconds = saved.seconds,
+                   .media_sid = stored->media_sid(),
+                   .media_url = stored->url(),
+                   .source = spec.source,
+                   .start_time = spec.started};
   CallStore* store = deps_.store;
-  store->Submit(call_sid_, [store, row, loop = deps_.loop, self = shared_from_this(), spec, saved,
-                            then] {
-    absl::Status written = store->InsertRecording(row);
-    loop->Post([self, written, spec, saved, then] {
-      self->OnRecordingWritten(written, spec, saved, then);
-    });
-  });
+  store->Submit(call_sid_,
+                [store, row, loop = deps_.loop, self = shared_from_this(), spec, saved, then] {
+                  absl::Status written = store->InsertRecording(row);
+                  loop->Post([self, written, spec, saved, then] {
+                    self->OnRecordingWritten(written, spec, saved, then);
+                  });
+                });
 }
 
 void CallSession::OnRecordingWritten(const absl::Status& written, const RecordingSpec& spec,
@@ -366,19 +376,24 @@ void CallSession::OnRecordingWritten(const absl::Status& written, const Recordin
     log::Error("recording row not written", {{"call_sid", call_sid_}, {"error", written}});
   }
   if (deps_.publish_usage) {
-    deps_.publish_usage(CallUsage{.event_id = saved.sid + ":recording", .category = "recordings",
-                                  .count = 1, .minutes = (saved.seconds + 59) / 60},
+    deps_.publish_usage(CallUsage{.event_id = saved.sid + ":recording",
+                                  .category = "recordings",
+                                  .count = 1,
+                                  .minutes = (saved.seconds + 59) / 60},
                         route_->account_sid);
   }
   if (!spec.status_callback.url.empty()) {
-    deps_.http->SendCallback(
-        {.url = spec.status_callback.url, .method = spec.status_callback.method,
-         .params = {{"AccountSid", route_->account_sid}, {"CallSid", call_sid_},
-                    {"RecordingSid", saved.sid}, {"RecordingUrl", saved.url},
-                    {"RecordingStatus", "completed"},
-                    {"RecordingDuration", absl::StrCat(saved.seconds)},
-                    {"RecordingChannels", "1"}, {"RecordingSource", spec.source}},
-         .auth_token = route_->auth_token});
+    deps_.http->SendCallback({.url = spec.status_callback.url,
+                              .method = spec.status_callback.method,
+                              .params = {{"AccountSid", route_->account_sid},
+                                         {"CallSid", call_sid_},
+                                         {"RecordingSid", saved.sid},
+                                         {"RecordingUrl", saved.url},
+                                         {"RecordingStatus", "completed"},
+                                         {"RecordingDuration", absl::StrCat(saved.seconds)},
+                                         {"RecordingChannels", "1"},
+                                         {"RecordingSource", spec.source}},
+                              .auth_token = route_->auth_token});
   }
   then(*this, saved);
 }

@@ -48,15 +48,17 @@ class DialLeg final : public SipCallHandler, public LiveCall {
     dialog = nullptr;
     if (ended) return;
     if (auto p = parent.lock()) {
-      if (answered) p->OnLegBye(*this);
-      else p->OnLegFailed(*this, 500);
+      if (answered)
+        p->OnLegBye(*this);
+      else
+        p->OnLegFailed(*this, 500);
     }
   }
 };
 
 void CallSession::StartDial(const DialCommand& c) {
-  dial_ = DialState{.operation = c.operation, .options = c.options,
-                    .generation = next_dial_generation_++};
+  dial_ = DialState{
+      .operation = c.operation, .options = c.options, .generation = next_dial_generation_++};
   const Dial& dial = c.options;
   const std::string caller_id = dial.caller_id.empty() ? Facts().from : dial.caller_id;
   for (const DialNoun& noun : dial.nouns) {
@@ -65,12 +67,15 @@ void CallSession::StartDial(const DialCommand& c) {
     if (const auto* number = std::get_if<NumberNoun>(&noun)) {
       auto target = OutboundTargetFor(number->number, caller_id, deps_.trunk, deps_.local_sip_host);
       if (!target.ok()) {
-        log::Warn("<Dial><Number> cannot be called",
-                  {{"call_sid", call_sid_}, {"number", number->number}, {"error", target.status()}});
+        log::Warn(
+            "<Dial><Number> cannot be called",
+            {{"call_sid", call_sid_}, {"number", number->number}, {"error", target.status()}});
         continue;
       }
-      invite = {.request_uri = target->request_uri, .from_uri = target->from_uri,
-                .proxy = target->proxy, .auth_username = deps_.trunk_username,
+      invite = {.request_uri = target->request_uri,
+                .from_uri = target->from_uri,
+                .proxy = target->proxy,
+                .auth_username = deps_.trunk_username,
                 .auth_password = deps_.trunk_password};
       to = number->number;
     } else if (const auto* sip = std::get_if<SipNoun>(&noun)) {
@@ -80,8 +85,10 @@ void CallSession::StartDial(const DialCommand& c) {
                   {{"call_sid", call_sid_}, {"uri", sip->uri}, {"error", target.status()}});
         continue;
       }
-      invite = {.request_uri = target->request_uri, .from_uri = target->from_uri,
-                .auth_username = sip->username, .auth_password = sip->password};
+      invite = {.request_uri = target->request_uri,
+                .from_uri = target->from_uri,
+                .auth_username = sip->username,
+                .auth_password = sip->password};
       to = sip->uri;
     } else {
       log::Warn("<Dial> noun not supported here (Client, Conference, Queue)",
@@ -95,14 +102,15 @@ void CallSession::StartDial(const DialCommand& c) {
     leg->from = caller_id;
     auto stream = deps_.rtp->Open();
     if (!stream.ok()) {
-      log::Error("no RTP port for a Dial leg", {{"call_sid", call_sid_}, {"error", stream.status()}});
+      log::Error("no RTP port for a Dial leg",
+                 {{"call_sid", call_sid_}, {"error", stream.status()}});
       continue;
     }
     leg->stream = *stream;
     invite.sdp = LocalSdp(deps_.media_host, leg->stream->port(), -1, 101);
     CallStore* store = deps_.store;
-    NewCall row{.sid = leg->call_sid, .account_sid = route_->account_sid, .from = caller_id,
-                .to = to};
+    NewCall row{
+        .sid = leg->call_sid, .account_sid = route_->account_sid, .from = caller_id, .to = to};
     store->Submit(row.sid, [store, row, parent = call_sid_] {
       if (absl::Status s = store->InsertDialed(row, parent); !s.ok()) {
         log::Error("cannot write a Dial leg", {{"call_sid", row.sid}, {"error", s}});
@@ -152,8 +160,10 @@ void CallSession::OnLegAnswered(DialLeg& leg, const std::string& remote_sdp) {
   }
   std::shared_ptr<DialLeg> winner;
   for (auto& l : dial_->legs) {
-    if (l.get() == &leg) winner = l;
-    else if (!l->ended) EndLeg(*l, CallState::kCanceled);
+    if (l.get() == &leg)
+      winner = l;
+    else if (!l->ended)
+      EndLeg(*l, CallState::kCanceled);
   }
   dial_->bridged = winner;
   dial_->bridged_at = absl::Now();
@@ -206,10 +216,12 @@ void CallSession::ControlLeg(DialLeg& leg, const CallControl& control) {
   if (control.end) {
     if (leg.answered) {
       if (*control.end != CallState::kCompleted) return;  // Twilio: canceled leaves it up
-      log::Info("dial leg hung up through the API", {{"call_sid", call_sid_}, {"leg", leg.call_sid}});
+      log::Info("dial leg hung up through the API",
+                {{"call_sid", call_sid_}, {"leg", leg.call_sid}});
       return OnLegBye(leg);  // the Dial ends as if the callee had hung up
     }
-    log::Info("dial leg canceled through the API", {{"call_sid", call_sid_}, {"leg", leg.call_sid}});
+    log::Info("dial leg canceled through the API",
+              {{"call_sid", call_sid_}, {"leg", leg.call_sid}});
     EndLeg(leg, CallState::kCanceled);
     return OnLegSettled();
   }
@@ -225,12 +237,17 @@ void CallSession::ControlLeg(DialLeg& leg, const CallControl& control) {
 }
 
 void CallSession::RedirectLeg(DialLeg& leg, const ApiRedirect& redirect) {
-  log::Info("dial leg redirected out of its Dial", {{"call_sid", call_sid_}, {"leg", leg.call_sid}});
+  log::Info("dial leg redirected out of its Dial",
+            {{"call_sid", call_sid_}, {"leg", leg.call_sid}});
   leg.ended = true;  // the new session ends it; EndLeg leaves it alone
   if (leg.stream != nullptr) leg.stream->Unbridge();
   if (stream_ != nullptr && dial_ && dial_->bridged.get() == &leg) stream_->Unbridge();
-  OutboundCall call{.call_sid = leg.call_sid, .parent_call_sid = call_sid_, .from = leg.from,
-                    .to = leg.to, .route = *route_, .document = redirect.document};
+  OutboundCall call{.call_sid = leg.call_sid,
+                    .parent_call_sid = call_sid_,
+                    .from = leg.from,
+                    .to = leg.to,
+                    .route = *route_,
+                    .document = redirect.document};
   call.route.voice_url = redirect.url;
   call.route.voice_method = redirect.method;
   call.route.voice_fallback_url.clear();
@@ -256,8 +273,10 @@ void CallSession::EndLeg(DialLeg& leg, CallState unanswered_end) {
   leg.ended = true;
   if (deps_.live != nullptr) deps_.live->Remove(leg.call_sid, &leg);
   if (leg.dialog != nullptr) {
-    if (leg.answered) leg.dialog->Bye();
-    else leg.dialog->Cancel();
+    if (leg.answered)
+      leg.dialog->Bye();
+    else
+      leg.dialog->Cancel();
   }
   if (leg.stream != nullptr) {
     leg.stream->Unbridge();
@@ -266,20 +285,22 @@ void CallSession::EndLeg(DialLeg& leg, CallState unanswered_end) {
   const absl::Time end = absl::Now();
   const int64_t duration =
       leg.start ? absl::ToInt64Seconds(end - *leg.start + absl::Milliseconds(500)) : 0;
-  const std::string status(
-      CallStateText(leg.answered ? CallState::kCompleted : unanswered_end));
+  const std::string status(CallStateText(leg.answered ? CallState::kCompleted : unanswered_end));
   CallStore* store = deps_.store;
-  store->Submit(leg.call_sid, [store, sid = leg.call_sid, status, end, start = leg.start, duration] {
-    if (absl::Status s = store->MarkEnded(sid, status, end, start, duration); !s.ok()) {
-      log::Error("cannot record the end of a Dial leg", {{"call_sid", sid}, {"error", s}});
-    }
-  });
+  store->Submit(
+      leg.call_sid, [store, sid = leg.call_sid, status, end, start = leg.start, duration] {
+        if (absl::Status s = store->MarkEnded(sid, status, end, start, duration); !s.ok()) {
+          log::Error("cannot record the end of a Dial leg", {{"call_sid", sid}, {"error", s}});
+        }
+      });
   if (deps_.publish_usage) {
     if (auto usage = CallUsageFor(leg.call_sid, "outbound-dial", duration, leg.answered)) {
       deps_.publish_usage(*usage, route_->account_sid);
     }
   }
-  log::Info("dial leg ended", {{"call_sid", call_sid_}, {"leg", leg.call_sid}, {"status", status},
+  log::Info("dial leg ended", {{"call_sid", call_sid_},
+                               {"leg", leg.call_sid},
+                               {"status", status},
                                {"duration", static_cast<long long>(duration)}});
 }
 
@@ -296,8 +317,8 @@ void CallSession::EndDial(DialCallStatus status) {
   DialResult result{.operation = d.operation, .status = status};
   if (d.bridged != nullptr) {
     result.call_sid = d.bridged->call_sid;
-    result.duration_seconds =
-        static_cast<int>(absl::ToInt64Seconds(absl::Now() - d.bridged_at + absl::Milliseconds(500)));
+    result.duration_seconds = static_cast<int>(
+        absl::ToInt64Seconds(absl::Now() - d.bridged_at + absl::Milliseconds(500)));
   } else if (!d.legs.empty()) {
     result.call_sid = d.legs.front()->call_sid;
   }
@@ -306,7 +327,8 @@ void CallSession::EndDial(DialCallStatus status) {
   StoreRecording(stream_->StopCallRecording(),
                  {.trim = d.options.trim == "trim-silence",
                   .status_callback = d.options.recording_status_callback,
-                  .source = "DialVerb", .started = d.bridged_at},
+                  .source = "DialVerb",
+                  .started = d.bridged_at},
                  [result](CallSession& s, const SavedRecording& saved) mutable {
                    result.recording_url = saved.url;
                    s.Step(std::move(result));

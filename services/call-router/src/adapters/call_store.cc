@@ -193,53 +193,58 @@ absl::StatusOr<CallRoute> CallStore::LookUp(const std::string& to) {
 }
 
 absl::Status CallStore::InsertRinging(const NewCall& call) {
-  return Write("insert into calls (sid, account_sid, to_number, from_number, phone_number_sid,"
-               " status, direction, caller_name) values ($1, $2, $3, $4, $5, 'ringing', 'inbound',"
-               " nullif($6, ''))",
-               call.sid, call.account_sid, call.to, call.from, call.phone_number_sid,
-               call.caller_name);
+  return Write(
+      "insert into calls (sid, account_sid, to_number, from_number, phone_number_sid,"
+      " status, direction, caller_name) values ($1, $2, $3, $4, $5, 'ringing', 'inbound',"
+      " nullif($6, ''))",
+      call.sid, call.account_sid, call.to, call.from, call.phone_number_sid, call.caller_name);
 }
 
 absl::Status CallStore::InsertQueued(const NewCall& call) {
-  return Write("insert into calls (sid, account_sid, to_number, from_number, status, direction)"
-               " values ($1, $2, $3, $4, 'queued', 'outbound-api')",
-               call.sid, call.account_sid, call.to, call.from);
+  return Write(
+      "insert into calls (sid, account_sid, to_number, from_number, status, direction)"
+      " values ($1, $2, $3, $4, 'queued', 'outbound-api')",
+      call.sid, call.account_sid, call.to, call.from);
 }
 
 absl::Status CallStore::InsertDialed(const NewCall& call, const std::string& parent) {
-  return Write("insert into calls (sid, account_sid, parent_call_sid, to_number, from_number, status,"
-               " direction) values ($1, $2, $3, $4, $5, 'queued', 'outbound-dial')",
-               call.sid, call.account_sid, parent, call.to, call.from);
+  return Write(
+      "insert into calls (sid, account_sid, parent_call_sid, to_number, from_number, status,"
+      " direction) values ($1, $2, $3, $4, $5, 'queued', 'outbound-dial')",
+      call.sid, call.account_sid, parent, call.to, call.from);
 }
 
 absl::Status CallStore::InsertRecording(const NewRecording& r) {
-  return Write("insert into recordings (sid, account_sid, call_sid, status, duration, channels, source,"
-               " media_sid, media_url, start_time) values ($1, $2, $3, 'completed', $4, 1, $5, $6, $7,"
-               " $8::timestamptz)",
-               r.sid, r.account_sid, r.call_sid, r.duration_seconds, r.source, r.media_sid, r.media_url,
-               PgTime(r.start_time));
+  return Write(
+      "insert into recordings (sid, account_sid, call_sid, status, duration, channels, source,"
+      " media_sid, media_url, start_time) values ($1, $2, $3, 'completed', $4, 1, $5, $6, $7,"
+      " $8::timestamptz)",
+      r.sid, r.account_sid, r.call_sid, r.duration_seconds, r.source, r.media_sid, r.media_url,
+      PgTime(r.start_time));
 }
 
 absl::Status CallStore::MarkRinging(const std::string& sid) {
-  return Write("update calls set status = 'ringing', date_updated = now()"
-               " where sid = $1 and status = 'queued'",
-               sid);
+  return Write(
+      "update calls set status = 'ringing', date_updated = now()"
+      " where sid = $1 and status = 'queued'",
+      sid);
 }
 
 absl::Status CallStore::MarkInProgress(const std::string& sid, absl::Time start) {
-  return Write("update calls set status = 'in-progress', start_time = $2::timestamptz,"
-               " date_updated = now() where sid = $1",
-               sid, PgTime(start));
+  return Write(
+      "update calls set status = 'in-progress', start_time = $2::timestamptz,"
+      " date_updated = now() where sid = $1",
+      sid, PgTime(start));
 }
 
-absl::Status CallStore::MarkEnded(const std::string& sid, const std::string& status,
-                                  absl::Time end, std::optional<absl::Time> start,
-                                  int64_t duration_seconds) {
+absl::Status CallStore::MarkEnded(const std::string& sid, const std::string& status, absl::Time end,
+                                  std::optional<absl::Time> start, int64_t duration_seconds) {
   // An unanswered call starts and ends at once, as Twilio reports it.
   const std::string start_text = PgTime(start.value_or(end));
-  return Write("update calls set status = $2, start_time = coalesce(start_time, $3::timestamptz),"
-               " end_time = $4::timestamptz, duration = $5, date_updated = now() where sid = $1",
-               sid, status, start_text, PgTime(end), duration_seconds);
+  return Write(
+      "update calls set status = $2, start_time = coalesce(start_time, $3::timestamptz),"
+      " end_time = $4::timestamptz, duration = $5, date_updated = now() where sid = $1",
+      sid, status, start_text, PgTime(end), duration_seconds);
 }
 
 }  // namespace dialtone::call_router

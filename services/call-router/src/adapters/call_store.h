@@ -4,8 +4,8 @@
 
 #include <condition_variable>
 #include <deque>
-#include <map>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -19,7 +19,6 @@
 #include "dialtone/accounts/v1/accounts.grpc.pb.h"
 #include "dialtone/pg/pg_pool.h"
 #include "domain/twiml_names.h"
-
 
 namespace dialtone::call_router {
 
@@ -85,10 +84,10 @@ class GatewayAuthTokenSource final : public AuthTokenSource {
 //   store.Submit(call_sid, [&store, to] { auto route = store.Route(to); ... });
 // How long CallStore keeps what it read.
 struct CallStoreCacheOptions {
-  absl::Duration route_ttl = absl::Seconds(10);    // a number's voice settings
-  absl::Duration unknown_ttl = absl::Seconds(2);   // "no such number" (calls to junk numbers)
-  absl::Duration token_ttl = absl::Seconds(60);    // an account's auth token
-  size_t max_entries = 100000;                     // past this, the cache starts over
+  absl::Duration route_ttl = absl::Seconds(10);   // a number's voice settings
+  absl::Duration unknown_ttl = absl::Seconds(2);  // "no such number" (calls to junk numbers)
+  absl::Duration token_ttl = absl::Seconds(60);   // an account's auth token
+  size_t max_entries = 100000;                    // past this, the cache starts over
 };
 
 class CallStore {
@@ -148,7 +147,8 @@ class CallStore {
   };
   std::mutex cache_mu_;
   std::map<std::string, CachedRoute> routes_ ABSL_GUARDED_BY(cache_mu_);
-  std::map<std::string, std::pair<std::string, absl::Time>> tokens_cached_ ABSL_GUARDED_BY(cache_mu_);
+  std::map<std::string, std::pair<std::string, absl::Time>> tokens_cached_
+      ABSL_GUARDED_BY(cache_mu_);
   uint64_t generation_ ABSL_GUARDED_BY(cache_mu_) = 0;  // ForgetRoutes bumps it
   std::vector<std::unique_ptr<Worker>> workers_;
 };

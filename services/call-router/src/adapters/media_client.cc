@@ -153,8 +153,8 @@ MediaClient::AudioResult MediaClient::Load(const std::string& account_sid,
   }
   s = reader->Finish();
   if (!s.ok()) return rpc::FromGrpcStatus(s);
-  auto audio = std::make_shared<Samples>(audio::DecodeG711(
-      bytes, codec == pb::CODEC_PCMA ? audio::G711::kAlaw : audio::G711::kUlaw));
+  auto audio = std::make_shared<Samples>(
+      audio::DecodeG711(bytes, codec == pb::CODEC_PCMA ? audio::G711::kAlaw : audio::G711::kUlaw));
   std::lock_guard<std::mutex> lock(mu_);
   Keep(media_sid, audio);
   return SharedSamples(audio);

@@ -28,7 +28,7 @@ class MediaClient {
   struct Options {
     std::string media_layer_addr = "127.0.0.1:50052";
     int threads = 4;
-    size_t cache_bytes = 64u << 20;                 // decoded audio kept by media SID
+    size_t cache_bytes = 64u << 20;                  // decoded audio kept by media SID
     absl::Duration resolve_ttl = absl::Seconds(30);  // a Say/Play's media SID kept this long
   };
   using AudioResult = absl::StatusOr<SharedSamples>;
@@ -41,8 +41,8 @@ class MediaClient {
 
   // The audio of a Say (kSpeech) or Play (kAudioUrl). Concurrent asks for the same media share
   // one fetch. `done` runs on a worker thread. Errors carry the media layer's Twilio codes.
-  void Fetch(const std::string& account_sid, const std::string& call_sid,
-             const MediaRequest& media, AudioDone done);
+  void Fetch(const std::string& account_sid, const std::string& call_sid, const MediaRequest& media,
+             AudioDone done);
   // Stores 8 kHz linear audio as a recording (sent as PCMU).
   void StoreRecording(const std::string& account_sid, const std::string& call_sid,
                       const std::string& recording_sid, SharedSamples audio, bool trim_silence,

@@ -53,7 +53,9 @@ void SetFromText(gp::Message* m, const gp::FieldDescriptor* f, const pqxx::field
   switch (f->cpp_type()) {
     case gp::FieldDescriptor::CPPTYPE_STRING: r->SetString(m, f, text); break;
     case gp::FieldDescriptor::CPPTYPE_BOOL: r->SetBool(m, f, text == "t" || text == "true"); break;
-    case gp::FieldDescriptor::CPPTYPE_ENUM: r->SetEnum(m, f, TextToEnum(f->enum_type(), text)); break;
+    case gp::FieldDescriptor::CPPTYPE_ENUM:
+      r->SetEnum(m, f, TextToEnum(f->enum_type(), text));
+      break;
     case gp::FieldDescriptor::CPPTYPE_INT32: r->SetInt32(m, f, value.as<int32_t>()); break;
     case gp::FieldDescriptor::CPPTYPE_INT64: r->SetInt64(m, f, value.as<int64_t>()); break;
     case gp::FieldDescriptor::CPPTYPE_MESSAGE: {
@@ -89,7 +91,8 @@ ProtoTable::ProtoTable(pg::PgPool& pool, TableSpec spec, const gp::Descriptor* d
 }
 
 void ProtoTable::FillRow(const pqxx::row& row, gp::Message* out) const {
-  for (size_t i = 0; i < columns_.size(); ++i) SetFromText(out, columns_[i], row[static_cast<int>(i)]);
+  for (size_t i = 0; i < columns_.size(); ++i)
+    SetFromText(out, columns_[i], row[static_cast<int>(i)]);
 }
 
 absl::Status ProtoTable::NotFound(const std::string& sid) const {
@@ -106,9 +109,8 @@ std::string ProtoTable::SelectList() const {
   std::vector<std::string> cols;
   for (const auto* f : columns_) {
     std::string c = Column(f->name());
-    cols.push_back(IsTimestamp(f)
-                       ? absl::StrCat("(extract(epoch from ", c, ") * 1000000)::bigint")
-                       : absl::StrCat(c, "::text"));
+    cols.push_back(IsTimestamp(f) ? absl::StrCat("(extract(epoch from ", c, ") * 1000000)::bigint")
+                                  : absl::StrCat(c, "::text"));
   }
   return absl::StrJoin(cols, ", ");
 }
@@ -130,9 +132,9 @@ absl::Status ProtoTable::Insert(gp::Message* row) {
     values.push_back(ValueText(*row, f));
     marks.push_back(Placeholder(field, static_cast<int>(values.size())));
   }
-  std::string sql = absl::StrCat("insert into ", spec_.table, " (", absl::StrJoin(cols, ", "),
-                                 ") values (", absl::StrJoin(marks, ", "), ") returning ",
-                                 SelectList());
+  std::string sql =
+      absl::StrCat("insert into ", spec_.table, " (", absl::StrJoin(cols, ", "), ") values (",
+                   absl::StrJoin(marks, ", "), ") returning ", SelectList());
   return pool_.Run([&](pqxx::connection& c) {
     pqxx::work tx(c);
     pqxx::row r = tx.exec_params1(sql, pqxx::prepare::make_dynamic_params(values));
@@ -220,8 +222,8 @@ absl::Status ProtoTable::Update(const std::string& account_sid, const std::strin
       return absl::InvalidArgumentError(absl::StrCat("field ", field, " cannot be updated"));
     }
     values.push_back(ValueText(values_msg, descriptor_->FindFieldByName(field)));
-    sets.push_back(absl::StrCat(Column(field), " = ",
-                                Placeholder(field, static_cast<int>(values.size()))));
+    sets.push_back(
+        absl::StrCat(Column(field), " = ", Placeholder(field, static_cast<int>(values.size()))));
   }
   sets.push_back("date_updated = now()");
   std::string sql = absl::StrCat("update ", spec_.table, " set ", absl::StrJoin(sets, ", "),
@@ -246,9 +248,9 @@ absl::Status ProtoTable::Delete(const std::string& account_sid, const std::strin
   int affected = 0;
   absl::Status s = pool_.Run([&](pqxx::connection& c) {
     pqxx::work tx(c);
-    auto r = tx.exec_params(absl::StrCat("delete from ", spec_.table,
-                                         " where account_sid = $1 and sid = $2"),
-                            account_sid, sid);
+    auto r = tx.exec_params(
+        absl::StrCat("delete from ", spec_.table, " where account_sid = $1 and sid = $2"),
+        account_sid, sid);
     tx.commit();
     affected = static_cast<int>(r.affected_rows());
     return absl::OkStatus();

@@ -24,11 +24,11 @@ namespace dialtone::call_router {
 // always columns; the listed fields follow (column name = field name unless renamed).
 struct TableSpec {
   std::string table;
-  std::string resource_name;                       // "Application", for NotFound messages
-  std::vector<std::string> fields;                 // writable columns
-  std::map<std::string, std::string> renamed;      // field -> column ("to" -> "to_number")
-  std::set<std::string> null_if_empty;             // empty string stored as NULL (foreign keys)
-  std::vector<std::string> read_only;              // read but never written by Insert/Update
+  std::string resource_name;                   // "Application", for NotFound messages
+  std::vector<std::string> fields;             // writable columns
+  std::map<std::string, std::string> renamed;  // field -> column ("to" -> "to_number")
+  std::set<std::string> null_if_empty;         // empty string stored as NULL (foreign keys)
+  std::vector<std::string> read_only;          // read but never written by Insert/Update
 };
 
 // Thread-safe (the pool is). Enums are stored as text: HttpMethod as GET/POST, others as the
@@ -52,19 +52,18 @@ class ProtoTable {
 
   struct ListQuery {
     std::string account_sid;
-    std::map<std::string, std::string> equals;     // field -> value (exact match)
-    std::map<std::string, std::string> contains;   // field -> substring
+    std::map<std::string, std::string> equals;    // field -> value (exact match)
+    std::map<std::string, std::string> contains;  // field -> substring
     // Timestamp ranges, inclusive: field -> "2026-11-25T00:00:00Z".
     std::map<std::string, std::string> at_least;
     std::map<std::string, std::string> at_most;
     int page_size = 50;
-    std::string after_sid;                          // keyset paging: rows after this one
+    std::string after_sid;  // keyset paging: rows after this one
     bool newest_first = false;
   };
   // Calls `add` for each row (return the message to fill). Returns the SID to continue after,
   // or empty when this was the last page.
-  absl::Status List(const ListQuery& query,
-                    const std::function<google::protobuf::Message*()>& add,
+  absl::Status List(const ListQuery& query, const std::function<google::protobuf::Message*()>& add,
                     std::string* next_after_sid);
 
   // Sets `fields` of the row to their values in `values`; NotFound when absent.

@@ -10,9 +10,9 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
-#include <algorithm>
 #include <random>
 
 #include <spandsp.h>
@@ -26,10 +26,10 @@ namespace dialtone::call_router {
 namespace {
 
 constexpr int kTickMs = 20;
-constexpr int kEventTicks = 5;        // a digit's tone: 100 ms
-constexpr int kDigitGapTicks = 3;     // then 60 ms of silence
-constexpr int kPauseTicks = 25;       // "w": half a second
-constexpr int kSilenceLevel = 200;    // mean |sample| below this is silence (about -44 dBFS)
+constexpr int kEventTicks = 5;      // a digit's tone: 100 ms
+constexpr int kDigitGapTicks = 3;   // then 60 ms of silence
+constexpr int kPauseTicks = 25;     // "w": half a second
+constexpr int kSilenceLevel = 200;  // mean |sample| below this is silence (about -44 dBFS)
 constexpr size_t kMaxBridgedFrames = 10;
 constexpr int kQuietGraceTicks = 3;
 
@@ -218,8 +218,11 @@ RtpStats RtpStream::stats() {
 
 void RtpStream::SendAudio(const int16_t* frame, bool marker) {
   uint8_t packet[kRtpHeaderSize + kSamplesPerFrame];
-  WriteRtpHeader({.marker = marker, .payload_type = payload_type_, .sequence = sequence_++,
-                  .timestamp = timestamp_, .ssrc = ssrc_},
+  WriteRtpHeader({.marker = marker,
+                  .payload_type = payload_type_,
+                  .sequence = sequence_++,
+                  .timestamp = timestamp_,
+                  .ssrc = ssrc_},
                  packet);
   for (int i = 0; i < kSamplesPerFrame; ++i) {
     packet[kRtpHeaderSize + i] = Encode(frame[i], payload_type_);
@@ -248,12 +251,17 @@ bool RtpStream::SendDigitPacket(std::vector<std::function<void()>>& notify) {
     if (tick == 0) digit_timestamp_ = timestamp_;
     const bool end = tick == tone_ticks - 1;
     uint8_t packet[kRtpHeaderSize + kDtmfEventSize];
-    DtmfEvent event{.event = code, .end = end, .volume = 10,
+    DtmfEvent event{.event = code,
+                    .end = end,
+                    .volume = 10,
                     .duration = static_cast<uint16_t>((tick + 1) * kSamplesPerFrame)};
     WriteDtmfEvent(event, packet + kRtpHeaderSize);
     for (int copy = 0; copy < (end ? 3 : 1); ++copy) {  // the end packet thrice (RFC 4733 2.5.1.4)
-      WriteRtpHeader({.marker = tick == 0 && copy == 0, .payload_type = dtmf_payload_type_,
-                      .sequence = sequence_++, .timestamp = digit_timestamp_, .ssrc = ssrc_},
+      WriteRtpHeader({.marker = tick == 0 && copy == 0,
+                      .payload_type = dtmf_payload_type_,
+                      .sequence = sequence_++,
+                      .timestamp = digit_timestamp_,
+                      .ssrc = ssrc_},
                      packet);
       if (sendto(rtp_fd_, packet, sizeof packet, MSG_DONTWAIT,
                  reinterpret_cast<const sockaddr*>(&remote_), sizeof remote_) > 0) {
@@ -326,8 +334,10 @@ void RtpStream::Tick(int64_t now_ms, bool late, std::vector<std::function<void()
   timestamp_ += kSamplesPerFrame;
   if (call_recording_) {
     const size_t at = call_ticks_++ * kSamplesPerFrame;
-    if (sound) MixAt(at, frame, kSamplesPerFrame);
-    else if (call_mix_.size() < at + kSamplesPerFrame) call_mix_.resize(at + kSamplesPerFrame, 0);
+    if (sound)
+      MixAt(at, frame, kSamplesPerFrame);
+    else if (call_mix_.size() < at + kSamplesPerFrame)
+      call_mix_.resize(at + kSamplesPerFrame, 0);
   }
   // When the far end stops sending (silence suppression, a pause), ticks without packets count
   // as silence, so a recording keeps wall-clock time and silence still ends it. A few ticks
@@ -351,10 +361,9 @@ void RtpStream::SendRtcp() {
       std::chrono::duration_cast<std::chrono::microseconds>(since_epoch).count();
   const uint64_t seconds = micros / 1000000 + 2208988800ULL;
   const uint64_t fraction = ((micros % 1000000) << 32) / 1000000;
-  const std::string sr =
-      RtcpSenderReport(ssrc_, seconds << 32 | fraction, timestamp_,
-                       static_cast<uint32_t>(stats_.packets_sent),
-                       static_cast<uint32_t>(stats_.packets_sent * kSamplesPerFrame), "dialtone");
+  const std::string sr = RtcpSenderReport(
+      ssrc_, seconds << 32 | fraction, timestamp_, static_cast<uint32_t>(stats_.packets_sent),
+      static_cast<uint32_t>(stats_.packets_sent * kSamplesPerFrame), "dialtone");
   sendto(rtcp_fd_, sr.data(), sr.size(), MSG_DONTWAIT,
          reinterpret_cast<const sockaddr*>(&remote_rtcp_), sizeof remote_rtcp_);
 }
@@ -434,7 +443,8 @@ void RtpStream::Receive(const uint8_t* data, size_t size, const sockaddr_in& fro
       const char digit = DtmfDigit(event->event);
       if (!event_reported_ && digit != '\0') {
         event_reported_ = true;
-        if (auto listener = listener_) notify.push_back([listener, digit] { listener->OnDigit(digit); });
+        if (auto listener = listener_)
+          notify.push_back([listener, digit] { listener->OnDigit(digit); });
       }
       return;
     }
@@ -488,7 +498,8 @@ absl::Status RtpEngine::Start() {
   epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
   timer_fd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
   wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (epoll_fd_ < 0 || timer_fd_ < 0 || wake_fd_ < 0) return absl::InternalError("epoll setup failed");
+  if (epoll_fd_ < 0 || timer_fd_ < 0 || wake_fd_ < 0)
+    return absl::InternalError("epoll setup failed");
   itimerspec spec{};
   spec.it_interval.tv_nsec = kTickMs * 1000000L;
   spec.it_value.tv_nsec = kTickMs * 1000000L;
@@ -500,7 +511,8 @@ absl::Status RtpEngine::Start() {
     epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev);
   }
   thread_ = std::thread([this] { Loop(); });
-  log::Info("RTP ready", {{"host", options_.bind_host}, {"port_min", options_.port_min},
+  log::Info("RTP ready", {{"host", options_.bind_host},
+                          {"port_min", options_.port_min},
                           {"port_max", options_.port_max}});
   return absl::OkStatus();
 }
@@ -557,8 +569,8 @@ absl::StatusOr<std::shared_ptr<RtpStream>> RtpEngine::Open() {
     ports_in_use_.insert(port);
     return stream;
   }
-  return absl::ResourceExhaustedError(absl::StrCat("no free RTP port in ", options_.port_min, "-",
-                                                   options_.port_max));
+  return absl::ResourceExhaustedError(
+      absl::StrCat("no free RTP port in ", options_.port_min, "-", options_.port_max));
 }
 
 void RtpEngine::Close(const std::shared_ptr<RtpStream>& stream) {
@@ -620,8 +632,8 @@ void RtpEngine::Loop() {
         for (int reads = 0; reads < 64; ++reads) {
           sockaddr_in from{};
           socklen_t from_len = sizeof from;
-          const ssize_t got = recvfrom(fd, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from),
-                                       &from_len);
+          const ssize_t got =
+              recvfrom(fd, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &from_len);
           if (got <= 0) break;
           if (stream != nullptr && fd == stream->rtp_fd_) {
             stream->Receive(buf, static_cast<size_t>(got), from, notify);

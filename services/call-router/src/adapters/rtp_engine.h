@@ -45,8 +45,8 @@ class RtpListener {
 struct RtpStats {
   uint64_t packets_sent = 0;
   uint64_t packets_received = 0;
-  uint64_t packets_lost = 0;    // sequence gaps in what we received
-  uint64_t late_frames = 0;     // frames sent more than a tick late
+  uint64_t packets_lost = 0;  // sequence gaps in what we received
+  uint64_t late_frames = 0;   // frames sent more than a tick late
 };
 
 class RtpEngine;
@@ -147,8 +147,8 @@ class RtpStream {
   Samples recorded_;
   bool call_recording_ = false;
   Samples call_mix_;
-  size_t call_ticks_ = 0;   // ticks since the call recording started
-  size_t heard_at_ = 0;     // where the next heard sample goes in call_mix_
+  size_t call_ticks_ = 0;  // ticks since the call recording started
+  size_t heard_at_ = 0;    // where the next heard sample goes in call_mix_
   void MixAt(size_t at, const int16_t* samples, int n);  // under mu_
   std::weak_ptr<RtpStream> bridge_;
   std::deque<Samples> bridged_in_;  // frames from the bridged leg, to send

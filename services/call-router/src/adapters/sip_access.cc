@@ -57,7 +57,8 @@ absl::StatusOr<SourceAllowList> SourceAllowList::Parse(const std::string& text) 
       block.family = AF_INET6;
       block.prefix = 128;
     } else {
-      return absl::InvalidArgumentError(absl::StrCat("'", item, "' is not an address or CIDR block"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("'", item, "' is not an address or CIDR block"));
     }
     if (size_t slash = item.find('/'); slash != absl::string_view::npos) {
       int prefix = -1;
@@ -144,8 +145,8 @@ bool DigestGuard::Verify(const char* const* params, const char* method, absl::Ti
     const size_t dot = nonce.find('.');
     ok = dot != std::string::npos &&
          absl::SimpleHexAtoi(absl::string_view(nonce).substr(0, dot), &stamp) &&
-         ConstantTimeEquals(nonce, NonceAt(stamp)) &&
-         absl::ToUnixSeconds(now) - stamp <= 300 && stamp <= absl::ToUnixSeconds(now) + 5;
+         ConstantTimeEquals(nonce, NonceAt(stamp)) && absl::ToUnixSeconds(now) - stamp <= 300 &&
+         stamp <= absl::ToUnixSeconds(now) + 5;
   }
   if (ok) {
     auth_hexmd5_t ha1 = {};

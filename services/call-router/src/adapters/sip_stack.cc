@@ -9,13 +9,13 @@
 #include <future>
 #include <vector>
 
-#include <sofia-sip/nua.h>
 #include <sofia-sip/msg_addr.h>
 #include <sofia-sip/msg_header.h>
-#include <sofia-sip/su.h>
+#include <sofia-sip/nua.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/soa_tag.h>
+#include <sofia-sip/su.h>
 #include <sofia-sip/su_tag_io.h>
 #include <sofia-sip/su_wait.h>
 
@@ -117,7 +117,8 @@ void TickCallback(su_root_magic_t*, su_timer_t*, su_timer_arg_t* arg) {
 std::string Str(const char* s) { return s == nullptr ? std::string() : std::string(s); }
 
 std::string BodyOf(const sip_t* sip) {
-  if (sip == nullptr || sip->sip_payload == nullptr || sip->sip_payload->pl_data == nullptr) return {};
+  if (sip == nullptr || sip->sip_payload == nullptr || sip->sip_payload->pl_data == nullptr)
+    return {};
   return std::string(sip->sip_payload->pl_data, sip->sip_payload->pl_len);
 }
 
@@ -152,8 +153,8 @@ absl::Status SipStack::Start() {
       su_timer_run(l.tick, TickCallback, this);
       std::string url = absl::StrCat("sip:", options_.bind_host, ":", options_.port);
       l.nua = nua_create(l.root, NuaCallback, this, NUTAG_URL(url.c_str()),
-                         SIPTAG_USER_AGENT_STR(options_.user_agent.c_str()),
-                         NUTAG_AUTOANSWER(0), NUTAG_AUTOALERT(0), NUTAG_ENABLEMESSAGE(0),
+                         SIPTAG_USER_AGENT_STR(options_.user_agent.c_str()), NUTAG_AUTOANSWER(0),
+                         NUTAG_AUTOALERT(0), NUTAG_ENABLEMESSAGE(0),
                          NUTAG_ALLOW("INVITE, ACK, BYE, CANCEL, OPTIONS"),
                          // Sessions write and read SDP themselves (one stream, G.711).
                          NUTAG_MEDIA_ENABLE(0), TAG_END());
@@ -192,8 +193,10 @@ absl::Status SipStack::Start() {
     su_deinit();
   });
   absl::Status s = started.get();
-  if (!s.ok()) thread_.join();
-  else log::Info("SIP listening", {{"host", options_.bind_host}, {"port", options_.port}});
+  if (!s.ok())
+    thread_.join();
+  else
+    log::Info("SIP listening", {{"host", options_.bind_host}, {"port", options_.port}});
   return s;
 }
 
@@ -294,7 +297,7 @@ void SipStack::OnNuaEvent(int ev, int status, const char* phrase, void* handle, 
     case nua_r_shutdown:
       if (status >= 200) su_root_break(loop_->root);
       return;
-    case nua_i_options:   // answered by nua itself
+    case nua_i_options:  // answered by nua itself
     case nua_i_method:
     case nua_i_message:
     case nua_i_info:
@@ -309,8 +312,7 @@ void SipStack::OnNuaEvent(int ev, int status, const char* phrase, void* handle, 
     case nua_i_error:
       log::Warn("SIP stack error", {{"status", status}, {"phrase", Str(phrase)}});
       return;
-    default:
-      return;
+    default: return;
   }
 }
 
@@ -362,8 +364,8 @@ SipDialog* SipStack::Invite(const SipOutboundInvite& invite,
   dialog->auth_password = invite.auth_password;
   Dialog* raw = dialog.get();
   nua_handle_t* nh = nua_handle(
-      loop_->nua, reinterpret_cast<nua_hmagic_t*>(raw),
-      SIPTAG_TO_STR(invite.request_uri.c_str()), SIPTAG_FROM_STR(invite.from_uri.c_str()),
+      loop_->nua, reinterpret_cast<nua_hmagic_t*>(raw), SIPTAG_TO_STR(invite.request_uri.c_str()),
+      SIPTAG_FROM_STR(invite.from_uri.c_str()),
       TAG_IF(!invite.proxy.empty(), NUTAG_PROXY(invite.proxy.c_str())), TAG_END());
   if (nh == nullptr) {
     log::Warn("SIP cannot address an outgoing call", {{"to", invite.request_uri}});
@@ -371,8 +373,7 @@ SipDialog* SipStack::Invite(const SipOutboundInvite& invite,
   }
   dialog->nh = nh;
   dialog->local_sdp = invite.sdp;
-  nua_invite(nh, NUTAG_URL(invite.request_uri.c_str()),
-             SIPTAG_CONTENT_TYPE_STR("application/sdp"),
+  nua_invite(nh, NUTAG_URL(invite.request_uri.c_str()), SIPTAG_CONTENT_TYPE_STR("application/sdp"),
              SIPTAG_PAYLOAD_STR(dialog->local_sdp.c_str()), TAG_END());
   dialogs_.emplace(raw, std::move(dialog));
   return raw;
@@ -393,8 +394,8 @@ void SipStack::OnInviteResponse(Dialog* dialog, int status, const void* sip_ptr)
     return dialog->handler->OnAnswered(BodyOf(sip));
   }
   // A challenge from a trunk: answer it once with the call's credentials.
-  if ((status == 401 || status == 407) && !dialog->auth_tried &&
-      !dialog->auth_username.empty() && sip != nullptr) {
+  if ((status == 401 || status == 407) && !dialog->auth_tried && !dialog->auth_username.empty() &&
+      sip != nullptr) {
     const msg_auth_t* challenge =
         status == 401 ? sip->sip_www_authenticate : sip->sip_proxy_authenticate;
     const char* realm =
@@ -402,8 +403,7 @@ void SipStack::OnInviteResponse(Dialog* dialog, int status, const void* sip_ptr)
     if (realm != nullptr && challenge->au_scheme != nullptr) {
       dialog->auth_tried = true;
       const std::string credentials = absl::StrCat(
-          challenge->au_scheme, ":", realm, ":", dialog->auth_username, ":",
-          dialog->auth_password);
+          challenge->au_scheme, ":", realm, ":", dialog->auth_username, ":", dialog->auth_password);
       nua_authenticate(dialog->nh, NUTAG_AUTH(credentials.c_str()), TAG_END());
       return;
     }

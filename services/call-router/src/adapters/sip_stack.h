@@ -37,11 +37,11 @@ class SipCallHandler;
 class SipDialog {
  public:
   virtual ~SipDialog() = default;
-  virtual void Ring() = 0;                                    // 180 Ringing
-  virtual void Answer(const std::string& sdp) = 0;            // 200 OK with our SDP answer
-  virtual void Refuse(int status, const char* phrase) = 0;    // final non-2xx
-  virtual void Cancel() = 0;                                  // CANCEL our unanswered INVITE
-  virtual void Bye() = 0;                                     // after answering (waits for ACK)
+  virtual void Ring() = 0;                                  // 180 Ringing
+  virtual void Answer(const std::string& sdp) = 0;          // 200 OK with our SDP answer
+  virtual void Refuse(int status, const char* phrase) = 0;  // final non-2xx
+  virtual void Cancel() = 0;                                // CANCEL our unanswered INVITE
+  virtual void Bye() = 0;                                   // after answering (waits for ACK)
   // From now on `handler` hears this dialog's events (a Dial leg taken over by a session).
   virtual void SetHandler(std::shared_ptr<SipCallHandler> handler) = 0;
 };
@@ -76,12 +76,12 @@ struct SipOutboundInvite {
 
 // An incoming INVITE, from the network, so untrusted.
 struct SipInvite {
-  std::string from_user;   // user part of From ("+15551230000"), empty when none
-  std::string from_uri;    // the whole From URI ("sip:+1555...@host")
+  std::string from_user;  // user part of From ("+15551230000"), empty when none
+  std::string from_uri;   // the whole From URI ("sip:+1555...@host")
   std::string to_user;
   std::string call_id;
   std::string display_name;
-  std::string sdp;         // the offer (empty for a late offer)
+  std::string sdp;  // the offer (empty for a late offer)
 };
 
 // Owns the nua stack and the thread running its su_root. Incoming INVITEs go to `on_invite`,

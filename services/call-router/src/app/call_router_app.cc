@@ -15,7 +15,8 @@ CallRouterApp::CallRouterApp(Config config)
       pg_({.url = config_.pg_url, .max_connections = 8}),
       grpc_(pg_),
       runtime_("call-router", "dialtone.callrouter.v1.CallRouter", config_.common),
-      sip_({.bind_host = config_.sip_host, .port = config_.sip_port,
+      sip_({.bind_host = config_.sip_host,
+            .port = config_.sip_port,
             .allowed_sources = SourceAllowList::Parse(config_.sip_allowed_sources).value(),
             .digest = config_.sip_auth_username.empty()
                           ? nullptr
@@ -40,11 +41,20 @@ CallRouterApp::CallRouterApp(Config config)
 CallRouterApp::~CallRouterApp() { sip_.Stop(); }
 
 CallSessionDeps CallRouterApp::SessionDeps() {
-  return {.loop = &sip_, .store = store_.get(), .http = http_.get(), .executor = &executor_,
-          .live = &live_, .rtp = rtp_.get(), .media = media_.get(), .media_host = MediaHost(),
-          .api_base_url = config_.public_api_url, .sip = &sip_, .trunk = config_.sip_trunk,
+  return {.loop = &sip_,
+          .store = store_.get(),
+          .http = http_.get(),
+          .executor = &executor_,
+          .live = &live_,
+          .rtp = rtp_.get(),
+          .media = media_.get(),
+          .media_host = MediaHost(),
+          .api_base_url = config_.public_api_url,
+          .sip = &sip_,
+          .trunk = config_.sip_trunk,
           .trunk_username = config_.sip_trunk_username,
-          .trunk_password = config_.sip_trunk_password, .local_sip_host = LocalSipHost(),
+          .trunk_password = config_.sip_trunk_password,
+          .local_sip_host = LocalSipHost(),
           .publish_usage = [this](const CallUsage& u, const std::string& account) {
             PublishUsage(u, account);
           }};
@@ -74,7 +84,9 @@ absl::Status CallRouterApp::Place(OutboundCall call, const std::function<void()>
     call.invite.auth_username = config_.sip_trunk_username;
     call.invite.auth_password = config_.sip_trunk_password;
   }
-  NewCall row{.sid = call.call_sid, .account_sid = call.route.account_sid, .from = call.from,
+  NewCall row{.sid = call.call_sid,
+              .account_sid = call.route.account_sid,
+              .from = call.from,
               .to = call.to};
   if (absl::Status s = store_->InsertQueued(row); !s.ok()) return s;
   if (inserted) inserted();
@@ -126,9 +138,9 @@ absl::Status CallRouterApp::Run() {
   http_ = std::make_unique<AppHttpClient>(AppHttpClient::Options{});
   media_ = std::make_unique<MediaClient>(
       MediaClient::Options{.media_layer_addr = config_.media_layer_addr});
-  rtp_ = std::make_unique<RtpEngine>(RtpEngine::Options{
-      .bind_host = config_.sip_host, .port_min = config_.rtp_port_min,
-      .port_max = config_.rtp_port_max});
+  rtp_ = std::make_unique<RtpEngine>(RtpEngine::Options{.bind_host = config_.sip_host,
+                                                        .port_min = config_.rtp_port_min,
+                                                        .port_max = config_.rtp_port_max});
   if (auto s = rtp_->Start(); !s.ok()) {
     runtime_.Shutdown();
     return s;

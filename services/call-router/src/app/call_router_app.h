@@ -12,10 +12,10 @@
 #include "adapters/call_session.h"
 #include "adapters/call_store.h"
 #include "adapters/sip_stack.h"
-#include "domain/call_executor.h"
 #include "app/config.h"
 #include "dialtone/pg/pg_pool.h"
 #include "dialtone/service/service_runtime.h"
+#include "domain/call_executor.h"
 
 namespace dialtone::call_router {
 

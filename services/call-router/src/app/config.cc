@@ -32,8 +32,9 @@ void AddOptions(config::ConfigLoader& loader, Config* c) {
                    "digest user name inbound INVITEs must carry (empty: no digest)");
   loader.AddString("sip_auth_password", &c->sip_auth_password,
                    "digest password inbound INVITEs must carry");
-  loader.AddString("sip_trunk", &c->sip_trunk,
-                   "SIP trunk for outbound calls to phone numbers, e.g. sip:trunk.example.com:5060");
+  loader.AddString(
+      "sip_trunk", &c->sip_trunk,
+      "SIP trunk for outbound calls to phone numbers, e.g. sip:trunk.example.com:5060");
   loader.AddString("sip_trunk_username", &c->sip_trunk_username,
                    "digest user name for the SIP trunk");
   loader.AddString("sip_trunk_password", &c->sip_trunk_password,
@@ -46,8 +47,8 @@ void AddOptions(config::ConfigLoader& loader, Config* c) {
                    config::CheckHostPort());
   loader.AddString("media_layer_addr", &c->media_layer_addr, "media-layer gRPC address",
                    config::CheckHostPort());
-  loader.AddString("usage_metering_addr", &c->usage_metering_addr,
-                   "usage-metering gRPC address", config::CheckHostPort());
+  loader.AddString("usage_metering_addr", &c->usage_metering_addr, "usage-metering gRPC address",
+                   config::CheckHostPort());
 }
 
 }  // namespace dialtone::call_router

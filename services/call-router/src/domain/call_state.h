@@ -10,7 +10,7 @@ namespace dialtone::call_router {
 //   CallState s = CallState::kRinging;
 //   params.emplace_back("CallStatus", CallStateText(s));  // "ringing"
 enum class CallState {
-  kQueued,      // placed through the API, not yet sent
+  kQueued,  // placed through the API, not yet sent
   kRinging,
   kInProgress,  // answered
   kCompleted,

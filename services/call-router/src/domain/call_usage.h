@@ -12,7 +12,7 @@ struct CallUsage {
   std::string event_id;  // "<CallSid>:call": one event per call, so a replay never double counts
   std::string category;  // calls-inbound | calls-outbound
   int64_t count = 1;
-  int64_t minutes = 0;   // billed minutes: ceil(duration / 60)
+  int64_t minutes = 0;  // billed minutes: ceil(duration / 60)
 };
 
 // nullopt for a call that was never answered (busy, no-answer, canceled, failed, rejected):

@@ -23,7 +23,7 @@ struct ExecutionState {
   Awaiting awaiting = Awaiting::kNothing;
   uint64_t operation = 0;  // id of the awaited reply; ids only grow
   std::shared_ptr<const Program> program;
-  size_t next_verb = 0;  // the awaited reply belongs to verbs[next_verb - 1]
+  size_t next_verb = 0;             // the awaited reply belongs to verbs[next_verb - 1]
   int documents_without_media = 0;  // guards against Redirect loops
 };
 

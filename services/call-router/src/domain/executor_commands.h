@@ -104,8 +104,7 @@ struct RejectCommand {
 };
 
 using ExecutorCommand =
-    std::variant<AnswerCommand, PlayCommand, CollectDigitsCommand, RecordCommand,
-                 DialCommand, FetchDocumentCommand, StartTimerCommand, HangupCommand,
-                 RejectCommand>;
+    std::variant<AnswerCommand, PlayCommand, CollectDigitsCommand, RecordCommand, DialCommand,
+                 FetchDocumentCommand, StartTimerCommand, HangupCommand, RejectCommand>;
 
 }  // namespace dialtone::call_router

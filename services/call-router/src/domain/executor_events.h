@@ -85,8 +85,8 @@ struct DialResult {
 // result event afterwards, to post it to the action URL (response ignored).
 struct CallerHungUp {};
 
-using ExecutorEvent = std::variant<CallStarted, DocumentFetched, PlaybackDone, TimerFired,
-                                   DigitsCollected, RecordingDone, DialResult,
-                                   CallerHungUp, ApiRedirect>;
+using ExecutorEvent =
+    std::variant<CallStarted, DocumentFetched, PlaybackDone, TimerFired, DigitsCollected,
+                 RecordingDone, DialResult, CallerHungUp, ApiRedirect>;
 
 }  // namespace dialtone::call_router

@@ -40,17 +40,15 @@ void Stepper::End(absl::Status error) {
 
 void Stepper::Fetch(const std::string& url, HttpMethod method, Parameters parameters) {
   if (++state().documents_without_media > config_.max_documents_without_media) {
-    End(absl::ResourceExhaustedError(absl::StrCat(
-        state().documents_without_media - 1,
-        " documents in a row played nothing; is there a <Redirect> loop?")));
+    End(absl::ResourceExhaustedError(
+        absl::StrCat(state().documents_without_media - 1,
+                     " documents in a row played nothing; is there a <Redirect> loop?")));
     return;
   }
-  Emit(FetchDocumentCommand{Await(Awaiting::kDocument), url, method,
-                            std::move(parameters), false});
+  Emit(FetchDocumentCommand{Await(Awaiting::kDocument), url, method, std::move(parameters), false});
 }
 
-void Stepper::PostAfterHangup(const std::string& url, HttpMethod method,
-                              Parameters parameters) {
+void Stepper::PostAfterHangup(const std::string& url, HttpMethod method, Parameters parameters) {
   Emit(FetchDocumentCommand{0, url, method, std::move(parameters), true});
   state().ended = true;
   state().awaiting = Awaiting::kNothing;
@@ -139,8 +137,7 @@ void Stepper::operator()(const RecordingDone& event) {
   Parameters parameters = {{"RecordingUrl", event.url},
                            {"RecordingDuration", absl::StrCat(event.duration_seconds)}};
   if (!event.sid.empty()) parameters.emplace_back("RecordingSid", event.sid);
-  parameters.emplace_back("Digits",
-                          state().caller_hung_up ? "hangup" : event.finished_on_key);
+  parameters.emplace_back("Digits", state().caller_hung_up ? "hangup" : event.finished_on_key);
   if (state().caller_hung_up) {
     return PostAfterHangup(record.action, record.method, std::move(parameters));
   }
@@ -152,8 +149,7 @@ void Stepper::operator()(const DialResult& event) {
   state().awaiting = Awaiting::kNothing;
   const Dial& dial = CurrentVerb<Dial>();
   // With answerOnBridge the call was answered when the callee picked up.
-  if (event.status == DialCallStatus::kCompleted ||
-      event.status == DialCallStatus::kAnswered) {
+  if (event.status == DialCallStatus::kCompleted || event.status == DialCallStatus::kAnswered) {
     state().answered = true;
   }
   if (dial.action.empty()) {
@@ -178,8 +174,7 @@ void Stepper::operator()(const CallerHungUp& event) {
   state().caller_hung_up = true;
   // Record and Dial-with-action still report, and Twilio posts their result.
   const bool reports = state().awaiting == Awaiting::kRecording ||
-                       (state().awaiting == Awaiting::kDial &&
-                        !CurrentVerb<Dial>().action.empty());
+                       (state().awaiting == Awaiting::kDial && !CurrentVerb<Dial>().action.empty());
   if (reports) return;
   state().ended = true;
   state().awaiting = Awaiting::kNothing;

@@ -53,7 +53,9 @@ class Stepper {
  private:
   ExecutionState& state() { return result_.state; }
   template <typename Command>
-  void Emit(Command command) { result_.commands.emplace_back(std::move(command)); }
+  void Emit(Command command) {
+    result_.commands.emplace_back(std::move(command));
+  }
 
   bool Expecting(Awaiting what, uint64_t operation) const;
   template <typename VerbType>

@@ -55,7 +55,8 @@ absl::StatusOr<OutboundTarget> OutboundTargetFor(std::string_view to, std::strin
   target.is_sip = HasSipScheme(to);
   if (target.is_sip) {
     if (!IsSipUri(to)) {
-      return TwimlError(kErrorInvalidTo, absl::StrCat("The 'To' SIP URI ", A(to), " is not valid."));
+      return TwimlError(kErrorInvalidTo,
+                        absl::StrCat("The 'To' SIP URI ", A(to), " is not valid."));
     }
     target.request_uri = std::string(to);
   } else {
@@ -70,12 +71,12 @@ absl::StatusOr<OutboundTarget> OutboundTargetFor(std::string_view to, std::strin
     std::string_view host = trunk.substr(HasSipScheme(trunk) ? 4 : 0);
     host = host.substr(0, host.find(';'));
     target.request_uri = absl::StrCat("sip:", A(to), "@", A(host));
-    target.proxy = HasSipScheme(trunk) ? std::string(trunk)
-                                                              : absl::StrCat("sip:", A(trunk));
+    target.proxy = HasSipScheme(trunk) ? std::string(trunk) : absl::StrCat("sip:", A(trunk));
   }
   if (IsSipUri(from)) {
     if (!target.is_sip) {
-      return TwimlError(kErrorInvalidFrom, "A call to a phone number needs a phone number as 'From'.");
+      return TwimlError(kErrorInvalidFrom,
+                        "A call to a phone number needs a phone number as 'From'.");
     }
     target.from_uri = std::string(from);
   } else if (ValidatePhoneNumber(from).ok() || (target.is_sip && IsUserName(from))) {

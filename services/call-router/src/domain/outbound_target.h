@@ -9,10 +9,10 @@
 
 namespace dialtone::call_router {
 
-inline constexpr int kErrorToMissing = 21201;      // "No 'To' number is specified"
-inline constexpr int kErrorInvalidTo = 21211;      // "Invalid 'To' Phone Number"
-inline constexpr int kErrorInvalidFrom = 21212;    // "Invalid 'From' Phone Number"
-inline constexpr int kErrorFromMissing = 21213;    // "No 'From' number is specified"
+inline constexpr int kErrorToMissing = 21201;    // "No 'To' number is specified"
+inline constexpr int kErrorInvalidTo = 21211;    // "Invalid 'To' Phone Number"
+inline constexpr int kErrorInvalidFrom = 21212;  // "Invalid 'From' Phone Number"
+inline constexpr int kErrorFromMissing = 21213;  // "No 'From' number is specified"
 
 struct OutboundTarget {
   std::string request_uri;  // what the INVITE is addressed to

@@ -94,8 +94,8 @@ std::string RtcpSenderReport(uint32_t ssrc, uint64_t ntp_time, uint32_t rtp_time
                              uint32_t packets, uint32_t octets, const std::string& cname) {
   std::string out(28, '\0');
   auto* p = reinterpret_cast<uint8_t*>(out.data());
-  p[0] = 0x80;  // V=2, RC=0
-  p[1] = 200;   // SR
+  p[0] = 0x80;      // V=2, RC=0
+  p[1] = 200;       // SR
   Put16(p + 2, 6);  // length in 32-bit words minus one
   Put32(p + 4, ssrc);
   Put32(p + 8, static_cast<uint32_t>(ntp_time >> 32));

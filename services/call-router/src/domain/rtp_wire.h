@@ -40,10 +40,10 @@ bool LooksLikeRtcp(const uint8_t* data, size_t size);
 
 // RFC 4733 section 2.3: one named event.
 struct DtmfEvent {
-  int event = 0;         // 0-9, 10 = '*', 11 = '#', 12-15 = A-D
+  int event = 0;  // 0-9, 10 = '*', 11 = '#', 12-15 = A-D
   bool end = false;
-  int volume = 10;       // -dBm0, 0..63
-  uint16_t duration = 0; // in timestamp units
+  int volume = 10;        // -dBm0, 0..63
+  uint16_t duration = 0;  // in timestamp units
 };
 inline constexpr size_t kDtmfEventSize = 4;
 void WriteDtmfEvent(const DtmfEvent& event, uint8_t* out);

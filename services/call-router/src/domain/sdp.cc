@@ -43,13 +43,16 @@ absl::StatusOr<RemoteMedia> ParseRemoteSdp(std::string_view text) {
       std::vector<absl::string_view> parts = absl::StrSplit(value, ' ', absl::SkipEmpty());
       if (parts.size() < 3 || parts[0] != "IN") continue;
       std::string address(parts[2].substr(0, parts[2].find('/')));
-      if (in_audio) media_address = address;
-      else if (!seen_audio) session_address = address;
+      if (in_audio)
+        media_address = address;
+      else if (!seen_audio)
+        session_address = address;
     } else if (type == 'a' && in_audio && absl::StartsWith(value, "rtpmap:")) {
       absl::string_view rest = value.substr(7);
       const size_t space = rest.find(' ');
       int pt = 0;
-      if (space == absl::string_view::npos || !absl::SimpleAtoi(rest.substr(0, space), &pt)) continue;
+      if (space == absl::string_view::npos || !absl::SimpleAtoi(rest.substr(0, space), &pt))
+        continue;
       rtpmaps.emplace_back(pt, absl::AsciiStrToLower(rest.substr(space + 1)));
     }
   }
@@ -81,8 +84,8 @@ absl::StatusOr<RemoteMedia> ParseRemoteSdp(std::string_view text) {
   return media;
 }
 
-std::string LocalSdp(const std::string& address, int port, int payload_type,
-                     int dtmf_payload_type, uint64_t session_version) {
+std::string LocalSdp(const std::string& address, int port, int payload_type, int dtmf_payload_type,
+                     uint64_t session_version) {
   std::string formats;
   std::string maps;
   if (payload_type < 0 || payload_type == 0) {
@@ -95,8 +98,8 @@ std::string LocalSdp(const std::string& address, int port, int payload_type,
   }
   if (dtmf_payload_type >= 0) {
     absl::StrAppend(&formats, " ", dtmf_payload_type);
-    absl::StrAppend(&maps, "a=rtpmap:", dtmf_payload_type, " telephone-event/8000\r\na=fmtp:",
-                    dtmf_payload_type, " 0-16\r\n");
+    absl::StrAppend(&maps, "a=rtpmap:", dtmf_payload_type,
+                    " telephone-event/8000\r\na=fmtp:", dtmf_payload_type, " 0-16\r\n");
   }
   return absl::StrCat("v=0\r\no=Dialtone ", session_version, " ", session_version, " IN IP4 ",
                       address, "\r\ns=Dialtone\r\nc=IN IP4 ", address, "\r\nt=0 0\r\nm=audio ",

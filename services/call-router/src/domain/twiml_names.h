@@ -14,49 +14,49 @@
 namespace dialtone::call_router {
 
 // Documents and their verbs.
-using twiml::Program;
-using twiml::TwimlWarning;
-using twiml::Verb;
-using twiml::Say;
-using twiml::Play;
-using twiml::Pause;
-using twiml::Gather;
-using twiml::GatherPrompt;
-using twiml::Record;
-using twiml::Dial;
-using twiml::DialNoun;
-using twiml::NumberNoun;
-using twiml::SipNoun;
 using twiml::ClientNoun;
 using twiml::ConferenceNoun;
-using twiml::QueueNoun;
+using twiml::Dial;
+using twiml::DialNoun;
+using twiml::Enqueue;
+using twiml::Gather;
+using twiml::GatherPrompt;
 using twiml::Hangup;
+using twiml::HttpMethod;
+using twiml::HttpMethodName;
+using twiml::kMaxLoop;
+using twiml::Leave;
+using twiml::NumberNoun;
+using twiml::Pause;
+using twiml::Play;
+using twiml::Program;
+using twiml::QueueNoun;
+using twiml::Record;
 using twiml::Redirect;
 using twiml::Reject;
 using twiml::RejectReason;
-using twiml::Enqueue;
-using twiml::Leave;
-using twiml::HttpMethod;
-using twiml::HttpMethodName;
+using twiml::Say;
+using twiml::SipNoun;
 using twiml::StatusCallback;
-using twiml::kMaxLoop;
+using twiml::TwimlWarning;
+using twiml::Verb;
 
 // Parsing, errors and URLs.
-using twiml::ParseTwiml;
-using twiml::kMaxTwimlBodyBytes;
-using twiml::DocumentKind;
 using twiml::ClassifyContentType;
-using twiml::TwimlError;
-using twiml::TwilioErrorCode;
-using twiml::TwimlErrorLine;
-using twiml::kErrorBodyTooLarge;
-using twiml::kErrorDocumentParse;
-using twiml::kErrorSchemaValidation;
-using twiml::kErrorInvalidContentType;
-using twiml::ProgramToJson;
-using twiml::TwimlErrorToJson;
+using twiml::DocumentKind;
 using twiml::IsAbsoluteUrl;
 using twiml::IsHttpUrl;
+using twiml::kErrorBodyTooLarge;
+using twiml::kErrorDocumentParse;
+using twiml::kErrorInvalidContentType;
+using twiml::kErrorSchemaValidation;
+using twiml::kMaxTwimlBodyBytes;
+using twiml::ParseTwiml;
+using twiml::ProgramToJson;
 using twiml::ResolveUrl;
+using twiml::TwilioErrorCode;
+using twiml::TwimlError;
+using twiml::TwimlErrorLine;
+using twiml::TwimlErrorToJson;
 
 }  // namespace dialtone::call_router

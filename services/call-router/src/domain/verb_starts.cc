@@ -48,7 +48,8 @@ struct PromptMedia {
 
 CollectDigitsCommand CollectFor(const Gather& gather) {
   CollectDigitsCommand command;
-  for (const GatherPrompt& prompt : gather.prompts) std::visit(PromptMedia{command.prompts}, prompt);
+  for (const GatherPrompt& prompt : gather.prompts)
+    std::visit(PromptMedia{command.prompts}, prompt);
   command.dtmf = gather.input_dtmf;
   command.timeout_seconds = gather.timeout;
   command.finish_on_key = gather.finish_on_key;

@@ -10,9 +10,15 @@ namespace dialtone::call_router {
 
 RequestParams VoiceRequestParams(const CallFacts& f) {
   RequestParams p = {
-      {"CallSid", f.call_sid},   {"AccountSid", f.account_sid}, {"From", f.from},
-      {"To", f.to},              {"Caller", f.from},            {"Called", f.to},
-      {"CallStatus", f.call_status}, {"Direction", f.direction}, {"ApiVersion", "2010-04-01"},
+      {"CallSid", f.call_sid},
+      {"AccountSid", f.account_sid},
+      {"From", f.from},
+      {"To", f.to},
+      {"Caller", f.from},
+      {"Called", f.to},
+      {"CallStatus", f.call_status},
+      {"Direction", f.direction},
+      {"ApiVersion", "2010-04-01"},
   };
   if (!f.parent_call_sid.empty()) p.emplace_back("ParentCallSid", f.parent_call_sid);
   if (!f.forwarded_from.empty()) p.emplace_back("ForwardedFrom", f.forwarded_from);
@@ -26,12 +32,17 @@ absl::StatusOr<std::vector<CallEvent>> ParseStatusCallbackEvents(
   for (const std::string& value : values) {
     for (absl::string_view word : absl::StrSplit(value, ' ', absl::SkipEmpty())) {
       CallEvent e;
-      if (word == "initiated") e = CallEvent::kInitiated;
-      else if (word == "ringing") e = CallEvent::kRinging;
-      else if (word == "answered") e = CallEvent::kAnswered;
-      else if (word == "completed") e = CallEvent::kCompleted;
-      else return absl::InvalidArgumentError(absl::StrCat("unknown StatusCallbackEvent \"", word,
-                                                          "\""));
+      if (word == "initiated")
+        e = CallEvent::kInitiated;
+      else if (word == "ringing")
+        e = CallEvent::kRinging;
+      else if (word == "answered")
+        e = CallEvent::kAnswered;
+      else if (word == "completed")
+        e = CallEvent::kCompleted;
+      else
+        return absl::InvalidArgumentError(
+            absl::StrCat("unknown StatusCallbackEvent \"", word, "\""));
       if (std::find(out.begin(), out.end(), e) == out.end()) out.push_back(e);
     }
   }

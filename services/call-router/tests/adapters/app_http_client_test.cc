@@ -34,8 +34,8 @@ struct AppServer {
   int port = 0;
   AppServer() {
     proc = std::make_unique<dt::ChildProcess>(
-        std::vector<std::string>{"python3", std::string(DIALTONE_SOURCE_DIR) +
-                                                "/tests/lib/app_server.py"},
+        std::vector<std::string>{"python3",
+                                 std::string(DIALTONE_SOURCE_DIR) + "/tests/lib/app_server.py"},
         log);
     for (int i = 0; i < 100 && port == 0; ++i) {
       std::ifstream in(log);
@@ -82,9 +82,8 @@ void Reset() { HttpGet(Server().Url("/_reset"), "POST"); }
 AppHttpClient::DocumentResult Fetch(AppHttpClient& client, AppHttpClient::DocumentRequest req) {
   std::promise<AppHttpClient::DocumentResult> p;
   auto f = p.get_future();
-  client.FetchDocument(std::move(req), [&](AppHttpClient::DocumentResult r) {
-    p.set_value(std::move(r));
-  });
+  client.FetchDocument(std::move(req),
+                       [&](AppHttpClient::DocumentResult r) { p.set_value(std::move(r)); });
   if (f.wait_for(std::chrono::seconds(30)) != std::future_status::ready) {
     throw std::runtime_error("fetch never completed");
   }
@@ -135,8 +134,8 @@ TEST_CASE("A TwiML document is fetched by a signed POST with the voice parameter
   std::string sig(got.at("headers").as_object().at("x-twilio-signature").as_string());
   auto params = dialtone::webhook::FormDecode(std::string(got.at("body").as_string()));
   CHECK(dialtone::webhook::ValidateTwilioSignature(kToken, Server().Url("/twiml"), *params, sig));
-  CHECK_FALSE(
-      dialtone::webhook::ValidateTwilioSignature("wrong-token", Server().Url("/twiml"), *params, sig));
+  CHECK_FALSE(dialtone::webhook::ValidateTwilioSignature("wrong-token", Server().Url("/twiml"),
+                                                         *params, sig));
 }
 
 TEST_CASE("A GET request carries the parameters in its signed query string") {
@@ -271,9 +270,8 @@ TEST_CASE("Many concurrent fetches all complete") {
   for (int i = 0; i < 50; ++i) {
     auto p = std::make_shared<std::promise<AppHttpClient::DocumentResult>>();
     futures.push_back(p->get_future());
-    client.FetchDocument(Req("/twiml"), [p](AppHttpClient::DocumentResult r) {
-      p->set_value(std::move(r));
-    });
+    client.FetchDocument(Req("/twiml"),
+                         [p](AppHttpClient::DocumentResult r) { p->set_value(std::move(r)); });
   }
   int ok = 0;
   for (auto& f : futures) ok += f.get().program.ok();

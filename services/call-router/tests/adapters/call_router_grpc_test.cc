@@ -88,7 +88,8 @@ TEST_CASE("CallRouter: another account's application is not found (20404)") {
   del.set_account_sid(kOther);
   del.set_sid(app.sid());
   pb::DeleteApplicationResponse none;
-  CHECK(db.grpc->DeleteApplication(&db.ctx, &del, &none).error_code() == grpc::StatusCode::NOT_FOUND);
+  CHECK(db.grpc->DeleteApplication(&db.ctx, &del, &none).error_code() ==
+        grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_CASE("CallRouter: a bad voice URL is refused with 21205") {
@@ -184,18 +185,23 @@ TEST_CASE("CallRouter: phone numbers must be E.164 and unique, and bind only own
   CHECK(none.numbers_size() == 0);
 }
 
-TEST_CASE("CallRouter: calls read back with Twilio's statuses, filter by status, and only "
-          "finished calls can be deleted") {
+TEST_CASE(
+    "CallRouter: calls read back with Twilio's statuses, filter by status, and only "
+    "finished calls can be deleted") {
   Db db;
   std::string done = "CA00000000000000000000000000000001";
   std::string live = "CA00000000000000000000000000000002";
-  db.Sql(std::string("insert into calls (sid, account_sid, to_number, from_number, status, direction,"
-                     " start_time, end_time, duration) values ('") + done + "', '" + kAccount +
-         "', '+15005550001', '+15005550006', 'completed', 'inbound', now() - interval '1 minute',"
-         " now(), 60)");
-  db.Sql(std::string("insert into calls (sid, account_sid, to_number, from_number, status, direction)"
-                     " values ('") + live + "', '" + kAccount +
-         "', '+15005550002', '+15005550006', 'in-progress', 'outbound-api')");
+  db.Sql(
+      std::string("insert into calls (sid, account_sid, to_number, from_number, status, direction,"
+                  " start_time, end_time, duration) values ('") +
+      done + "', '" + kAccount +
+      "', '+15005550001', '+15005550006', 'completed', 'inbound', now() - interval '1 minute',"
+      " now(), 60)");
+  db.Sql(
+      std::string("insert into calls (sid, account_sid, to_number, from_number, status, direction)"
+                  " values ('") +
+      live + "', '" + kAccount +
+      "', '+15005550002', '+15005550006', 'in-progress', 'outbound-api')");
   pb::GetCallRequest get;
   get.set_account_sid(kAccount);
   get.set_sid(done);
@@ -233,7 +239,8 @@ TEST_CASE("CallRouter: calls filter by start and end time ranges, inclusive") {
   Db db;
   auto add = [&](const std::string& sid, const std::string& start, const std::string& end) {
     db.Sql(std::string("insert into calls (sid, account_sid, to_number, from_number, status,"
-                       " direction, start_time, end_time) values ('") + sid + "', '" + kAccount +
+                       " direction, start_time, end_time) values ('") +
+           sid + "', '" + kAccount +
            "', '+15005550001', '+15005550006', 'completed', 'inbound', '" + start + "', '" + end +
            "')");
   };

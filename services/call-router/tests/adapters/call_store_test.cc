@@ -51,8 +51,10 @@ struct Fixture {
   pg::PgPool pool{{.url = pg::testing::CreateMigratedDatabase(
                        "crs_", std::string(DIALTONE_SOURCE_DIR) + "/deploy/sql", "call-router")}};
   CountingTokens tokens;
-  CallStore store{pool, tokens,
-                  {.route_ttl = absl::Seconds(30), .unknown_ttl = absl::Milliseconds(300),
+  CallStore store{pool,
+                  tokens,
+                  {.route_ttl = absl::Seconds(30),
+                   .unknown_ttl = absl::Milliseconds(300),
                    .token_ttl = absl::Seconds(30)}};
 
   void Sql(const std::string& sql) {

@@ -2,8 +2,8 @@
 // formulas (MD5 of HA1:nonce:nc:cnonce:qop:HA2).
 #include "adapters/sip_access.h"
 
-#include <catch2/catch.hpp>
 #include <sofia-sip/su_md5.h>
+#include <catch2/catch.hpp>
 
 #include <string>
 #include <vector>
@@ -67,10 +67,17 @@ struct Credentials {
     const std::string uri = "sip:+15005550006@127.0.0.1";
     const std::string ha1 = Md5(absl::StrCat(user, ":", realm, ":", password));
     const std::string ha2 = Md5("INVITE:" + uri);
-    const std::string response = Md5(absl::StrCat(ha1, ":", nonce, ":00000001:0a4f113b:auth:", ha2));
-    storage = {"username=\"" + user + "\"", "realm=\"" + realm + "\"", "nonce=\"" + nonce + "\"",
-               "uri=\"" + uri + "\"", "response=\"" + response + "\"", "algorithm=MD5",
-               "qop=auth", "nc=00000001", "cnonce=\"0a4f113b\""};
+    const std::string response =
+        Md5(absl::StrCat(ha1, ":", nonce, ":00000001:0a4f113b:auth:", ha2));
+    storage = {"username=\"" + user + "\"",
+               "realm=\"" + realm + "\"",
+               "nonce=\"" + nonce + "\"",
+               "uri=\"" + uri + "\"",
+               "response=\"" + response + "\"",
+               "algorithm=MD5",
+               "qop=auth",
+               "nc=00000001",
+               "cnonce=\"0a4f113b\""};
     for (const auto& s : storage) params.push_back(s.c_str());
     params.push_back(nullptr);
   }
@@ -95,9 +102,10 @@ TEST_CASE("Digest: wrong password, user, realm, method, forged or stale nonce fa
   CHECK_FALSE(guard.Verify(Credentials("trunk", "s3cret", nonce).params.data(), "BYE", now));
   // A nonce of another process (another secret) or one made up.
   DigestGuard other("dialtone", "trunk", "s3cret");
-  CHECK_FALSE(guard.Verify(Credentials("trunk", "s3cret", NonceOf(other.Challenge(now)))
-                               .params.data(), "INVITE", now));
-  CHECK_FALSE(guard.Verify(Credentials("trunk", "s3cret", "12345.abc").params.data(), "INVITE", now));
+  CHECK_FALSE(guard.Verify(
+      Credentials("trunk", "s3cret", NonceOf(other.Challenge(now))).params.data(), "INVITE", now));
+  CHECK_FALSE(
+      guard.Verify(Credentials("trunk", "s3cret", "12345.abc").params.data(), "INVITE", now));
   CHECK_FALSE(guard.Verify(Credentials("trunk", "s3cret", nonce).params.data(), "INVITE",
                            now + absl::Minutes(6)));
   const char* none[] = {nullptr};

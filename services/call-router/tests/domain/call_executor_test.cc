@@ -97,8 +97,9 @@ TEST_CASE("Gather without an action posts to the document's own URL", "[executor
 
 TEST_CASE("Gather with actionOnEmptyResult posts empty Digits", "[executor]") {
   CallHarness call;
-  call.StartWith("<Response><Gather action=\"/none\" actionOnEmptyResult=\"true\"/>"
-                 "<Say>never</Say></Response>");
+  call.StartWith(
+      "<Response><Gather action=\"/none\" actionOnEmptyResult=\"true\"/>"
+      "<Say>never</Say></Response>");
   CHECK(call.Digits("", GatherEnd::kTimeout) ==
         Transcript{"Fetch POST https://app.example.com/none"});
   CHECK(call.Last<FetchDocumentCommand>().parameters == Parameters{{"Digits", ""}});
@@ -106,9 +107,10 @@ TEST_CASE("Gather with actionOnEmptyResult posts empty Digits", "[executor]") {
 
 TEST_CASE("CollectDigits carries the prompts, barge-in and limits", "[executor]") {
   CallHarness call;
-  call.StartWith("<Response><Gather timeout=\"9\" numDigits=\"4\" finishOnKey=\"*\" bargeIn=\"false\">"
-                 "<Say voice=\"alice\">Enter PIN</Say><Pause length=\"2\"/><Play>t.wav</Play>"
-                 "</Gather></Response>");
+  call.StartWith(
+      "<Response><Gather timeout=\"9\" numDigits=\"4\" finishOnKey=\"*\" bargeIn=\"false\">"
+      "<Say voice=\"alice\">Enter PIN</Say><Pause length=\"2\"/><Play>t.wav</Play>"
+      "</Gather></Response>");
   const auto& collect = call.Last<CollectDigitsCommand>();
   CHECK(collect.operation == call.operation());
   CHECK(collect.timeout_seconds == 9);
@@ -126,7 +128,8 @@ TEST_CASE("CollectDigits carries the prompts, barge-in and limits", "[executor]"
 
 TEST_CASE("Gather with speech posts SpeechResult and Confidence", "[executor]") {
   CallHarness call;
-  call.StartWith("<Response><Gather input=\"speech\" action=\"/s\" language=\"fr-FR\"/></Response>");
+  call.StartWith(
+      "<Response><Gather input=\"speech\" action=\"/s\" language=\"fr-FR\"/></Response>");
   REQUIRE(call.Last<CollectDigitsCommand>().speech.has_value());
   CHECK(call.Last<CollectDigitsCommand>().speech->language == "fr-FR");
   CHECK_FALSE(call.Last<CollectDigitsCommand>().dtmf);
@@ -258,9 +261,9 @@ TEST_CASE("An API redirect abandons the Pause under way and fetches the new URL"
   CallHarness call;
   call.StartWith("<Response><Pause length=\"30\"/><Hangup/></Response>", true);
   const uint64_t pause = call.operation();
-  CHECK(call.Apply(ApiRedirect{.url = "https://app.example.com/next",
-                               .method = HttpMethod::kGet}) ==
-        Transcript{"Fetch GET https://app.example.com/next"});
+  CHECK(
+      call.Apply(ApiRedirect{.url = "https://app.example.com/next", .method = HttpMethod::kGet}) ==
+      Transcript{"Fetch GET https://app.example.com/next"});
   // The old Pause's timer is stale now.
   CHECK(call.Apply(TimerFired{pause}).empty());
   CHECK(call.last_ignored());

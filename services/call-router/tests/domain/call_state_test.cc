@@ -23,10 +23,11 @@ TEST_CASE("Every call state is spelled as one of Twilio's call_enum_status value
   std::ifstream in(DIALTONE_OAI_SPEC);
   REQUIRE(in.good());
   const std::string spec((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const std::string want =
-      R"("call_enum_status": {)" "\n"
-      R"(        "type": "string",)" "\n"
-      R"(        "enum": [)";
+  const std::string want = R"("call_enum_status": {)"
+                           "\n"
+                           R"(        "type": "string",)"
+                           "\n"
+                           R"(        "enum": [)";
   auto at = spec.find(want);
   REQUIRE(at != std::string::npos);
   const std::string list = spec.substr(at + want.size(), spec.find(']', at) - at - want.size());

@@ -12,8 +12,7 @@ using testing::CallHarness;
 using testing::Parameters;
 using testing::Transcript;
 
-RecordingDone Recording(uint64_t operation, std::string url, int seconds,
-                        std::string key = "") {
+RecordingDone Recording(uint64_t operation, std::string url, int seconds, std::string key = "") {
   RecordingDone done;
   done.operation = operation;
   done.url = std::move(url);
@@ -94,8 +93,9 @@ TEST_CASE("Dial without an action continues with the next verb", "[executor]") {
 
 TEST_CASE("Dial with an action posts DialCallStatus and replaces the document", "[executor]") {
   CallHarness call;
-  call.StartWith("<Response><Dial action=\"/after\" method=\"GET\">+1555</Dial>"
-                 "<Say>never</Say></Response>");
+  call.StartWith(
+      "<Response><Dial action=\"/after\" method=\"GET\">+1555</Dial>"
+      "<Say>never</Say></Response>");
   CHECK(call.Apply(Dialled(call.operation(), DialCallStatus::kCompleted, 42)) ==
         Transcript{"Fetch GET https://app.example.com/after"});
   CHECK(call.Last<FetchDocumentCommand>().parameters ==
@@ -140,7 +140,8 @@ TEST_CASE("A bridged answerOnBridge Dial counts as answered", "[executor]") {
 
 TEST_CASE("Dial passes its recording URL to the action", "[executor]") {
   CallHarness call;
-  call.StartWith("<Response><Dial action=\"/a\" record=\"record-from-answer\">+1555</Dial></Response>");
+  call.StartWith(
+      "<Response><Dial action=\"/a\" record=\"record-from-answer\">+1555</Dial></Response>");
   DialResult result = Dialled(call.operation(), DialCallStatus::kCompleted, 3);
   result.recording_url = "https://media/RE9";
   call.Apply(result);

@@ -11,7 +11,10 @@ namespace {
 
 TEST_CASE("An RTP header round-trips, marker and all", "[rtp]") {
   uint8_t buf[kRtpHeaderSize + 4] = {};
-  WriteRtpHeader({.marker = true, .payload_type = 8, .sequence = 65535, .timestamp = 0xdeadbeef,
+  WriteRtpHeader({.marker = true,
+                  .payload_type = 8,
+                  .sequence = 65535,
+                  .timestamp = 0xdeadbeef,
                   .ssrc = 0x01020304},
                  buf);
   CHECK(buf[0] == 0x80);
@@ -29,10 +32,10 @@ TEST_CASE("An RTP header round-trips, marker and all", "[rtp]") {
 
 TEST_CASE("RTP with CSRCs, an extension and padding finds its payload", "[rtp]") {
   // V=2 P=1 X=1 CC=1, PT 0; 1 CSRC; extension of 1 word; payload 3 bytes; 2 padding bytes.
-  std::vector<uint8_t> p = {0xb1, 0x00, 0, 1, 0, 0, 0, 160, 0, 0, 0, 7,  // header
-                            0, 0, 0, 9,                                  // CSRC
-                            0xbe, 0xde, 0, 1, 1, 2, 3, 4,                // extension
-                            0xaa, 0xbb, 0xcc, 0, 2};                     // payload + padding
+  std::vector<uint8_t> p = {0xb1, 0x00, 0,    1, 0, 0, 0, 160, 0, 0, 0, 7,  // header
+                            0,    0,    0,    9,                            // CSRC
+                            0xbe, 0xde, 0,    1, 1, 2, 3, 4,                // extension
+                            0xaa, 0xbb, 0xcc, 0, 2};                        // payload + padding
   auto v = ParseRtp(p.data(), p.size());
   REQUIRE(v.has_value());
   CHECK(v->payload_offset == 24);
@@ -71,7 +74,8 @@ TEST_CASE("RFC 4733 events round-trip and map to digits", "[rtp]") {
 }
 
 TEST_CASE("An RTCP sender report is a well-formed compound packet", "[rtp]") {
-  std::string sr = RtcpSenderReport(0x11223344, 0x0102030405060708ULL, 16000, 100, 16000, "dialtone");
+  std::string sr =
+      RtcpSenderReport(0x11223344, 0x0102030405060708ULL, 16000, 100, 16000, "dialtone");
   REQUIRE(sr.size() % 4 == 0);
   const auto* p = reinterpret_cast<const uint8_t*>(sr.data());
   CHECK(p[1] == 200);

@@ -42,7 +42,8 @@ absl::StatusOr<std::string> BlobStore::Put(std::string_view data, const std::str
   std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
   std::string tmp = absl::StrCat(dir_, "/tmp/", sha, ".", core::RandomHex(8));
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return absl::UnavailableError(absl::StrCat("cannot create ", tmp, ": ", std::strerror(errno)));
+  if (fd < 0)
+    return absl::UnavailableError(absl::StrCat("cannot create ", tmp, ": ", std::strerror(errno)));
   size_t done = 0;
   while (done < data.size()) {
     ssize_t n = ::write(fd, data.data() + done, data.size() - done);

@@ -42,7 +42,8 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
   std::string name = absl::AsciiStrToLower(line.substr(0, colon));
   std::string value(absl::StripAsciiWhitespace(line.substr(colon + 1)));
   CacheHeaders& c = t->response.cache;
-  if (name == "cache-control") c.cache_control = c.cache_control.empty() ? value : absl::StrCat(c.cache_control, ", ", value);
+  if (name == "cache-control")
+    c.cache_control = c.cache_control.empty() ? value : absl::StrCat(c.cache_control, ", ", value);
   if (name == "expires") c.expires = value;
   if (name == "date") c.date = value;
   if (name == "age") c.age = value;
@@ -65,7 +66,9 @@ struct CurlMediaFetcher::Shared {
   static void Lock(CURL*, curl_lock_data d, curl_lock_access, void* p) {
     static_cast<Shared*>(p)->locks[d].lock();
   }
-  static void Unlock(CURL*, curl_lock_data d, void* p) { static_cast<Shared*>(p)->locks[d].unlock(); }
+  static void Unlock(CURL*, curl_lock_data d, void* p) {
+    static_cast<Shared*>(p)->locks[d].unlock();
+  }
 };
 
 CurlMediaFetcher::CurlMediaFetcher(Options options) : options_(options), shared_(new Shared) {
@@ -100,7 +103,8 @@ absl::StatusOr<FetchResponse> CurlMediaFetcher::Fetch(const FetchRequest& req) {
   curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
   curl_easy_setopt(curl, CURLOPT_MAXREDIRS, static_cast<long>(options_.max_redirects));
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(absl::ToInt64Milliseconds(options_.timeout)));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
+                   static_cast<long>(absl::ToInt64Milliseconds(options_.timeout)));
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(absl::ToInt64Milliseconds(options_.connect_timeout)));
   curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.max_bytes));
@@ -128,15 +132,11 @@ absl::StatusOr<FetchResponse> CurlMediaFetcher::Fetch(const FetchRequest& req) {
                  absl::StrCat("the media is larger than the ", options_.max_bytes, "-byte limit"));
   }
   switch (rc) {
-    case CURLE_OK:
-      break;
+    case CURLE_OK: break;
     case CURLE_URL_MALFORMAT:
-    case CURLE_UNSUPPORTED_PROTOCOL:
-      return Error(kErrorInvalidUrl, url, curl_easy_strerror(rc));
-    case CURLE_COULDNT_RESOLVE_HOST:
-      return Error(kErrorHttpBadHost, url, curl_easy_strerror(rc));
-    case CURLE_COULDNT_CONNECT:
-      return Error(kErrorHttpConnection, url, curl_easy_strerror(rc));
+    case CURLE_UNSUPPORTED_PROTOCOL: return Error(kErrorInvalidUrl, url, curl_easy_strerror(rc));
+    case CURLE_COULDNT_RESOLVE_HOST: return Error(kErrorHttpBadHost, url, curl_easy_strerror(rc));
+    case CURLE_COULDNT_CONNECT: return Error(kErrorHttpConnection, url, curl_easy_strerror(rc));
     case CURLE_TOO_MANY_REDIRECTS:
       return Error(kErrorTooManyRedirects, url, curl_easy_strerror(rc));
     case CURLE_SSL_CONNECT_ERROR:
@@ -145,8 +145,7 @@ absl::StatusOr<FetchResponse> CurlMediaFetcher::Fetch(const FetchRequest& req) {
     case CURLE_OPERATION_TIMEDOUT:
       return Error(kErrorHttpRetrieval, url,
                    absl::StrCat("timed out after ", absl::FormatDuration(options_.timeout)));
-    default:
-      return Error(kErrorHttpRetrieval, url, curl_easy_strerror(rc));
+    default: return Error(kErrorHttpRetrieval, url, curl_easy_strerror(rc));
   }
   if (status != 200 && status != 304) {
     return Error(kErrorHttpRetrieval, url, absl::StrCat("the origin answered HTTP ", status));

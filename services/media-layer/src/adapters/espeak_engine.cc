@@ -27,13 +27,15 @@ int OnSamples(short* wav, int count, espeak_EVENT* events) {
 
 absl::StatusOr<std::unique_ptr<EspeakEngine>> EspeakEngine::Create() {
   std::lock_guard lock(EngineMutex());
-  static int rate = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, nullptr, espeakINITIALIZE_DONT_EXIT);
+  static int rate =
+      espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, nullptr, espeakINITIALIZE_DONT_EXIT);
   if (rate <= 0) return absl::InternalError("espeak-ng could not be initialised (data missing?)");
   espeak_SetSynthCallback(&OnSamples);
   return std::unique_ptr<EspeakEngine>(new EspeakEngine(rate));
 }
 
-absl::StatusOr<PcmAudio> EspeakEngine::Synthesize(const std::string& text, const LocalVoice& voice) {
+absl::StatusOr<PcmAudio> EspeakEngine::Synthesize(const std::string& text,
+                                                  const LocalVoice& voice) {
   std::vector<int16_t> pcm;
   {
     std::lock_guard lock(EngineMutex());

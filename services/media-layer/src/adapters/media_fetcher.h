@@ -12,7 +12,7 @@ namespace dialtone::media_layer {
 
 struct FetchRequest {
   std::string url;
-  std::string if_none_match;      // validators of a stale entry, for a conditional GET
+  std::string if_none_match;  // validators of a stale entry, for a conditional GET
   std::string if_modified_since;
 };
 

@@ -39,11 +39,13 @@ web::HttpServer::Response MediaHttp::Handle(const web::HttpServer::Request& req)
   }
   absl::string_view target(req.target().data(), req.target().size());
   target = target.substr(0, target.find('?'));
-  if (!absl::ConsumePrefix(&target, "/v1/Media/")) return Text(http::status::not_found, v, "not found");
+  if (!absl::ConsumePrefix(&target, "/v1/Media/"))
+    return Text(http::status::not_found, v, "not found");
   auto dot = target.rfind('.');
   std::string sid(target.substr(0, dot));
   std::string ext(dot == absl::string_view::npos ? "" : target.substr(dot + 1));
-  if (ext != "wav" && ext != "ulaw" && ext != "alaw") return Text(http::status::not_found, v, "not found");
+  if (ext != "wav" && ext != "ulaw" && ext != "alaw")
+    return Text(http::status::not_found, v, "not found");
   auto entry = service_.GetBySid(sid);
   if (!entry.ok()) {
     bool missing = entry.status().code() == absl::StatusCode::kNotFound;
@@ -60,14 +62,16 @@ web::HttpServer::Response MediaHttp::Handle(const web::HttpServer::Request& req)
   std::string etag = absl::StrCat("\"", entry->sha256.substr(0, 32), "-", ext, "\"");
 
   web::HttpServer::Response res{http::status::ok, v};
-  res.set(http::field::content_type, ext == "wav" ? "audio/wav"
-                                     : want == G711::kUlaw ? "audio/basic" : "audio/x-alaw");
+  res.set(http::field::content_type, ext == "wav"          ? "audio/wav"
+                                     : want == G711::kUlaw ? "audio/basic"
+                                                           : "audio/x-alaw");
   res.set(http::field::etag, etag);
   res.set(http::field::last_modified, FormatHttpDate(entry->created));
   res.set(http::field::accept_ranges, "bytes");
   res.set(http::field::cache_control, "no-cache");  // the ETag says whether it changed
   auto inm = req.find(http::field::if_none_match);
-  if (inm != req.end() && EtagMatches(absl::string_view(inm->value().data(), inm->value().size()), etag)) {
+  if (inm != req.end() &&
+      EtagMatches(absl::string_view(inm->value().data(), inm->value().size()), etag)) {
     res.result(http::status::not_modified);
     return res;
   }
@@ -84,11 +88,11 @@ web::HttpServer::Response MediaHttp::Handle(const web::HttpServer::Request& req)
         return res;
       case RangeResult::kSatisfiable:
         res.result(http::status::partial_content);
-        res.set(http::field::content_range, absl::StrCat("bytes ", r.first, "-", r.last, "/", size));
+        res.set(http::field::content_range,
+                absl::StrCat("bytes ", r.first, "-", r.last, "/", size));
         body = body.substr(r.first, r.last - r.first + 1);
         break;
-      case RangeResult::kNone:
-        break;
+      case RangeResult::kNone: break;
     }
   }
   if (service_.metrics() && req.method() == http::verb::get) {

@@ -3,8 +3,8 @@
 // download recordings.
 #pragma once
 
-#include "dialtone/web/http_server.h"
 #include "adapters/media_service.h"
+#include "dialtone/web/http_server.h"
 
 namespace dialtone::media_layer {
 

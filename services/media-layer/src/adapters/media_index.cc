@@ -88,7 +88,6 @@ end
 return evicted
 )lua";
 
-
 absl::StatusOr<std::optional<MediaEntry>> EntryFrom(const RedisReply& r) {
   if (r.type != RedisReply::Type::kArray) return std::optional<MediaEntry>();
   std::map<std::string, std::string> fields;
@@ -142,7 +141,8 @@ absl::StatusOr<std::string> MediaIndex::Owner(const std::string& sid) {
 }
 
 absl::Status MediaIndex::Put(const MediaEntry& e) {
-  int64_t ttl_ms = e.kind == MediaKind::kTransient ? absl::ToInt64Milliseconds(options_.transient_ttl) : 0;
+  int64_t ttl_ms =
+      e.kind == MediaKind::kTransient ? absl::ToInt64Milliseconds(options_.transient_ttl) : 0;
   bool has_req = !e.request_key.empty();
   std::vector<std::string> args = {absl::StrCat(ttl_ms), has_req ? "1" : "0"};
   for (auto& f : ToFields(e)) args.push_back(std::move(f));
@@ -161,8 +161,10 @@ absl::Status MediaIndex::Put(const MediaEntry& e) {
 }
 
 absl::Status MediaIndex::SetFreshUntil(const MediaEntry& e, absl::Time fresh_until) {
-  return redis_.Command({"HSET", EntryKey(e.account_sid, e.sid), "fresh_until_ms",
-                         absl::StrCat(absl::ToUnixMillis(fresh_until))}).status();
+  return redis_
+      .Command({"HSET", EntryKey(e.account_sid, e.sid), "fresh_until_ms",
+                absl::StrCat(absl::ToUnixMillis(fresh_until))})
+      .status();
 }
 
 absl::StatusOr<std::optional<MediaEntry>> MediaIndex::Delete(const std::string& account,
@@ -195,7 +197,8 @@ void MediaIndex::Unlock(const std::string& account, const std::string& hash,
   (void)redis_.Eval("media_unlock", {LockKey(account, hash)}, {token});
 }
 
-absl::StatusOr<std::vector<std::string>> MediaIndex::AddToLru(const std::string& blob, int64_t size) {
+absl::StatusOr<std::vector<std::string>> MediaIndex::AddToLru(const std::string& blob,
+                                                              int64_t size) {
   auto r = redis_.Eval("media_add_lru", {lru_, lru_size_, lru_total_},
                        {blob, absl::StrCat(size), absl::StrCat(absl::ToUnixMillis(absl::Now())),
                         absl::StrCat(options_.cache_max_bytes)});

@@ -42,13 +42,15 @@ class MediaIndex {
   absl::Status Put(const MediaEntry& e);
   absl::Status SetFreshUntil(const MediaEntry& e, absl::Time fresh_until);
   // Removes the entry; returns it (nullopt when unknown).
-  absl::StatusOr<std::optional<MediaEntry>> Delete(const std::string& account, const std::string& sid);
+  absl::StatusOr<std::optional<MediaEntry>> Delete(const std::string& account,
+                                                   const std::string& sid);
   absl::StatusOr<int64_t> Purge(const std::string& account);
 
   // Single-flight lock of one request; true when taken.
   absl::StatusOr<bool> TryLock(const std::string& account, const std::string& request_hash,
                                const std::string& token, absl::Duration ttl);
-  void Unlock(const std::string& account, const std::string& request_hash, const std::string& token);
+  void Unlock(const std::string& account, const std::string& request_hash,
+              const std::string& token);
 
   // Adds a blob to the LRU and evicts the least recently used blobs while the total exceeds the
   // cap (never the blob just added). Returns the evicted blob names ("<sha>.<ext>").

@@ -38,13 +38,13 @@ grpc::Status MediaLayerGrpc::Resolve(grpc::ServerContext* ctx, const pb::Resolve
     case pb::CODEC_UNSPECIFIED:
     case pb::CODEC_PCMU: in.codec = G711::kUlaw; break;
     case pb::CODEC_PCMA: in.codec = G711::kAlaw; break;
-    default:
-      return {grpc::StatusCode::INVALID_ARGUMENT, "codec must be PCMU or PCMA"};
+    default: return {grpc::StatusCode::INVALID_ARGUMENT, "codec must be PCMU or PCMA"};
   }
   if (req->source_case() == pb::ResolveRequest::kUrl) {
     in.url = req->url();
   } else if (req->source_case() == pb::ResolveRequest::kSpeech) {
-    in.speech = SpeechInput{.text = req->speech().text(), .voice = req->speech().voice(),
+    in.speech = SpeechInput{.text = req->speech().text(),
+                            .voice = req->speech().voice(),
                             .language = req->speech().language()};
   } else {
     return {grpc::StatusCode::INVALID_ARGUMENT, "give a url or speech"};
@@ -55,7 +55,9 @@ grpc::Status MediaLayerGrpc::Resolve(grpc::ServerContext* ctx, const pb::Resolve
   switch (r->outcome) {
     case MediaMetrics::Outcome::kHit: resp->set_outcome(pb::CACHE_OUTCOME_HIT); break;
     case MediaMetrics::Outcome::kMiss: resp->set_outcome(pb::CACHE_OUTCOME_MISS); break;
-    case MediaMetrics::Outcome::kRevalidated: resp->set_outcome(pb::CACHE_OUTCOME_REVALIDATED); break;
+    case MediaMetrics::Outcome::kRevalidated:
+      resp->set_outcome(pb::CACHE_OUTCOME_REVALIDATED);
+      break;
   }
   return grpc::Status::OK;
 }
@@ -93,8 +95,10 @@ grpc::Status MediaLayerGrpc::StoreRecording(grpc::ServerContext* ctx,
     return {grpc::StatusCode::INVALID_ARGUMENT, "the first frame must carry the header"};
   }
   const pb::RecordingHeader& h = frame.header();
-  RecordingInput in{.account_sid = h.account_sid(), .call_sid = h.call_sid(),
-                    .recording_sid = h.recording_sid(), .channels = h.channels() == 0 ? 1 : h.channels(),
+  RecordingInput in{.account_sid = h.account_sid(),
+                    .call_sid = h.call_sid(),
+                    .recording_sid = h.recording_sid(),
+                    .channels = h.channels() == 0 ? 1 : h.channels(),
                     .trim_silence = h.trim_silence()};
   switch (h.codec()) {
     case pb::CODEC_UNSPECIFIED:
@@ -124,7 +128,8 @@ grpc::Status MediaLayerGrpc::GetMedia(grpc::ServerContext* ctx, const pb::GetMed
   return grpc::Status::OK;
 }
 
-grpc::Status MediaLayerGrpc::DeleteMedia(grpc::ServerContext* ctx, const pb::DeleteMediaRequest* req,
+grpc::Status MediaLayerGrpc::DeleteMedia(grpc::ServerContext* ctx,
+                                         const pb::DeleteMediaRequest* req,
                                          pb::DeleteMediaResponse*) {
   return rpc::ToGrpcStatus(service_.Delete(req->account_sid(), req->media_sid()));
 }

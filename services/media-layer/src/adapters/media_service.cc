@@ -14,9 +14,9 @@ namespace dialtone::media_layer {
 // A validated request with its cache key.
 struct MediaService::Request {
   ResolveInput in;
-  std::string url;        // normalised, for URL requests
-  LocalVoice voice;       // for speech requests
-  std::string hash;       // the request key
+  std::string url;   // normalised, for URL requests
+  LocalVoice voice;  // for speech requests
+  std::string hash;  // the request key
 };
 
 // One in-process resolve that others wait for.
@@ -29,7 +29,11 @@ struct MediaService::Flight {
 
 MediaService::MediaService(MediaIndex& index, BlobStore& blobs, MediaFetcher& fetcher,
                            TtsEngine& tts, MediaMetrics* metrics, Options options)
-    : index_(index), blobs_(blobs), fetcher_(fetcher), tts_(tts), metrics_(metrics),
+    : index_(index),
+      blobs_(blobs),
+      fetcher_(fetcher),
+      tts_(tts),
+      metrics_(metrics),
       options_(std::move(options)) {}
 
 std::string MediaService::Address(const MediaEntry& e) const {
@@ -56,15 +60,15 @@ absl::StatusOr<ResolveResult> MediaService::Resolve(const ResolveInput& in) {
   } else {
     const SpeechInput& s = *in.speech;
     if (s.text.empty() || s.text.size() > options_.max_text_chars) {
-      return MediaError(absl::StatusCode::kInvalidArgument, kErrorSayInvalidText,
-                        absl::StrCat("<Say> text must hold 1 to ", options_.max_text_chars,
-                                     " characters"));
+      return MediaError(
+          absl::StatusCode::kInvalidArgument, kErrorSayInvalidText,
+          absl::StrCat("<Say> text must hold 1 to ", options_.max_text_chars, " characters"));
     }
     auto voice = MapVoice(s.voice, s.language);
     if (!voice.ok()) return voice.status();
     r.voice = *voice;
-    r.hash = SpeechRequestKey(tts_.name(), r.voice.EngineName(), r.voice.language, s.text,
-                              in.codec);
+    r.hash =
+        SpeechRequestKey(tts_.name(), r.voice.EngineName(), r.voice.language, s.text, in.codec);
   }
   // The hit path: the in-process memo or one Redis round trip, and a stat.
   std::string key = absl::StrCat(in.account_sid, "/", r.hash);
@@ -114,7 +118,8 @@ void MediaService::Remember(const std::string& key, const MediaEntry& e, absl::T
 void MediaService::Forget(const std::string& account, const std::string& sid) {
   std::unique_lock lock(memo_mu_);
   for (auto it = memo_.begin(); it != memo_.end();) {
-    bool match = it->second.entry.account_sid == account && (sid.empty() || it->second.entry.sid == sid);
+    bool match =
+        it->second.entry.account_sid == account && (sid.empty() || it->second.entry.sid == sid);
     it = match ? memo_.erase(it) : std::next(it);
   }
 }
@@ -187,8 +192,9 @@ absl::StatusOr<ResolveResult> MediaService::ResolveAcrossProcesses(const Request
     // Another process is fetching or synthesising the same media: wait for its entry, or for
     // its lock to go (it failed, or crashed and the lock expired) and try ourselves.
     if (absl::Now() > deadline) {
-      return absl::UnavailableError("timed out waiting for another media-layer process to fetch "
-                                    "the same media");
+      return absl::UnavailableError(
+          "timed out waiting for another media-layer process to fetch "
+          "the same media");
     }
     waited = true;
     std::this_thread::sleep_for(absl::ToChronoMilliseconds(options_.poll_interval));
@@ -324,10 +330,12 @@ absl::StatusOr<MediaEntry> MediaService::StoreRecording(const RecordingInput& in
         pcm.samples.push_back(static_cast<float>(s) / 32768.0f);
       }
     } else {
-      for (int16_t s : DecodeG711(in.audio, codec)) pcm.samples.push_back(static_cast<float>(s) / 32768.0f);
+      for (int16_t s : DecodeG711(in.audio, codec))
+        pcm.samples.push_back(static_cast<float>(s) / 32768.0f);
     }
     pcm.samples.resize(pcm.frames() * pcm.channels);
-    if (pcm.samples.empty()) payload.clear();
+    if (pcm.samples.empty())
+      payload.clear();
     else {
       auto encoded = ToTelephony(pcm, codec);
       if (!encoded.ok()) return encoded.status();

@@ -10,10 +10,10 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <shared_mutex>
-#include <unordered_map>
 #include <optional>
+#include <shared_mutex>
 #include <string>
+#include <unordered_map>
 
 #include "absl/status/statusor.h"
 #include "adapters/blob_store.h"
@@ -57,8 +57,8 @@ class MediaService {
  public:
   struct Options {
     std::string public_url = "http://127.0.0.1:8081";  // base of the persistent addresses
-    absl::Duration default_ttl = absl::Hours(24);  // when the origin sends no caching headers
-    absl::Duration lock_ttl = absl::Seconds(30);   // a crashed fetcher's lock expires
+    absl::Duration default_ttl = absl::Hours(24);      // when the origin sends no caching headers
+    absl::Duration lock_ttl = absl::Seconds(30);       // a crashed fetcher's lock expires
     absl::Duration wait_timeout = absl::Seconds(30);
     absl::Duration poll_interval = absl::Milliseconds(10);
     size_t max_text_chars = 4096;
@@ -91,7 +91,8 @@ class MediaService {
   absl::StatusOr<ResolveResult> ResolveShared(const Request& r);
   absl::StatusOr<ResolveResult> ResolveAcrossProcesses(const Request& r);
   absl::StatusOr<ResolveResult> Produce(const Request& r, const std::optional<MediaEntry>& stale);
-  absl::StatusOr<ResolveResult> ProduceUrl(const Request& r, const std::optional<MediaEntry>& stale);
+  absl::StatusOr<ResolveResult> ProduceUrl(const Request& r,
+                                           const std::optional<MediaEntry>& stale);
   absl::StatusOr<ResolveResult> ProduceSpeech(const Request& r);
   absl::StatusOr<MediaEntry> Store(const Request& r, const std::string& payload, MediaKind kind,
                                    const std::optional<MediaEntry>& previous);

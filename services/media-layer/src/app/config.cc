@@ -12,8 +12,8 @@ void AddOptions(config::ConfigLoader& loader, Config* c) {
   loader.AddString("public_url", &c->public_url,
                    "base URL of the persistent media addresses (default http://<http_addr>)");
   loader.AddString("media_dir", &c->media_dir, "folder for media blobs", config::CheckNotEmpty());
-  loader.AddString("usage_metering_addr", &c->usage_metering_addr,
-                   "usage-metering gRPC address", config::CheckHostPort());
+  loader.AddString("usage_metering_addr", &c->usage_metering_addr, "usage-metering gRPC address",
+                   config::CheckHostPort());
   loader.AddInt("cache_max_mb", &c->cache_max_mb, 1, 1 << 20,
                 "size cap of cached media blobs, MB (least recently used evicted)");
   loader.AddInt("max_media_mb", &c->max_media_mb, 1, 1024, "largest media body fetched, MB");

@@ -17,8 +17,8 @@ struct Config {
   std::string public_url;
   std::string media_dir = "/var/lib/dialtone/media";
   std::string usage_metering_addr = "127.0.0.1:50054";
-  int cache_max_mb = 1024;        // LRU cap on cached (not recorded) blobs
-  int max_media_mb = 32;          // largest Play body fetched
+  int cache_max_mb = 1024;  // LRU cap on cached (not recorded) blobs
+  int max_media_mb = 32;    // largest Play body fetched
   absl::Duration fetch_timeout = absl::Seconds(10);
   absl::Duration default_ttl = absl::Hours(24);  // origin sends no caching headers
   int http_threads = 2;

@@ -13,7 +13,8 @@ absl::StatusOr<std::unique_ptr<MediaLayerApp>> MediaLayerApp::Create(Config conf
   auto tts = EspeakEngine::Create();
   if (!tts.ok()) return tts.status();
   if (config.public_url.empty()) config.public_url = "http://" + config.http_addr;
-  while (!config.public_url.empty() && config.public_url.back() == '/') config.public_url.pop_back();
+  while (!config.public_url.empty() && config.public_url.back() == '/')
+    config.public_url.pop_back();
   std::unique_ptr<MediaLayerApp> app(
       new MediaLayerApp(std::move(config), std::move(*redis), std::move(*tts)));
   if (auto s = app->blobs_.Init(); !s.ok()) return s;
@@ -27,10 +28,11 @@ MediaLayerApp::MediaLayerApp(Config config, std::unique_ptr<redis::RedisPool> re
       tts_(std::move(tts)),
       index_(*redis_, {.cache_max_bytes = int64_t{config_.cache_max_mb} << 20}),
       blobs_(config_.media_dir),
-      fetcher_({.timeout = config_.fetch_timeout,
-                .max_bytes = int64_t{config_.max_media_mb} << 20}),
+      fetcher_(
+          {.timeout = config_.fetch_timeout, .max_bytes = int64_t{config_.max_media_mb} << 20}),
       service_(index_, blobs_, fetcher_, *tts_, &metrics_,
-               {.public_url = config_.public_url, .default_ttl = config_.default_ttl,
+               {.public_url = config_.public_url,
+                .default_ttl = config_.default_ttl,
                 .local_ttl = config_.local_cache_ttl}),
       grpc_(service_),
       http_handler_(service_),
@@ -51,8 +53,9 @@ absl::Status MediaLayerApp::Run() {
   if (auto s = runtime_.Start(); !s.ok()) return s;
   metrics_.Attach(runtime_.metrics());
   // Threads of ours start only now, after the runtime has blocked SIGTERM/SIGINT.
-  auto http = web::HttpServer::Start({.address = config_.http_addr, .threads = config_.http_threads},
-                                [this](const web::HttpServer::Request& r) { return http_handler_.Handle(r); });
+  auto http = web::HttpServer::Start(
+      {.address = config_.http_addr, .threads = config_.http_threads},
+      [this](const web::HttpServer::Request& r) { return http_handler_.Handle(r); });
   if (!http.ok()) {
     runtime_.Shutdown();
     return http.status();
@@ -63,7 +66,8 @@ absl::Status MediaLayerApp::Run() {
   touch_flusher_ = std::thread([this] {
     while (!stopping_) {
       std::this_thread::sleep_for(std::chrono::seconds(1));
-      if (auto s = index_.FlushTouches(); !s.ok()) log::Warn("media LRU touch failed", {{"error", s}});
+      if (auto s = index_.FlushTouches(); !s.ok())
+        log::Warn("media LRU touch failed", {{"error", s}});
     }
   });
   runtime_.WaitForSignal();

@@ -18,7 +18,8 @@ RangeResult ParseRange(const std::string& header, uint64_t size, ByteRange* out)
   uint64_t first = 0, last = 0;
   if (a.empty()) {  // suffix: the last N bytes
     uint64_t n = 0;
-    if (!absl::SimpleAtoi(b, &n) || n == 0) return n == 0 && !b.empty() ? RangeResult::kUnsatisfiable : RangeResult::kNone;
+    if (!absl::SimpleAtoi(b, &n) || n == 0)
+      return n == 0 && !b.empty() ? RangeResult::kUnsatisfiable : RangeResult::kNone;
     if (size == 0) return RangeResult::kUnsatisfiable;
     first = n >= size ? 0 : size - n;
     last = size - 1;

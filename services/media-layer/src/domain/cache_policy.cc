@@ -25,8 +25,8 @@ std::optional<absl::Time> ParseHttpDate(const std::string& value) {
   std::string v(absl::StripAsciiWhitespace(value));
   absl::Time t;
   std::string err;
-  for (const char* fmt : {"%a, %d %b %Y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT",
-                          "%a %b %e %H:%M:%S %Y"}) {
+  for (const char* fmt :
+       {"%a, %d %b %Y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT", "%a %b %e %H:%M:%S %Y"}) {
     if (absl::ParseTime(fmt, v, absl::UTCTimeZone(), &t, &err)) return t;
   }
   return std::nullopt;

@@ -20,8 +20,8 @@ struct CacheHeaders {
 };
 
 struct Freshness {
-  bool store = true;           // false for no-store (and private: we are a shared cache)
-  absl::Time fresh_until;      // stale from then on; revalidate before use
+  bool store = true;       // false for no-store (and private: we are a shared cache)
+  absl::Time fresh_until;  // stale from then on; revalidate before use
 };
 
 // Freshness of a response received at `now`. Order of precedence: no-store/private, s-maxage,

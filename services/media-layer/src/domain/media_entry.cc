@@ -30,11 +30,32 @@ const char* KindName(MediaKind k) {
 }  // namespace
 
 std::vector<std::string> ToFields(const MediaEntry& e) {
-  return {"sid", e.sid, "account", e.account_sid, "kind", KindName(e.kind),
-          "codec", e.codec == G711::kUlaw ? "pcmu" : "pcma", "sha", e.sha256,
-          "size", absl::StrCat(e.size_bytes), "duration_ms", absl::StrCat(e.duration_ms),
-          "created_ms", Ms(e.created), "fresh_until_ms", Ms(e.fresh_until), "etag", e.etag,
-          "last_modified", e.last_modified, "req", e.request_key, "source", e.source};
+  return {"sid",
+          e.sid,
+          "account",
+          e.account_sid,
+          "kind",
+          KindName(e.kind),
+          "codec",
+          e.codec == G711::kUlaw ? "pcmu" : "pcma",
+          "sha",
+          e.sha256,
+          "size",
+          absl::StrCat(e.size_bytes),
+          "duration_ms",
+          absl::StrCat(e.duration_ms),
+          "created_ms",
+          Ms(e.created),
+          "fresh_until_ms",
+          Ms(e.fresh_until),
+          "etag",
+          e.etag,
+          "last_modified",
+          e.last_modified,
+          "req",
+          e.request_key,
+          "source",
+          e.source};
 }
 
 absl::StatusOr<MediaEntry> FromFields(const std::map<std::string, std::string>& f) {
@@ -48,9 +69,10 @@ absl::StatusOr<MediaEntry> FromFields(const std::map<std::string, std::string>& 
   e.sha256 = get("sha");
   if (e.sid.empty() || e.sha256.empty()) return absl::DataLossError("media entry is incomplete");
   std::string kind = get("kind");
-  e.kind = kind == "speech" ? MediaKind::kSpeech
+  e.kind = kind == "speech"      ? MediaKind::kSpeech
            : kind == "recording" ? MediaKind::kRecording
-           : kind == "transient" ? MediaKind::kTransient : MediaKind::kUrl;
+           : kind == "transient" ? MediaKind::kTransient
+                                 : MediaKind::kUrl;
   e.codec = get("codec") == "pcma" ? G711::kAlaw : G711::kUlaw;
   (void)absl::SimpleAtoi(get("size"), &e.size_bytes);
   (void)absl::SimpleAtoi(get("duration_ms"), &e.duration_ms);

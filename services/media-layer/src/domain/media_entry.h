@@ -19,15 +19,15 @@ struct MediaEntry {
   std::string account_sid;
   MediaKind kind = MediaKind::kUrl;
   G711 codec = G711::kUlaw;
-  std::string sha256;          // of the G.711 payload; names the blob
+  std::string sha256;  // of the G.711 payload; names the blob
   int64_t size_bytes = 0;
   int64_t duration_ms = 0;
   absl::Time created;
   absl::Time fresh_until = absl::InfiniteFuture();
-  std::string etag;            // the origin's validators, for revalidation
+  std::string etag;  // the origin's validators, for revalidation
   std::string last_modified;
-  std::string request_key;     // empty for recordings and no-store media
-  std::string source;          // the URL, the text, or the recording SID
+  std::string request_key;  // empty for recordings and no-store media
+  std::string source;       // the URL, the text, or the recording SID
 
   std::string blob_ext() const { return codec == G711::kUlaw ? "ulaw" : "alaw"; }
   bool Fresh(absl::Time now) const { return now < fresh_until; }

@@ -8,10 +8,10 @@
 namespace dialtone::media_layer {
 
 // https://www.twilio.com/docs/api/errors
-inline constexpr int kErrorInvalidUrl = 11100;          // Invalid URL format
-inline constexpr int kErrorHttpRetrieval = 11200;       // non-2xx, timeout, over the size limit
-inline constexpr int kErrorHttpConnection = 11205;      // connection refused or reset
-inline constexpr int kErrorHttpBadHost = 11210;         // host name does not resolve
+inline constexpr int kErrorInvalidUrl = 11100;      // Invalid URL format
+inline constexpr int kErrorHttpRetrieval = 11200;   // non-2xx, timeout, over the size limit
+inline constexpr int kErrorHttpConnection = 11205;  // connection refused or reset
+inline constexpr int kErrorHttpBadHost = 11210;     // host name does not resolve
 inline constexpr int kErrorTooManyRedirects = 11215;
 inline constexpr int kErrorSslHandshake = 11220;
 inline constexpr int kErrorInvalidContentType = 12300;  // not audio, or audio we cannot decode

@@ -18,18 +18,20 @@ namespace {
 const std::map<std::string, std::string>& Languages() {
   static const auto* m = new std::map<std::string, std::string>{
       // The short codes of Twilio's man and woman voices (TwiML's default language is "en").
-      {"en", "en-us"}, {"es", "es"}, {"fr", "fr-fr"}, {"de", "de"}, {"it", "it"},
-      {"en-us", "en-us"}, {"en-gb", "en-gb"}, {"en-au", "en-gb"}, {"en-ca", "en-us"},
-      {"en-in", "en-gb"}, {"en-ie", "en-gb"}, {"en-nz", "en-gb"}, {"en-za", "en-gb"},
-      {"es-es", "es"}, {"es-mx", "es-419"}, {"es-us", "es-419"}, {"fr-fr", "fr-fr"},
-      {"fr-ca", "fr-fr"}, {"fr-be", "fr-be"}, {"fr-ch", "fr-ch"}, {"de-de", "de"}, {"de-at", "de"},
-      {"de-ch", "de"}, {"it-it", "it"}, {"pt-br", "pt-br"}, {"pt-pt", "pt"}, {"nl-nl", "nl"},
-      {"nl-be", "nl"}, {"da-dk", "da"}, {"sv-se", "sv"}, {"nb-no", "nb"}, {"fi-fi", "fi"},
-      {"pl-pl", "pl"}, {"ru-ru", "ru"}, {"tr-tr", "tr"}, {"ja-jp", "ja"}, {"ko-kr", "ko"},
-      {"cmn-cn", "cmn"}, {"zh-cn", "cmn"}, {"zh-tw", "cmn"}, {"zh-hk", "yue"},
-      {"ca-es", "ca"}, {"hi-in", "hi"}, {"ar-ae", "ar"}, {"is-is", "is"}, {"ro-ro", "ro"},
-      {"cy-gb", "cy"}, {"cs-cz", "cs"}, {"el-gr", "el"}, {"hu-hu", "hu"}, {"id-id", "id"},
-      {"uk-ua", "uk"}, {"vi-vn", "vi"}, {"he-il", "he"}, {"th-th", "th"}};
+      {"en", "en-us"},    {"es", "es"},       {"fr", "fr-fr"},     {"de", "de"},
+      {"it", "it"},       {"en-us", "en-us"}, {"en-gb", "en-gb"},  {"en-au", "en-gb"},
+      {"en-ca", "en-us"}, {"en-in", "en-gb"}, {"en-ie", "en-gb"},  {"en-nz", "en-gb"},
+      {"en-za", "en-gb"}, {"es-es", "es"},    {"es-mx", "es-419"}, {"es-us", "es-419"},
+      {"fr-fr", "fr-fr"}, {"fr-ca", "fr-fr"}, {"fr-be", "fr-be"},  {"fr-ch", "fr-ch"},
+      {"de-de", "de"},    {"de-at", "de"},    {"de-ch", "de"},     {"it-it", "it"},
+      {"pt-br", "pt-br"}, {"pt-pt", "pt"},    {"nl-nl", "nl"},     {"nl-be", "nl"},
+      {"da-dk", "da"},    {"sv-se", "sv"},    {"nb-no", "nb"},     {"fi-fi", "fi"},
+      {"pl-pl", "pl"},    {"ru-ru", "ru"},    {"tr-tr", "tr"},     {"ja-jp", "ja"},
+      {"ko-kr", "ko"},    {"cmn-cn", "cmn"},  {"zh-cn", "cmn"},    {"zh-tw", "cmn"},
+      {"zh-hk", "yue"},   {"ca-es", "ca"},    {"hi-in", "hi"},     {"ar-ae", "ar"},
+      {"is-is", "is"},    {"ro-ro", "ro"},    {"cy-gb", "cy"},     {"cs-cz", "cs"},
+      {"el-gr", "el"},    {"hu-hu", "hu"},    {"id-id", "id"},     {"uk-ua", "uk"},
+      {"vi-vn", "vi"},    {"he-il", "he"},    {"th-th", "th"}};
   return *m;
 }
 
@@ -41,41 +43,41 @@ struct NamedVoice {
 // Amazon Polly voices Twilio offers, by name (lowercase).
 const std::map<std::string, NamedVoice>& PollyVoices() {
   static const auto* m = new std::map<std::string, NamedVoice>{
-      {"joanna", {Gender::kFemale, "en-US"}}, {"salli", {Gender::kFemale, "en-US"}},
-      {"kendra", {Gender::kFemale, "en-US"}}, {"kimberly", {Gender::kFemale, "en-US"}},
-      {"ivy", {Gender::kFemale, "en-US"}}, {"ruth", {Gender::kFemale, "en-US"}},
+      {"joanna", {Gender::kFemale, "en-US"}},   {"salli", {Gender::kFemale, "en-US"}},
+      {"kendra", {Gender::kFemale, "en-US"}},   {"kimberly", {Gender::kFemale, "en-US"}},
+      {"ivy", {Gender::kFemale, "en-US"}},      {"ruth", {Gender::kFemale, "en-US"}},
       {"danielle", {Gender::kFemale, "en-US"}}, {"joey", {Gender::kMale, "en-US"}},
-      {"justin", {Gender::kMale, "en-US"}}, {"matthew", {Gender::kMale, "en-US"}},
-      {"kevin", {Gender::kMale, "en-US"}}, {"stephen", {Gender::kMale, "en-US"}},
-      {"gregory", {Gender::kMale, "en-US"}}, {"amy", {Gender::kFemale, "en-GB"}},
-      {"emma", {Gender::kFemale, "en-GB"}}, {"brian", {Gender::kMale, "en-GB"}},
-      {"arthur", {Gender::kMale, "en-GB"}}, {"nicole", {Gender::kFemale, "en-AU"}},
-      {"olivia", {Gender::kFemale, "en-AU"}}, {"russell", {Gender::kMale, "en-AU"}},
-      {"raveena", {Gender::kFemale, "en-IN"}}, {"aditi", {Gender::kFemale, "en-IN"}},
-      {"geraint", {Gender::kMale, "cy-GB"}}, {"celine", {Gender::kFemale, "fr-FR"}},
-      {"lea", {Gender::kFemale, "fr-FR"}}, {"mathieu", {Gender::kMale, "fr-FR"}},
-      {"chantal", {Gender::kFemale, "fr-CA"}}, {"gabrielle", {Gender::kFemale, "fr-CA"}},
-      {"marlene", {Gender::kFemale, "de-DE"}}, {"vicki", {Gender::kFemale, "de-DE"}},
-      {"hans", {Gender::kMale, "de-DE"}}, {"daniel", {Gender::kMale, "de-DE"}},
+      {"justin", {Gender::kMale, "en-US"}},     {"matthew", {Gender::kMale, "en-US"}},
+      {"kevin", {Gender::kMale, "en-US"}},      {"stephen", {Gender::kMale, "en-US"}},
+      {"gregory", {Gender::kMale, "en-US"}},    {"amy", {Gender::kFemale, "en-GB"}},
+      {"emma", {Gender::kFemale, "en-GB"}},     {"brian", {Gender::kMale, "en-GB"}},
+      {"arthur", {Gender::kMale, "en-GB"}},     {"nicole", {Gender::kFemale, "en-AU"}},
+      {"olivia", {Gender::kFemale, "en-AU"}},   {"russell", {Gender::kMale, "en-AU"}},
+      {"raveena", {Gender::kFemale, "en-IN"}},  {"aditi", {Gender::kFemale, "en-IN"}},
+      {"geraint", {Gender::kMale, "cy-GB"}},    {"celine", {Gender::kFemale, "fr-FR"}},
+      {"lea", {Gender::kFemale, "fr-FR"}},      {"mathieu", {Gender::kMale, "fr-FR"}},
+      {"chantal", {Gender::kFemale, "fr-CA"}},  {"gabrielle", {Gender::kFemale, "fr-CA"}},
+      {"marlene", {Gender::kFemale, "de-DE"}},  {"vicki", {Gender::kFemale, "de-DE"}},
+      {"hans", {Gender::kMale, "de-DE"}},       {"daniel", {Gender::kMale, "de-DE"}},
       {"conchita", {Gender::kFemale, "es-ES"}}, {"lucia", {Gender::kFemale, "es-ES"}},
-      {"enrique", {Gender::kMale, "es-ES"}}, {"sergio", {Gender::kMale, "es-ES"}},
-      {"mia", {Gender::kFemale, "es-MX"}}, {"andres", {Gender::kMale, "es-MX"}},
+      {"enrique", {Gender::kMale, "es-ES"}},    {"sergio", {Gender::kMale, "es-ES"}},
+      {"mia", {Gender::kFemale, "es-MX"}},      {"andres", {Gender::kMale, "es-MX"}},
       {"penelope", {Gender::kFemale, "es-US"}}, {"lupe", {Gender::kFemale, "es-US"}},
-      {"miguel", {Gender::kMale, "es-US"}}, {"carla", {Gender::kFemale, "it-IT"}},
-      {"bianca", {Gender::kFemale, "it-IT"}}, {"giorgio", {Gender::kMale, "it-IT"}},
-      {"adriano", {Gender::kMale, "it-IT"}}, {"camila", {Gender::kFemale, "pt-BR"}},
-      {"vitoria", {Gender::kFemale, "pt-BR"}}, {"ricardo", {Gender::kMale, "pt-BR"}},
-      {"ines", {Gender::kFemale, "pt-PT"}}, {"cristiano", {Gender::kMale, "pt-PT"}},
-      {"lotte", {Gender::kFemale, "nl-NL"}}, {"ruben", {Gender::kMale, "nl-NL"}},
-      {"mizuki", {Gender::kFemale, "ja-JP"}}, {"takumi", {Gender::kMale, "ja-JP"}},
-      {"seoyeon", {Gender::kFemale, "ko-KR"}}, {"zhiyu", {Gender::kFemale, "cmn-CN"}},
-      {"tatyana", {Gender::kFemale, "ru-RU"}}, {"maxim", {Gender::kMale, "ru-RU"}},
-      {"astrid", {Gender::kFemale, "sv-SE"}}, {"liv", {Gender::kFemale, "nb-NO"}},
-      {"naja", {Gender::kFemale, "da-DK"}}, {"mads", {Gender::kMale, "da-DK"}},
-      {"ewa", {Gender::kFemale, "pl-PL"}}, {"maja", {Gender::kFemale, "pl-PL"}},
-      {"jacek", {Gender::kMale, "pl-PL"}}, {"jan", {Gender::kMale, "pl-PL"}},
-      {"filiz", {Gender::kFemale, "tr-TR"}}, {"carmen", {Gender::kFemale, "ro-RO"}},
-      {"dora", {Gender::kFemale, "is-IS"}}, {"karl", {Gender::kMale, "is-IS"}},
+      {"miguel", {Gender::kMale, "es-US"}},     {"carla", {Gender::kFemale, "it-IT"}},
+      {"bianca", {Gender::kFemale, "it-IT"}},   {"giorgio", {Gender::kMale, "it-IT"}},
+      {"adriano", {Gender::kMale, "it-IT"}},    {"camila", {Gender::kFemale, "pt-BR"}},
+      {"vitoria", {Gender::kFemale, "pt-BR"}},  {"ricardo", {Gender::kMale, "pt-BR"}},
+      {"ines", {Gender::kFemale, "pt-PT"}},     {"cristiano", {Gender::kMale, "pt-PT"}},
+      {"lotte", {Gender::kFemale, "nl-NL"}},    {"ruben", {Gender::kMale, "nl-NL"}},
+      {"mizuki", {Gender::kFemale, "ja-JP"}},   {"takumi", {Gender::kMale, "ja-JP"}},
+      {"seoyeon", {Gender::kFemale, "ko-KR"}},  {"zhiyu", {Gender::kFemale, "cmn-CN"}},
+      {"tatyana", {Gender::kFemale, "ru-RU"}},  {"maxim", {Gender::kMale, "ru-RU"}},
+      {"astrid", {Gender::kFemale, "sv-SE"}},   {"liv", {Gender::kFemale, "nb-NO"}},
+      {"naja", {Gender::kFemale, "da-DK"}},     {"mads", {Gender::kMale, "da-DK"}},
+      {"ewa", {Gender::kFemale, "pl-PL"}},      {"maja", {Gender::kFemale, "pl-PL"}},
+      {"jacek", {Gender::kMale, "pl-PL"}},      {"jan", {Gender::kMale, "pl-PL"}},
+      {"filiz", {Gender::kFemale, "tr-TR"}},    {"carmen", {Gender::kFemale, "ro-RO"}},
+      {"dora", {Gender::kFemale, "is-IS"}},     {"karl", {Gender::kMale, "is-IS"}},
       {"zeina", {Gender::kFemale, "ar-AE"}}};
   return *m;
 }
@@ -119,8 +121,7 @@ absl::StatusOr<LocalVoice> MapVoice(const std::string& voice, const std::string&
     std::vector<std::string> parts = absl::StrSplit(v.substr(7), '-');
     if (parts.size() >= 2) voice_language = absl::StrCat(parts[0], "-", parts[1]);
     // Google's US English letters: A, B, D, I, J are male voices; the others female.
-    if (parts.size() >= 4 && parts.back().size() == 1 &&
-        absl::StrContains("abdij", parts.back())) {
+    if (parts.size() >= 4 && parts.back().size() == 1 && absl::StrContains("abdij", parts.back())) {
       gender = Gender::kMale;
     }
   } else {

@@ -27,8 +27,8 @@ Account FromRow(const pqxx::row& row) {
 }
 
 absl::Status NotFound(const std::string& sid) {
-  return absl::NotFoundError(absl::StrCat("The requested resource /Accounts/", sid,
-                                          " was not found"));
+  return absl::NotFoundError(
+      absl::StrCat("The requested resource /Accounts/", sid, " was not found"));
 }
 
 }  // namespace
@@ -55,8 +55,8 @@ absl::StatusOr<Account> AccountRepository::Get(const std::string& sid) {
   std::optional<Account> account;
   absl::Status s = pool_.Run([&](pqxx::connection& c) {
     pqxx::read_transaction tx(c);
-    auto rows = tx.exec_params(absl::StrCat("select ", kColumns, " from accounts where sid = $1"),
-                               sid);
+    auto rows =
+        tx.exec_params(absl::StrCat("select ", kColumns, " from accounts where sid = $1"), sid);
     if (!rows.empty()) account = FromRow(rows[0]);
     return absl::OkStatus();
   });
@@ -113,11 +113,11 @@ absl::StatusOr<Account> AccountRepository::RotateAuthToken(const std::string& si
   std::optional<Account> account;
   absl::Status s = pool_.Run([&](pqxx::connection& c) {
     pqxx::work tx(c);
-    auto rows = tx.exec_params(
-        absl::StrCat("update accounts set auth_token = $2, date_updated = now()"
-                     " where sid = $1 returning ",
-                     kColumns),
-        sid, core::RandomHex(16));
+    auto rows =
+        tx.exec_params(absl::StrCat("update accounts set auth_token = $2, date_updated = now()"
+                                    " where sid = $1 returning ",
+                                    kColumns),
+                       sid, core::RandomHex(16));
     tx.commit();
     if (!rows.empty()) account = FromRow(rows[0]);
     return absl::OkStatus();

@@ -23,8 +23,7 @@ web::HttpServer::Response AccountReply(const Account& a, ResponseFormat format) 
 
 }  // namespace
 
-absl::StatusOr<Account> ApiHandler::Authenticate(const std::string& sid,
-                                                 const std::string& token) {
+absl::StatusOr<Account> ApiHandler::Authenticate(const std::string& sid, const std::string& token) {
   auto now = std::chrono::steady_clock::now();
   {
     std::lock_guard lock(mu_);
@@ -78,8 +77,8 @@ web::HttpServer::Response ApiHandler::Handle(const web::HttpServer::Request& req
   return Route(req, *account, format);
 }
 
-web::HttpServer::Response ApiHandler::Route(const web::HttpServer::Request& req, const Account& acct,
-                                       ResponseFormat format) {
+web::HttpServer::Response ApiHandler::Route(const web::HttpServer::Request& req,
+                                            const Account& acct, ResponseFormat format) {
   const Account* account = &acct;
   std::string target(req.target());
   std::string path = target.substr(0, target.find('?'));
@@ -102,7 +101,7 @@ web::HttpServer::Response ApiHandler::Route(const web::HttpServer::Request& req,
           status = ParseAccountStatus(v);
           if (!status) {
             return ErrorReply({400, 20001, "Status must be one of active, suspended, closed"},
-                         format);
+                              format);
           }
         }
       }

@@ -3,19 +3,19 @@
 // behind it; any other path is 404 / 20404.
 #pragma once
 
-#include "adapters/account_repository.h"
 #include <chrono>
 #include <functional>
 #include <map>
 #include <mutex>
 #include <string>
 #include <vector>
+#include "adapters/account_repository.h"
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "adapters/resource_routes.h"
-#include "domain/api_route.h"
 #include "dialtone/web/http_server.h"
+#include "domain/api_route.h"
 
 namespace dialtone::rest_gateway {
 
@@ -38,7 +38,7 @@ class ApiHandler {
 
  private:
   web::HttpServer::Response Route(const web::HttpServer::Request& request, const Account& account,
-                             ResponseFormat format);
+                                  ResponseFormat format);
 
   AccountRepository& accounts_;
   std::vector<ResourceRoutes*> resources_;

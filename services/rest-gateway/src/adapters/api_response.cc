@@ -29,7 +29,7 @@ web::HttpServer::Response ErrorReply(const ApiError& e, ResponseFormat format) {
 }
 
 web::HttpServer::Response ResourceReply(int status, ResponseFormat format, const std::string& root,
-                                   const boost::json::object& resource) {
+                                        const boost::json::object& resource) {
   return Reply(status, format,
                format == ResponseFormat::kJson ? boost::json::serialize(resource)
                                                : JsonToTwilioXml(root, resource));
@@ -50,7 +50,8 @@ boost::json::object PageEnvelope(const std::string& list_path, const std::string
     absl::StrAppend(&filter_qs, webhook::FormEncode({{k, v}}), "&");
   }
   auto uri = [&](int p, const std::string& token) {
-    std::string u = absl::StrCat(list_path, "?", filter_qs, "PageSize=", page.page_size, "&Page=", p);
+    std::string u =
+        absl::StrCat(list_path, "?", filter_qs, "PageSize=", page.page_size, "&Page=", p);
     if (!token.empty()) absl::StrAppend(&u, "&PageToken=", token);
     return u;
   };
@@ -83,17 +84,14 @@ web::HttpServer::Response ListReply(ResponseFormat format, const std::string& ke
 ApiError ApiErrorFromGrpc(const grpc::Status& s, const std::string& path) {
   int code = rpc::TwilioCodeOf(s);
   switch (s.error_code()) {
-    case grpc::StatusCode::NOT_FOUND:
-      return NotFoundError(path);
+    case grpc::StatusCode::NOT_FOUND: return NotFoundError(path);
     case grpc::StatusCode::INVALID_ARGUMENT:
     case grpc::StatusCode::ALREADY_EXISTS:
     case grpc::StatusCode::FAILED_PRECONDITION:
-    case grpc::StatusCode::OUT_OF_RANGE:
-      return {400, code != 0 ? code : 20001, s.error_message()};
+    case grpc::StatusCode::OUT_OF_RANGE: return {400, code != 0 ? code : 20001, s.error_message()};
     case grpc::StatusCode::UNIMPLEMENTED:
       return {503, 20503, "This operation is not available yet: " + s.error_message()};
-    default:
-      return {503, 20503, "Service unavailable, try again"};
+    default: return {503, 20503, "Service unavailable, try again"};
   }
 }
 

@@ -6,8 +6,8 @@
 #include <utility>
 #include <vector>
 
-#include <boost/json/object.hpp>
 #include <grpcpp/support/status.h>
+#include <boost/json/object.hpp>
 
 #include "dialtone/web/http_server.h"
 #include "domain/api_error.h"
@@ -19,7 +19,7 @@ web::HttpServer::Response Reply(int status, ResponseFormat format, std::string b
 web::HttpServer::Response ErrorReply(const ApiError& error, ResponseFormat format);
 // JSON as is, or <TwilioResponse><root>…</root></TwilioResponse>.
 web::HttpServer::Response ResourceReply(int status, ResponseFormat format, const std::string& root,
-                                   const boost::json::object& resource);
+                                        const boost::json::object& resource);
 web::HttpServer::Response NoContent();
 
 // Which page a list request asked for.

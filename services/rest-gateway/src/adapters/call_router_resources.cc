@@ -14,8 +14,8 @@
 #include "adapters/resource_json.h"
 #include "dialtone/rpc/client.h"
 #include "dialtone/rpc/status.h"
-#include "domain/account_representation.h"
 #include "dialtone/webhook/form_encoding.h"
+#include "domain/account_representation.h"
 
 namespace dialtone::rest_gateway {
 namespace {
@@ -32,7 +32,9 @@ struct Ctx {
   ResponseFormat format() const { return route.format; }
 };
 
-std::unique_ptr<grpc::ClientContext> Deadline() { return rpc::ContextWithDeadline(absl::Seconds(10)); }
+std::unique_ptr<grpc::ClientContext> Deadline() {
+  return rpc::ContextWithDeadline(absl::Seconds(10));
+}
 
 std::string Get(const Params& p, const std::string& name) {
   for (const auto& [k, v] : p) {
@@ -90,10 +92,12 @@ boost::json::object ApplicationJson(const pb::Application& a) {
 }
 
 boost::json::object NumberJson(const pb::IncomingPhoneNumber& n) {
-  auto o = MessageToJson(n, {"capabilities_voice", "capabilities_sms", "capabilities_mms",
-                             "capabilities_fax"});
-  o["capabilities"] = {{"voice", n.capabilities_voice()}, {"sms", n.capabilities_sms()},
-                       {"mms", n.capabilities_mms()}, {"fax", n.capabilities_fax()}};
+  auto o = MessageToJson(
+      n, {"capabilities_voice", "capabilities_sms", "capabilities_mms", "capabilities_fax"});
+  o["capabilities"] = {{"voice", n.capabilities_voice()},
+                       {"sms", n.capabilities_sms()},
+                       {"mms", n.capabilities_mms()},
+                       {"fax", n.capabilities_fax()}};
   o["address_requirements"] = "none";
   o["address_sid"] = nullptr;
   o["beta"] = false;
@@ -115,21 +119,21 @@ boost::json::object CallJson(const pb::Call& call) {
   std::string base = Base(call.account_sid()) + "/Calls/" + call.sid();
   o["group_sid"] = nullptr;
   o["uri"] = base + ".json";
-  o["subresource_uris"] = {{"recordings", base + "/Recordings.json"},
-                           {"notifications", base + "/Notifications.json"},
-                           {"payments", base + "/Payments.json"},
-                           {"events", base + "/Events.json"},
-                           {"siprec", base + "/Siprec.json"},
-                           {"streams", base + "/Streams.json"},
-                           {"user_defined_message_subscriptions",
-                            base + "/UserDefinedMessageSubscriptions.json"},
-                           {"user_defined_messages", base + "/UserDefinedMessages.json"}};
+  o["subresource_uris"] = {
+      {"recordings", base + "/Recordings.json"},
+      {"notifications", base + "/Notifications.json"},
+      {"payments", base + "/Payments.json"},
+      {"events", base + "/Events.json"},
+      {"siprec", base + "/Siprec.json"},
+      {"streams", base + "/Streams.json"},
+      {"user_defined_message_subscriptions", base + "/UserDefinedMessageSubscriptions.json"},
+      {"user_defined_messages", base + "/UserDefinedMessages.json"}};
   // Twilio renders durations as strings ("60").
   if (call.has_duration()) o["duration"] = std::to_string(call.duration());
   if (call.queue_time().empty()) o["queue_time"] = "0";
   if (call.price_unit().empty()) o["price_unit"] = "USD";
-  NullIfEmpty(o, {"parent_call_sid", "phone_number_sid", "trunk_sid", "answered_by",
-                  "caller_name", "forwarded_from"});
+  NullIfEmpty(o, {"parent_call_sid", "phone_number_sid", "trunk_sid", "answered_by", "caller_name",
+                  "forwarded_from"});
   o["to_formatted"] = Formatted(call.to());
   o["from_formatted"] = Formatted(call.from());
   return o;
@@ -183,7 +187,8 @@ std::optional<absl::Time> ParseWhen(const std::string& text, bool* whole_day) {
     *whole_day = true;
     return t;
   }
-  for (const char* f : {"%Y-%m-%dT%H:%M:%E*S%Ez", "%Y-%m-%dT%H:%M:%E*SZ", "%a, %d %b %Y %H:%M:%S %z"}) {
+  for (const char* f :
+       {"%Y-%m-%dT%H:%M:%E*S%Ez", "%Y-%m-%dT%H:%M:%E*SZ", "%a, %d %b %Y %H:%M:%S %z"}) {
     if (absl::ParseTime(f, text, absl::UTCTimeZone(), &t, &err)) return t;
   }
   return std::nullopt;
@@ -212,7 +217,8 @@ std::optional<ApiError> ReadTimeFilters(const Params& query, pb::ListCallsReques
       }
       if (op != "<") rpc::ToProto(*t, (in->*f.after)());
       if (op.empty()) {
-        rpc::ToProto(whole_day ? *t + absl::Hours(24) - absl::Microseconds(1) : *t, (in->*f.before)());
+        rpc::ToProto(whole_day ? *t + absl::Hours(24) - absl::Microseconds(1) : *t,
+                     (in->*f.before)());
       } else if (op == "<") {
         rpc::ToProto(*t, (in->*f.before)());
       }
@@ -233,8 +239,8 @@ std::optional<ApiError> ReadSeconds(const Params& form, const std::string& name,
   if (text.empty()) return std::nullopt;
   int value = 0;
   if (!absl::SimpleAtoi(text, &value) || value < 1 || value > max) {
-    return ApiError{400, 21216, absl::StrCat(name, " must be a whole number of seconds from 1 to ",
-                                             max)};
+    return ApiError{400, 21216,
+                    absl::StrCat(name, " must be a whole number of seconds from 1 to ", max)};
   }
   *out = value;
   return std::nullopt;
@@ -245,9 +251,12 @@ std::optional<ApiError> ReadSeconds(const Params& form, const std::string& name,
 std::optional<ApiError> CallCreateFromForm(const Params& form, pb::CreateCallRequest* in) {
   Params plain;
   for (const auto& [k, v] : form) {
-    if (k == "StatusCallbackEvent") in->add_status_callback_event(v);
-    else if (k == "RecordingStatusCallbackEvent") in->add_recording_status_callback_event(v);
-    else if (!IsSpecialCallParam(k)) plain.emplace_back(k, v);
+    if (k == "StatusCallbackEvent")
+      in->add_status_callback_event(v);
+    else if (k == "RecordingStatusCallbackEvent")
+      in->add_recording_status_callback_event(v);
+    else if (!IsSpecialCallParam(k))
+      plain.emplace_back(k, v);
   }
   std::vector<std::string> set;
   if (auto s = FormToMessage(plain, {}, in, &set); !s.ok()) {
@@ -276,9 +285,12 @@ std::optional<ApiError> CallUpdateFromForm(const Params& form, pb::UpdateCallReq
     return ApiError{400, 20001, std::string(s.message())};
   }
   if (std::string status = Get(form, "Status"); !status.empty()) {
-    if (status == "canceled") in->set_status(pb::CALL_STATUS_CANCELED);
-    else if (status == "completed") in->set_status(pb::CALL_STATUS_COMPLETED);
-    else return ApiError{400, 21218, "Status must be canceled or completed"};
+    if (status == "canceled")
+      in->set_status(pb::CALL_STATUS_CANCELED);
+    else if (status == "completed")
+      in->set_status(pb::CALL_STATUS_COMPLETED);
+    else
+      return ApiError{400, 21218, "Status must be canceled or completed"};
   }
   int32_t seconds = 0;
   if (auto e = ReadSeconds(form, "TimeLimit", 14400, &seconds)) return e;
@@ -318,8 +330,8 @@ CallRouterResources::CallRouterResources(std::shared_ptr<grpc::ChannelInterface>
                                          std::shared_ptr<grpc::ChannelInterface> media)
     : stub_(pb::CallRouter::NewStub(channel)), media_(media::v1::MediaLayer::NewStub(media)) {}
 
-std::optional<web::HttpServer::Response> CallRouterResources::Handle(const web::HttpServer::Request& req,
-                                                                const ApiRoute& route) {
+std::optional<web::HttpServer::Response> CallRouterResources::Handle(
+    const web::HttpServer::Request& req, const ApiRoute& route) {
   const auto& r = route.resource;
   if (r.empty()) return std::nullopt;
   if (r[0] == "Applications" && r.size() <= 2) return Applications(req, route);
@@ -331,7 +343,7 @@ std::optional<web::HttpServer::Response> CallRouterResources::Handle(const web::
 }
 
 web::HttpServer::Response CallRouterResources::Applications(const web::HttpServer::Request& req,
-                                                       const ApiRoute& route) {
+                                                            const ApiRoute& route) {
   Ctx c = MakeCtx(req, route);
   const std::string& account = route.account_sid;
   bool item = route.resource.size() == 2;
@@ -345,9 +357,10 @@ web::HttpServer::Response CallRouterResources::Applications(const web::HttpServe
     if (!s.ok()) return Fail(c, s);
     boost::json::array items;
     for (const auto& a : out.applications()) items.push_back(ApplicationJson(a));
-    return ListReply(c.format(), "applications", "Applications", "Application",
-                     PageEnvelope(Base(account) + "/Applications.json", "applications",
-                              std::move(items), c.query, Spec(in.page()), out.page().next_page_token()));
+    return ListReply(
+        c.format(), "applications", "Applications", "Application",
+        PageEnvelope(Base(account) + "/Applications.json", "applications", std::move(items),
+                     c.query, Spec(in.page()), out.page().next_page_token()));
   }
   if (!item && req.method() == http::verb::post) {
     auto body = Body(req);
@@ -403,7 +416,7 @@ web::HttpServer::Response CallRouterResources::Applications(const web::HttpServe
 }
 
 web::HttpServer::Response CallRouterResources::Numbers(const web::HttpServer::Request& req,
-                                                  const ApiRoute& route) {
+                                                       const ApiRoute& route) {
   Ctx c = MakeCtx(req, route);
   const std::string& account = route.account_sid;
   bool item = route.resource.size() == 2;
@@ -418,10 +431,10 @@ web::HttpServer::Response CallRouterResources::Numbers(const web::HttpServer::Re
     if (!s.ok()) return Fail(c, s);
     boost::json::array items;
     for (const auto& n : out.numbers()) items.push_back(NumberJson(n));
-    return ListReply(c.format(), "incoming_phone_numbers", "IncomingPhoneNumbers", "IncomingPhoneNumber",
-                     PageEnvelope(Base(account) + "/IncomingPhoneNumbers.json",
-                              "incoming_phone_numbers", std::move(items), c.query, Spec(in.page()),
-                              out.page().next_page_token()));
+    return ListReply(
+        c.format(), "incoming_phone_numbers", "IncomingPhoneNumbers", "IncomingPhoneNumber",
+        PageEnvelope(Base(account) + "/IncomingPhoneNumbers.json", "incoming_phone_numbers",
+                     std::move(items), c.query, Spec(in.page()), out.page().next_page_token()));
   }
   if (!item && req.method() == http::verb::post) {
     auto body = Body(req);
@@ -480,7 +493,7 @@ web::HttpServer::Response CallRouterResources::Numbers(const web::HttpServer::Re
 }
 
 web::HttpServer::Response CallRouterResources::Calls(const web::HttpServer::Request& req,
-                                                const ApiRoute& route) {
+                                                     const ApiRoute& route) {
   Ctx c = MakeCtx(req, route);
   const std::string& account = route.account_sid;
   bool item = route.resource.size() == 2;
@@ -508,7 +521,7 @@ web::HttpServer::Response CallRouterResources::Calls(const web::HttpServer::Requ
     for (const auto& call : out.calls()) items.push_back(CallJson(call));
     return ListReply(c.format(), "calls", "Calls", "Call",
                      PageEnvelope(Base(account) + "/Calls.json", "calls", std::move(items), c.query,
-                              Spec(in.page()), out.page().next_page_token()));
+                                  Spec(in.page()), out.page().next_page_token()));
   }
   if (!item && req.method() == http::verb::post) {
     auto body = Body(req);
@@ -524,7 +537,8 @@ web::HttpServer::Response CallRouterResources::Calls(const web::HttpServer::Requ
   if (!item) return ErrorReply(MethodNotAllowedError(), c.format());
   const std::string& sid = route.resource[1];
   if (req.method() == http::verb::get) {
-    const std::string key = absl::StrCat(account, "/", sid, c.format() == ResponseFormat::kJson ? ".json" : "");
+    const std::string key =
+        absl::StrCat(account, "/", sid, c.format() == ResponseFormat::kJson ? ".json" : "");
     if (auto hit = ended_calls_.Get(key)) {
       web::HttpServer::Response res = *hit;
       res.version(req.version());
@@ -569,8 +583,8 @@ web::HttpServer::Response CallRouterResources::Calls(const web::HttpServer::Requ
 }
 
 web::HttpServer::Response CallRouterResources::Recordings(const web::HttpServer::Request& req,
-                                                     const ApiRoute& route,
-                                                     const std::string& call_sid) {
+                                                          const ApiRoute& route,
+                                                          const std::string& call_sid) {
   Ctx c = MakeCtx(req, route);
   const std::string& account = route.account_sid;
   bool item = call_sid.empty() && route.resource.size() == 2;
@@ -584,12 +598,12 @@ web::HttpServer::Response CallRouterResources::Recordings(const web::HttpServer:
     if (!s.ok()) return Fail(c, s);
     boost::json::array items;
     for (const auto& r : out.recordings()) items.push_back(RecordingJson(r, HostOf(req)));
-    std::string list_path = call_sid.empty() ? Base(account) + "/Recordings.json"
-                                             : Base(account) + "/Calls/" + call_sid +
-                                                   "/Recordings.json";
+    std::string list_path = call_sid.empty()
+                                ? Base(account) + "/Recordings.json"
+                                : Base(account) + "/Calls/" + call_sid + "/Recordings.json";
     return ListReply(c.format(), "recordings", "Recordings", "Recording",
-                     PageEnvelope(list_path, "recordings", std::move(items), c.query, Spec(in.page()),
-                              out.page().next_page_token()));
+                     PageEnvelope(list_path, "recordings", std::move(items), c.query,
+                                  Spec(in.page()), out.page().next_page_token()));
   }
   if (!item) return ErrorReply(MethodNotAllowedError(), c.format());
   const std::string& sid = route.resource[1];
@@ -652,7 +666,8 @@ web::HttpServer::Response CallRouterResources::RecordingAudio(const web::HttpSer
   web::HttpServer::Response res{http::status::ok, req.version()};
   if (mp3) {
     auto encoded = Mp3(samples);
-    if (!encoded.ok()) return ErrorReply({500, 20500, std::string(encoded.status().message())}, c.format());
+    if (!encoded.ok())
+      return ErrorReply({500, 20500, std::string(encoded.status().message())}, c.format());
     res.set(http::field::content_type, "audio/mpeg");
     res.body() = *std::move(encoded);
   } else {

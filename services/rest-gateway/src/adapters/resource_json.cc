@@ -9,9 +9,9 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "dialtone/rpc/status.h"
 #include "dialtone/rpc/twilio_enum.h"
-#include "absl/time/time.h"
 
 namespace dialtone::rest_gateway {
 namespace {
@@ -91,9 +91,7 @@ absl::Status FormToMessage(const std::vector<std::pair<std::string, std::string>
       return absl::InvalidArgumentError(absl::StrCat(param, " cannot be changed"));
     }
     switch (f->cpp_type()) {
-      case gp::FieldDescriptor::CPPTYPE_STRING:
-        r->SetString(m, f, value);
-        break;
+      case gp::FieldDescriptor::CPPTYPE_STRING: r->SetString(m, f, value); break;
       case gp::FieldDescriptor::CPPTYPE_BOOL: {
         std::string lower = absl::AsciiStrToLower(value);
         if (lower != "true" && lower != "false") {
@@ -110,8 +108,7 @@ absl::Status FormToMessage(const std::vector<std::pair<std::string, std::string>
         r->SetEnumValue(m, f, upper == "GET" ? 1 : 2);
         break;
       }
-      default:
-        continue;
+      default: continue;
     }
     set_fields->push_back(field);
   }

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include <boost/json/object.hpp>
 #include <google/protobuf/message.h>
+#include <boost/json/object.hpp>
 
 #include "absl/status/status.h"
 
@@ -27,7 +27,7 @@ boost::json::object MessageToJson(const google::protobuf::Message& m,
 // parameters are ignored, as Twilio does; `immutable` ones and bad values are InvalidArgument
 // (message names the parameter).
 absl::Status FormToMessage(const std::vector<std::pair<std::string, std::string>>& params,
-                           const std::vector<std::string>& immutable,
-                           google::protobuf::Message* m, std::vector<std::string>* set_fields);
+                           const std::vector<std::string>& immutable, google::protobuf::Message* m,
+                           std::vector<std::string>* set_fields);
 
 }  // namespace dialtone::rest_gateway

@@ -15,7 +15,7 @@ class ResourceRoutes {
   // The response, or nullopt when `route` names none of this group's resources. The route's
   // account is the authenticated one.
   virtual std::optional<web::HttpServer::Response> Handle(const web::HttpServer::Request& request,
-                                                     const ApiRoute& route) = 0;
+                                                          const ApiRoute& route) = 0;
 };
 
 }  // namespace dialtone::rest_gateway

@@ -57,7 +57,9 @@ boost::json::object TriggerJson(const pb::UsageTrigger& t) {
   return o;
 }
 
-std::unique_ptr<grpc::ClientContext> Deadline() { return rpc::ContextWithDeadline(absl::Seconds(10)); }
+std::unique_ptr<grpc::ClientContext> Deadline() {
+  return rpc::ContextWithDeadline(absl::Seconds(10));
+}
 
 ApiError Invalid(const std::string& message) { return {400, 20001, message}; }
 
@@ -66,8 +68,8 @@ ApiError Invalid(const std::string& message) { return {400, 20001, message}; }
 TriggerResources::TriggerResources(std::shared_ptr<grpc::ChannelInterface> channel)
     : stub_(pb::Triggers::NewStub(channel)) {}
 
-std::optional<web::HttpServer::Response> TriggerResources::Handle(const web::HttpServer::Request& req,
-                                                             const ApiRoute& route) {
+std::optional<web::HttpServer::Response> TriggerResources::Handle(
+    const web::HttpServer::Request& req, const ApiRoute& route) {
   const auto& r = route.resource;
   if (r.size() < 2 || r.size() > 3 || r[0] != "Usage" || r[1] != "Triggers") return std::nullopt;
   ResponseFormat f = route.format;
@@ -86,7 +88,8 @@ std::optional<web::HttpServer::Response> TriggerResources::Handle(const web::Htt
     if (auto v = Find(*query, "UsageCategory")) in.set_usage_category(*v);
     if (auto v = Find(*query, "Recurring")) {
       auto rec = ParseRecurring(*v);
-      if (!rec) return ErrorReply(Invalid("Recurring must be daily, monthly, yearly or alltime"), f);
+      if (!rec)
+        return ErrorReply(Invalid("Recurring must be daily, monthly, yearly or alltime"), f);
       in.set_recurring(*rec);
     }
     if (auto v = Find(*query, "TriggerBy")) {
@@ -141,7 +144,8 @@ std::optional<web::HttpServer::Response> TriggerResources::Handle(const web::Htt
     }
     if (auto v = Find(*body, "Recurring"); v && !v->empty()) {
       auto rec = ParseRecurring(*v);
-      if (!rec) return ErrorReply(Invalid("Recurring must be daily, monthly, yearly or alltime"), f);
+      if (!rec)
+        return ErrorReply(Invalid("Recurring must be daily, monthly, yearly or alltime"), f);
       in.set_recurring(*rec);
     }
     in.set_trigger_by(pb::TRIGGER_BY_USAGE);  // Twilio's default

@@ -5,9 +5,9 @@
 #include <memory>
 #include <optional>
 
-#include "dialtone/web/http_server.h"
 #include "adapters/resource_routes.h"
 #include "dialtone/triggers/v1/triggers.grpc.pb.h"
+#include "dialtone/web/http_server.h"
 #include "domain/api_route.h"
 
 namespace dialtone::rest_gateway {
@@ -18,7 +18,7 @@ class TriggerResources final : public ResourceRoutes {
   explicit TriggerResources(std::shared_ptr<grpc::ChannelInterface> channel);
 
   std::optional<web::HttpServer::Response> Handle(const web::HttpServer::Request& request,
-                                             const ApiRoute& route) override;
+                                                  const ApiRoute& route) override;
 
  private:
   std::unique_ptr<triggers::v1::Triggers::Stub> stub_;

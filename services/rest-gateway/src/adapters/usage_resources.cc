@@ -64,16 +64,13 @@ boost::json::object RecordJson(const pb::UsageRecord& r, const std::string& acco
     o["price"] = price;
   }
   o["price_unit"] = r.price_unit().empty() ? "usd" : r.price_unit();
-  o["start_date"] = r.start_date().empty() ? boost::json::value(nullptr)
-                                           : boost::json::value(r.start_date());
-  o["subresource_uris"] = {{"all_time", base + "/AllTime.json" + q},
-                           {"today", base + "/Today.json" + q},
-                           {"yesterday", base + "/Yesterday.json" + q},
-                           {"this_month", base + "/ThisMonth.json" + q},
-                           {"last_month", base + "/LastMonth.json" + q},
-                           {"daily", base + "/Daily.json" + q},
-                           {"monthly", base + "/Monthly.json" + q},
-                           {"yearly", base + "/Yearly.json" + q}};
+  o["start_date"] =
+      r.start_date().empty() ? boost::json::value(nullptr) : boost::json::value(r.start_date());
+  o["subresource_uris"] = {
+      {"all_time", base + "/AllTime.json" + q},     {"today", base + "/Today.json" + q},
+      {"yesterday", base + "/Yesterday.json" + q},  {"this_month", base + "/ThisMonth.json" + q},
+      {"last_month", base + "/LastMonth.json" + q}, {"daily", base + "/Daily.json" + q},
+      {"monthly", base + "/Monthly.json" + q},      {"yearly", base + "/Yearly.json" + q}};
   o["uri"] = list_path + absl::StrCat(q, "&StartDate=", r.start_date(), "&EndDate=", r.end_date());
   o["usage"] = r.usage();
   o["usage_unit"] = r.usage_unit();
@@ -93,7 +90,7 @@ UsageResources::UsageResources(std::shared_ptr<grpc::ChannelInterface> channel)
     : stub_(pb::UsageMetering::NewStub(channel)) {}
 
 std::optional<web::HttpServer::Response> UsageResources::Handle(const web::HttpServer::Request& req,
-                                                           const ApiRoute& route) {
+                                                                const ApiRoute& route) {
   const auto& r = route.resource;
   if (r.size() < 2 || r.size() > 3 || r[0] != "Usage" || r[1] != "Records") return std::nullopt;
   std::string sub = r.size() == 3 ? r[2] : "";
@@ -121,7 +118,8 @@ std::optional<web::HttpServer::Response> UsageResources::Handle(const web::HttpS
     }
   }
   int page = 0;
-  if (std::string p = Get(*query, "Page"); !p.empty() && (!absl::SimpleAtoi(p, &page) || page < 0)) {
+  if (std::string p = Get(*query, "Page");
+      !p.empty() && (!absl::SimpleAtoi(p, &page) || page < 0)) {
     return ErrorReply({400, 20001, "Page must be a non-negative integer"}, route.format);
   }
   in.set_page_size(page_size);

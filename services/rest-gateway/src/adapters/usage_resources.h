@@ -5,9 +5,9 @@
 #include <memory>
 #include <optional>
 
-#include "dialtone/web/http_server.h"
 #include "adapters/resource_routes.h"
 #include "dialtone/usage/v1/usage_metering.grpc.pb.h"
+#include "dialtone/web/http_server.h"
 #include "domain/api_route.h"
 
 namespace dialtone::rest_gateway {
@@ -19,7 +19,7 @@ class UsageResources final : public ResourceRoutes {
 
   // nullopt when the route is not under Usage/Records.
   std::optional<web::HttpServer::Response> Handle(const web::HttpServer::Request& request,
-                                             const ApiRoute& route) override;
+                                                  const ApiRoute& route) override;
 
  private:
   std::unique_ptr<usage::v1::UsageMetering::Stub> stub_;

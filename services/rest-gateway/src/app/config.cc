@@ -15,8 +15,8 @@ void AddOptions(config::ConfigLoader& loader, Config* c) {
                    config::CheckHostPort());
   loader.AddString("media_layer_addr", &c->media_layer_addr, "media-layer gRPC address",
                    config::CheckHostPort());
-  loader.AddString("usage_metering_addr", &c->usage_metering_addr,
-                   "usage-metering gRPC address", config::CheckHostPort());
+  loader.AddString("usage_metering_addr", &c->usage_metering_addr, "usage-metering gRPC address",
+                   config::CheckHostPort());
   loader.AddString("triggers_addr", &c->triggers_addr, "triggers gRPC address",
                    config::CheckHostPort());
   loader.AddInt("http_threads", &c->http_threads, 1, 256, "REST server threads");

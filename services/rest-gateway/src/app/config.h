@@ -19,7 +19,7 @@ struct Config {
   std::string triggers_addr = "127.0.0.1:50055";
   // Where api-requests usage events wait while usage-metering is unreachable (one file per
   // gateway process).
-  int http_threads = 8;  // REST handlers block on gRPC and PostgreSQL
+  int http_threads = 8;               // REST handlers block on gRPC and PostgreSQL
   int max_concurrent_requests = 100;  // per account; more answer 429 / 20429
   std::string usage_spool = "/tmp/dialtone-rest-gateway-usage.spool";
 };

@@ -13,15 +13,15 @@ RestGatewayApp::RestGatewayApp(Config config)
       pg_({.url = config_.pg_url, .max_connections = 8}),
       accounts_(pg_),
       accounts_grpc_(accounts_),
-      call_router_(grpc::CreateChannel(config_.call_router_addr,
-                                       grpc::InsecureChannelCredentials()),
-                   grpc::CreateChannel(config_.media_layer_addr, grpc::InsecureChannelCredentials())),
-      usage_(grpc::CreateChannel(config_.usage_metering_addr,
-                                 grpc::InsecureChannelCredentials())),
+      call_router_(
+          grpc::CreateChannel(config_.call_router_addr, grpc::InsecureChannelCredentials()),
+          grpc::CreateChannel(config_.media_layer_addr, grpc::InsecureChannelCredentials())),
+      usage_(grpc::CreateChannel(config_.usage_metering_addr, grpc::InsecureChannelCredentials())),
       triggers_(grpc::CreateChannel(config_.triggers_addr, grpc::InsecureChannelCredentials())),
-      api_(accounts_, {&call_router_, &usage_, &triggers_},
-           [this](const std::string& account) { PublishApiRequest(account); },
-           config_.max_concurrent_requests),
+      api_(
+          accounts_, {&call_router_, &usage_, &triggers_},
+          [this](const std::string& account) { PublishApiRequest(account); },
+          config_.max_concurrent_requests),
       runtime_("rest-gateway", "dialtone.accounts.v1.Accounts", config_.common) {
   runtime_.AddGrpcService(&accounts_grpc_);
   runtime_.AddStore(service::PostgresStore(pg_, "rest-gateway", config_.migrations_dir));
@@ -47,8 +47,9 @@ absl::Status RestGatewayApp::Run() {
       usage_publisher::MakeGrpcUsageTransport(config_.usage_metering_addr));
   if (!publisher.ok()) return publisher.status();
   publisher_ = std::move(*publisher);
-  auto http = web::HttpServer::Start({.address = config_.http_addr, .threads = config_.http_threads},
-                                [this](const web::HttpServer::Request& r) { return api_.Handle(r); });
+  auto http =
+      web::HttpServer::Start({.address = config_.http_addr, .threads = config_.http_threads},
+                             [this](const web::HttpServer::Request& r) { return api_.Handle(r); });
   if (!http.ok()) return http.status();
   http_ = std::move(*http);
   // Stop taking REST requests first, so none is cut off by the stores going away.

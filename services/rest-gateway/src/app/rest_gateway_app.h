@@ -6,13 +6,13 @@
 #include "adapters/accounts_grpc.h"
 #include "adapters/api_handler.h"
 #include "adapters/call_router_resources.h"
-#include "dialtone/web/http_server.h"
 #include "adapters/trigger_resources.h"
 #include "adapters/usage_resources.h"
 #include "app/config.h"
 #include "dialtone/pg/pg_pool.h"
 #include "dialtone/service/service_runtime.h"
 #include "dialtone/usage_publisher/usage_publisher.h"
+#include "dialtone/web/http_server.h"
 
 namespace dialtone::rest_gateway {
 

@@ -37,13 +37,9 @@ void AppendXml(std::string& out, const boost::json::value& v) {
         out += "</" + name + ">";
       }
       break;
-    case boost::json::kind::string:
-      out += XmlText(std::string(v.get_string()));
-      break;
-    case boost::json::kind::null:
-      break;
-    default:
-      out += boost::json::serialize(v);
+    case boost::json::kind::string: out += XmlText(std::string(v.get_string())); break;
+    case boost::json::kind::null: break;
+    default: out += boost::json::serialize(v);
   }
 }
 
@@ -52,11 +48,26 @@ void AppendXml(std::string& out, const boost::json::value& v) {
 boost::json::object AccountToJson(const Account& a) {
   std::string base = "/2010-04-01/Accounts/" + a.sid;
   boost::json::object uris;
-  for (const char* name :
-       {"available_phone_numbers", "calls", "conferences", "incoming_phone_numbers",
-        "notifications", "outgoing_caller_ids", "recordings", "transcriptions", "addresses",
-        "signing_keys", "connect_apps", "sip", "authorized_connect_apps", "usage", "keys",
-        "applications", "short_codes", "queues", "messages", "balance"}) {
+  for (const char* name : {"available_phone_numbers",
+                           "calls",
+                           "conferences",
+                           "incoming_phone_numbers",
+                           "notifications",
+                           "outgoing_caller_ids",
+                           "recordings",
+                           "transcriptions",
+                           "addresses",
+                           "signing_keys",
+                           "connect_apps",
+                           "sip",
+                           "authorized_connect_apps",
+                           "usage",
+                           "keys",
+                           "applications",
+                           "short_codes",
+                           "queues",
+                           "messages",
+                           "balance"}) {
     std::string n(name);
     std::string segment = n == "short_codes" ? "SMS/ShortCodes" : Pascal(n);
     if (n == "sip") segment = "SIP";

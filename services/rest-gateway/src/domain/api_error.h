@@ -13,9 +13,9 @@ struct ApiError {
 };
 
 // Common ones.
-ApiError NotFoundError(const std::string& path);   // 404 / 20404
-ApiError AuthenticationError();                     // 401 / 20003
-ApiError MethodNotAllowedError();                   // 405 / 20004
+ApiError NotFoundError(const std::string& path);  // 404 / 20404
+ApiError AuthenticationError();                   // 401 / 20003
+ApiError MethodNotAllowedError();                 // 405 / 20004
 
 std::string ApiErrorJson(const ApiError& error);
 std::string ApiErrorXml(const ApiError& error);

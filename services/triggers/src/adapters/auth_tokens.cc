@@ -18,7 +18,8 @@ namespace apb = dialtone::accounts::v1;
 class GatewayAuthTokens final : public AuthTokens {
  public:
   GatewayAuthTokens(const std::string& addr, absl::Duration ttl)
-      : stub_(apb::Accounts::NewStub(grpc::CreateChannel(addr, grpc::InsecureChannelCredentials()))),
+      : stub_(
+            apb::Accounts::NewStub(grpc::CreateChannel(addr, grpc::InsecureChannelCredentials()))),
         ttl_(ttl) {}
 
   absl::StatusOr<std::string> TokenFor(const std::string& account) override {

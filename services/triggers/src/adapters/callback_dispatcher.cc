@@ -7,10 +7,12 @@
 
 namespace dialtone::triggers {
 
-CallbackDispatcher::CallbackDispatcher(TriggerRepository& repo, AuthTokens& tokens,
-                                       Options options, TriggerMetrics* metrics,
-                                       SenderFactory make_sender)
-    : repo_(repo), tokens_(tokens), options_(std::move(options)), metrics_(metrics),
+CallbackDispatcher::CallbackDispatcher(TriggerRepository& repo, AuthTokens& tokens, Options options,
+                                       TriggerMetrics* metrics, SenderFactory make_sender)
+    : repo_(repo),
+      tokens_(tokens),
+      options_(std::move(options)),
+      metrics_(metrics),
       make_sender_(std::move(make_sender)) {
   if (!make_sender_) {
     make_sender_ = [http = options_.http] { return MakeCurlCallbackSender(http); };

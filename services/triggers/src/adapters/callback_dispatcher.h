@@ -25,8 +25,8 @@ class CallbackDispatcher {
  public:
   struct Options {
     int workers = 4;
-    int batch = 16;                                   // rows leased at a time per worker
-    absl::Duration lease = absl::Seconds(60);         // > total_timeout * batch
+    int batch = 16;                            // rows leased at a time per worker
+    absl::Duration lease = absl::Seconds(60);  // > total_timeout * batch
     absl::Duration poll_interval = absl::Milliseconds(500);
     absl::Duration initial_backoff = absl::Seconds(1);
     absl::Duration max_backoff = absl::Minutes(10);

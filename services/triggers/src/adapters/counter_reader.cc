@@ -5,8 +5,8 @@
 
 #include "absl/strings/numbers.h"
 #include "dialtone/rpc/status.h"
-#include "dialtone/usage/v1/usage_metering.grpc.pb.h"
 #include "dialtone/usage/micros.h"
+#include "dialtone/usage/v1/usage_metering.grpc.pb.h"
 
 namespace dialtone::triggers {
 namespace {
@@ -21,8 +21,8 @@ class GrpcCounterReader final : public CounterReader {
         deadline_(deadline) {}
 
   absl::StatusOr<std::vector<CounterSnapshot>> Read(const std::string& account,
-                                                   const std::string& category,
-                                                   absl::Time at) override {
+                                                    const std::string& category,
+                                                    absl::Time at) override {
     upb::GetCountersRequest req;
     req.set_account_sid(account);
     req.set_category(category);

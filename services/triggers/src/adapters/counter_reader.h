@@ -18,8 +18,8 @@ class CounterReader {
   virtual ~CounterReader() = default;
   // The counters of the periods containing `at` (day, month, year, all time).
   virtual absl::StatusOr<std::vector<CounterSnapshot>> Read(const std::string& account,
-                                                           const std::string& category,
-                                                           absl::Time at) = 0;
+                                                            const std::string& category,
+                                                            absl::Time at) = 0;
 };
 
 std::unique_ptr<CounterReader> MakeGrpcCounterReader(const std::string& metering_addr,

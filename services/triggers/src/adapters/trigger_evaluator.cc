@@ -24,7 +24,8 @@ absl::StatusOr<int> TriggerEvaluator::Sweep() {
   std::map<AccountCategory, std::vector<Trigger>> by_pair;
   int64_t armed = 0;
   for (Trigger& t : *triggers) {
-    if (t.last_fired_period != FiringPeriod(t.recurring, CounterPeriodFor(t.recurring, now))) ++armed;
+    if (t.last_fired_period != FiringPeriod(t.recurring, CounterPeriodFor(t.recurring, now)))
+      ++armed;
     by_pair[{t.account_sid, t.usage_category}].push_back(std::move(t));
   }
   if (deps_.metrics) deps_.metrics->Armed(armed);

@@ -23,7 +23,7 @@ class TriggerMetrics {
 
   void Attach(prometheus::Registry& registry);  // once
 
-  void Armed(int64_t triggers);                // after each sweep
+  void Armed(int64_t triggers);  // after each sweep
   void Evaluated(bool sweep, int64_t comparisons);
   void Fired(int64_t firings);
   void Attempt(bool delivered);

@@ -48,7 +48,8 @@ absl::StatusOr<Trigger> ReadTrigger(const pqxx::row& row, int first = 0) {
   t.recurring = *recurring;
   t.callback_method = *method;
   t.current_value = *current;
-  if (!row[first + 10].is_null()) t.date_fired = absl::FromUnixMicros(row[first + 10].as<int64_t>());
+  if (!row[first + 10].is_null())
+    t.date_fired = absl::FromUnixMicros(row[first + 10].as<int64_t>());
   t.date_created = absl::FromUnixMicros(row[first + 11].as<int64_t>());
   t.date_updated = absl::FromUnixMicros(row[first + 12].as<int64_t>());
   t.last_fired_period = row[first + 13].as<std::string>();
@@ -95,8 +96,8 @@ absl::Status TriggerRepository::Create(const Trigger& t) {
         absl::StrCat("insert into usage_triggers (sid, account_sid, friendly_name, usage_category, "
                      "trigger_by, trigger_value, recurring, callback_url, callback_method, "
                      "current_value, date_created, date_updated) values ($1, $2, $3, $4, $5, "
-                     "$6::numeric, $7, $8, $9, $10::numeric, ", FromMicros(11), ", ",
-                     FromMicros(12), ")"),
+                     "$6::numeric, $7, $8, $9, $10::numeric, ",
+                     FromMicros(11), ", ", FromMicros(12), ")"),
         t.sid, t.account_sid, t.friendly_name, t.usage_category, TriggerByName(t.trigger_by),
         um::FormatMicros(t.trigger_value), RecurringName(t.recurring), t.callback_url,
         CallbackMethodName(t.callback_method), um::FormatMicros(t.current_value),
@@ -110,7 +111,8 @@ absl::StatusOr<Trigger> TriggerRepository::Get(const std::string& account, const
   std::vector<Trigger> out;
   absl::Status s = pool_.Run([&](pqxx::connection& c) {
     pqxx::read_transaction tx(c);
-    return ReadTriggers(tx.exec_params(absl::StrCat("select ", kColumns, " from usage_triggers t "
+    return ReadTriggers(tx.exec_params(absl::StrCat("select ", kColumns,
+                                                    " from usage_triggers t "
                                                     "where t.account_sid = $1 and t.sid = $2"),
                                        account, sid),
                         &out);
@@ -127,7 +129,8 @@ absl::StatusOr<std::vector<Trigger>> TriggerRepository::List(const ListQuery& q)
     return ReadTriggers(
         tx.exec_params(
             absl::StrCat(
-                "select ", kColumns, " from usage_triggers t where t.account_sid = $1 "
+                "select ", kColumns,
+                " from usage_triggers t where t.account_sid = $1 "
                 "and ($2 = '' or t.usage_category = $2) and ($3 = '-' or t.recurring = $3) "
                 "and ($4 = '' or t.trigger_by = $4) and ($5 = '' or (t.date_created, t.sid) > "
                 "(select a.date_created, a.sid from usage_triggers a where a.sid = $5)) "
@@ -150,8 +153,9 @@ absl::StatusOr<Trigger> TriggerRepository::Apply(const std::string& account, con
                      "friendly_name = case when $3 then $4 else t.friendly_name end, "
                      "callback_url = case when $5 then $6 else t.callback_url end, "
                      "callback_method = case when $7 then $8 else t.callback_method end, "
-                     "date_updated = ", FromMicros(9),
-                     " where t.account_sid = $1 and t.sid = $2 returning ", kColumns),
+                     "date_updated = ",
+                     FromMicros(9), " where t.account_sid = $1 and t.sid = $2 returning ",
+                     kColumns),
         account, sid, u.friendly_name.has_value(), u.friendly_name.value_or(""),
         u.callback_url.has_value(), u.callback_url.value_or(""), u.callback_method.has_value(),
         CallbackMethodName(u.callback_method.value_or(CallbackMethod::kPost)), Micros(now));
@@ -169,7 +173,8 @@ absl::Status TriggerRepository::Delete(const std::string& account, const std::st
   absl::Status s = pool_.Run([&](pqxx::connection& c) {
     pqxx::work tx(c);
     deleted = tx.exec_params("delete from usage_triggers where account_sid = $1 and sid = $2",
-                             account, sid).affected_rows() > 0;
+                             account, sid)
+                  .affected_rows() > 0;
     tx.commit();
     return absl::OkStatus();
   });
@@ -189,7 +194,8 @@ absl::StatusOr<std::vector<Trigger>> TriggerRepository::ForCounters(
   absl::Status s = pool_.Run([&](pqxx::connection& c) {
     pqxx::read_transaction tx(c);
     return ReadTriggers(
-        tx.exec_params(absl::StrCat("select ", kColumns, " from usage_triggers t join "
+        tx.exec_params(absl::StrCat("select ", kColumns,
+                                    " from usage_triggers t join "
                                     "unnest($1::text[], $2::text[]) as p(account_sid, category) "
                                     "on t.account_sid = p.account_sid and "
                                     "t.usage_category = p.category"),
@@ -205,7 +211,8 @@ absl::StatusOr<std::vector<Trigger>> TriggerRepository::AllArmable() {
   absl::Status s = pool_.Run([&](pqxx::connection& c) {
     pqxx::read_transaction tx(c);
     return ReadTriggers(
-        tx.exec(absl::StrCat("select ", kColumns, " from usage_triggers t "
+        tx.exec(absl::StrCat("select ", kColumns,
+                             " from usage_triggers t "
                              "where not (t.recurring = '' and t.last_fired_period <> '')")),
         &out);
   });
@@ -245,7 +252,7 @@ absl::StatusOr<bool> TriggerRepository::Claim(const Trigger& t, const FiringDeci
 }
 
 absl::StatusOr<std::vector<PendingDelivery>> TriggerRepository::LeaseDue(int limit,
-                                                                        absl::Duration lease) {
+                                                                         absl::Duration lease) {
   std::vector<PendingDelivery> out;
   absl::Status s = pool_.Run([&](pqxx::connection& c) {
     pqxx::work tx(c);
@@ -256,7 +263,8 @@ absl::StatusOr<std::vector<PendingDelivery>> TriggerRepository::LeaseDue(int lim
             "order by next_attempt_at limit $1 for update skip locked) "
             "update usage_trigger_firings f set next_attempt_at = now() + $2::int8 * interval "
             "'1 microsecond' from due, usage_triggers t where f.trigger_sid = due.trigger_sid and "
-            "f.period = due.period and t.sid = f.trigger_sid returning ", kColumns,
+            "f.period = due.period and t.sid = f.trigger_sid returning ",
+            kColumns,
             ", f.period, f.idempotency_token, f.current_value::text, "
             "(extract(epoch from f.fired_at) * 1000000)::int8, f.attempts, "
             "(extract(epoch from f.event_time) * 1000000)::int8"),

@@ -45,11 +45,11 @@ class TriggerRepository {
 
   struct ListQuery {
     std::string account_sid;
-    std::string usage_category;            // empty: any
+    std::string usage_category;  // empty: any
     std::optional<Recurring> recurring;
     std::optional<TriggerBy> trigger_by;
     int page_size = 50;
-    std::string after_sid;                 // keyset: the last SID of the previous page
+    std::string after_sid;  // keyset: the last SID of the previous page
   };
   // Oldest first; at most page_size + 1 rows (one more tells there is a next page).
   absl::StatusOr<std::vector<Trigger>> List(const ListQuery& query);

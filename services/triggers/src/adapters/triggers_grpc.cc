@@ -5,8 +5,8 @@
 #include "absl/strings/str_cat.h"
 #include "dialtone/core/sid.h"
 #include "dialtone/rpc/status.h"
-#include "domain/callback_params.h"
 #include "dialtone/usage/micros.h"
+#include "domain/callback_params.h"
 #include "domain/trigger_value.h"
 
 namespace dialtone::triggers {
@@ -25,8 +25,8 @@ absl::Status CheckAccount(const std::string& account) {
 
 absl::Status CheckTriggerSid(const std::string& sid) {
   if (!core::IsSid(sid, core::kUsageTriggerPrefix)) {
-    return absl::NotFoundError(absl::StrCat("The requested resource /UsageTriggers/", sid,
-                                            " was not found"));
+    return absl::NotFoundError(
+        absl::StrCat("The requested resource /UsageTriggers/", sid, " was not found"));
   }
   return absl::OkStatus();
 }
@@ -107,9 +107,12 @@ void ToProto(const Trigger& t, pb::UsageTrigger* out) {
 grpc::Status TriggersGrpc::CreateTrigger(grpc::ServerContext*, const pb::CreateTriggerRequest* req,
                                          pb::UsageTrigger* resp) {
   if (auto s = CheckAccount(req->account_sid()); !s.ok()) return rpc::ToGrpcStatus(s);
-  if (auto s = RequireParameter("CallbackUrl", req->callback_url()); !s.ok()) return rpc::ToGrpcStatus(s);
-  if (auto s = RequireParameter("TriggerValue", req->trigger_value()); !s.ok()) return rpc::ToGrpcStatus(s);
-  if (auto s = RequireParameter("UsageCategory", req->usage_category()); !s.ok()) return rpc::ToGrpcStatus(s);
+  if (auto s = RequireParameter("CallbackUrl", req->callback_url()); !s.ok())
+    return rpc::ToGrpcStatus(s);
+  if (auto s = RequireParameter("TriggerValue", req->trigger_value()); !s.ok())
+    return rpc::ToGrpcStatus(s);
+  if (auto s = RequireParameter("UsageCategory", req->usage_category()); !s.ok())
+    return rpc::ToGrpcStatus(s);
   if (auto s = ValidateCallbackUrl(req->callback_url()); !s.ok()) return rpc::ToGrpcStatus(s);
   if (auto s = ValidateFriendlyName(req->friendly_name()); !s.ok()) return rpc::ToGrpcStatus(s);
   auto by = FromProto(req->trigger_by());
@@ -127,9 +130,9 @@ grpc::Status TriggersGrpc::CreateTrigger(grpc::ServerContext*, const pb::CreateT
   auto counters = deps_.reader.Read(req->account_sid(), req->usage_category(), now);
   if (!counters.ok()) {
     if (absl::IsInvalidArgument(counters.status())) {
-      return rpc::ToGrpcStatus(TwilioError(kErrorInvalidParameter,
-                                absl::StrCat("UsageCategory \"", req->usage_category(),
-                                             "\" is not a usage category")));
+      return rpc::ToGrpcStatus(TwilioError(
+          kErrorInvalidParameter,
+          absl::StrCat("UsageCategory \"", req->usage_category(), "\" is not a usage category")));
     }
     return rpc::ToGrpcStatus(counters.status());
   }
@@ -191,7 +194,8 @@ grpc::Status TriggersGrpc::ListTriggers(grpc::ServerContext*, const pb::ListTrig
   }
   if (!req->page_token().empty()) {
     if (!core::IsSid(req->page_token(), core::kUsageTriggerPrefix)) {
-      return rpc::TwilioGrpcError(grpc::StatusCode::INVALID_ARGUMENT, 20007, "PageToken is not valid");
+      return rpc::TwilioGrpcError(grpc::StatusCode::INVALID_ARGUMENT, 20007,
+                                  "PageToken is not valid");
     }
     q.after_sid = req->page_token();
   }
@@ -241,7 +245,8 @@ grpc::Status TriggersGrpc::ReportCounters(grpc::ServerContext*,
   std::vector<CounterSnapshot> counters;
   std::optional<absl::Time> newest;
   for (const pb::CounterUpdate& u : req->updates()) {
-    CounterSnapshot c{.account_sid = u.account_sid(), .category = u.category(), .period = u.period()};
+    CounterSnapshot c{
+        .account_sid = u.account_sid(), .category = u.category(), .period = u.period()};
     auto usage = um::ParseMicros(u.usage());
     auto price = um::ParseMicros(u.price());
     if (!absl::SimpleAtoi(u.count(), &c.count) || !usage.ok() || !price.ok()) {

@@ -14,12 +14,13 @@ void AddOptions(config::ConfigLoader& loader, Config* c) {
   loader.AddString("rest_gateway_addr", &c->rest_gateway_addr,
                    "rest-gateway gRPC address (account auth tokens that sign callbacks)",
                    config::CheckHostPort());
-  loader.AddString("test_auth_token", &c->test_auth_token,
-                   "tests only: sign every callback with this token instead of asking rest-gateway");
+  loader.AddString(
+      "test_auth_token", &c->test_auth_token,
+      "tests only: sign every callback with this token instead of asking rest-gateway");
   loader.AddDuration("sweep_interval", &c->sweep_interval, absl::Milliseconds(50),
                      "how often all triggers are evaluated against counters read from metering");
   loader.AddInt("delivery_workers", &c->delivery_workers, 0, 64,
-                 "callback delivery threads (0: evaluate only, another process delivers)");
+                "callback delivery threads (0: evaluate only, another process delivers)");
   loader.AddDuration("delivery_poll_interval", &c->delivery_poll_interval, absl::Milliseconds(10),
                      "how often idle delivery workers look for due callbacks");
   loader.AddDuration("delivery_initial_backoff", &c->delivery_initial_backoff,

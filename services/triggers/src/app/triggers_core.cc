@@ -32,7 +32,10 @@ TriggersCore::TriggersCore(const Config& config, Clock clock, std::unique_ptr<Au
               .http = {.connect_timeout = std::min(absl::Seconds(5), config_.callback_timeout),
                        .total_timeout = config_.callback_timeout}},
           &metrics_)),
-      evaluator_({.repo = repo_, .reader = *reader_, .clock = clock_, .metrics = &metrics_,
+      evaluator_({.repo = repo_,
+                  .reader = *reader_,
+                  .clock = clock_,
+                  .metrics = &metrics_,
                   .on_fired = [this] { dispatcher_->Wake(); }}),
       grpc_({.repo = repo_, .reader = *reader_, .evaluator = evaluator_, .clock = clock_}),
       sweep_(evaluator_, config_.sweep_interval) {}

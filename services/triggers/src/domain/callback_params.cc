@@ -15,8 +15,8 @@ std::string IdempotencyToken(const std::string& account_sid, const std::string& 
 }
 
 std::string UsageRecordUri(const std::string& account_sid, const std::string& category) {
-  return absl::StrCat("/2010-04-01/Accounts/", account_sid, "/Usage/Records?Category=",
-                      webhook::FormEncodeComponent(category));
+  return absl::StrCat("/2010-04-01/Accounts/", account_sid,
+                      "/Usage/Records?Category=", webhook::FormEncodeComponent(category));
 }
 
 webhook::Params CallbackParams(const Trigger& t, const Firing& f) {
@@ -38,7 +38,8 @@ std::string RequestUrl(const std::string& callback_url, CallbackMethod method,
   std::string url = callback_url;
   size_t hash = url.find('#');
   if (hash != std::string::npos) url.resize(hash);
-  return absl::StrCat(url, url.find('?') == std::string::npos ? "?" : "&", webhook::FormEncode(params));
+  return absl::StrCat(url, url.find('?') == std::string::npos ? "?" : "&",
+                      webhook::FormEncode(params));
 }
 
 absl::Duration RetryDelay(int attempt, absl::Duration initial, absl::Duration max) {

@@ -28,7 +28,8 @@ std::optional<FiringDecision> Evaluate(const Trigger& trigger, const CounterSnap
   if (!WatchesPeriod(trigger.recurring, counter.period)) return std::nullopt;
   // Keys of one kind sort by date ("daily:2026-11-24" < "daily:2026-11-25"): a late event of a
   // day before the trigger was created does not fire it.
-  if (counter.period < CounterPeriodFor(trigger.recurring, trigger.date_created)) return std::nullopt;
+  if (counter.period < CounterPeriodFor(trigger.recurring, trigger.date_created))
+    return std::nullopt;
   std::string firing = FiringPeriod(trigger.recurring, counter.period);
   if (firing == trigger.last_fired_period) return std::nullopt;
   int64_t value = ValueFor(trigger.trigger_by, counter);

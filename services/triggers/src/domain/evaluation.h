@@ -22,8 +22,8 @@ struct CounterSnapshot {
 
 // What a firing claims: the (trigger, period) key and the value that crossed.
 struct FiringDecision {
-  std::string period;          // firing key: the counter period, or "once"
-  int64_t current_value = 0;   // micro-units
+  std::string period;         // firing key: the counter period, or "once"
+  int64_t current_value = 0;  // micro-units
 };
 
 // The value the trigger compares, in micro-units (count * 10^6 for TriggerBy=count).

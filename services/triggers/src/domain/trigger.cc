@@ -10,10 +10,7 @@
 #include "dialtone/core/twilio_error.h"
 
 namespace dialtone::triggers {
-namespace {
-
-
-}  // namespace
+namespace {}  // namespace
 
 std::string TriggerByName(TriggerBy by) {
   switch (by) {
@@ -51,7 +48,9 @@ std::optional<Recurring> ParseRecurring(absl::string_view name) {
   return std::nullopt;
 }
 
-std::string CallbackMethodName(CallbackMethod m) { return m == CallbackMethod::kGet ? "GET" : "POST"; }
+std::string CallbackMethodName(CallbackMethod m) {
+  return m == CallbackMethod::kGet ? "GET" : "POST";
+}
 
 std::optional<CallbackMethod> ParseCallbackMethod(absl::string_view name) {
   if (absl::EqualsIgnoreCase(name, "GET")) return CallbackMethod::kGet;
@@ -66,7 +65,8 @@ absl::Status TwilioError(int code, absl::string_view message) {
 
 absl::Status RequireParameter(absl::string_view twilio_name, absl::string_view value) {
   if (!value.empty()) return absl::OkStatus();
-  return TwilioError(kErrorMissingParameter, absl::StrCat("Missing required parameter ", twilio_name));
+  return TwilioError(kErrorMissingParameter,
+                     absl::StrCat("Missing required parameter ", twilio_name));
 }
 
 absl::Status ValidateCallbackUrl(absl::string_view url) {

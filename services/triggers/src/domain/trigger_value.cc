@@ -17,16 +17,19 @@ absl::StatusOr<TriggerValueSpec> ParseTriggerValue(absl::string_view text, Trigg
     number.remove_prefix(1);
   }
   if (number.empty()) {
-    return TwilioError(kErrorInvalidParameter, absl::StrCat("TriggerValue \"", text, "\" is not a number"));
+    return TwilioError(kErrorInvalidParameter,
+                       absl::StrCat("TriggerValue \"", text, "\" is not a number"));
   }
   auto micros = usage::ParseMicros(number);
   if (!micros.ok()) {
     return TwilioError(kErrorInvalidParameter,
-                       absl::StrCat("TriggerValue \"", text, "\" is not a non-negative decimal with at most 6 decimals"));
+                       absl::StrCat("TriggerValue \"", text,
+                                    "\" is not a non-negative decimal with at most 6 decimals"));
   }
   if (by == TriggerBy::kCount && *micros % usage::kMicrosPerUnit != 0) {
-    return TwilioError(kErrorInvalidParameter,
-                       absl::StrCat("TriggerValue \"", text, "\" must be a whole number for TriggerBy=count"));
+    return TwilioError(
+        kErrorInvalidParameter,
+        absl::StrCat("TriggerValue \"", text, "\" must be a whole number for TriggerBy=count"));
   }
   spec.micros = *micros;
   return spec;

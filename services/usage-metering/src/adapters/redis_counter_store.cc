@@ -46,7 +46,8 @@ absl::StatusOr<PublishOutcome> RedisCounterStore::Publish(const std::vector<Usag
       reply->elements[1].elements.size() % 4 != 0) {
     return Malformed("publish script");
   }
-  for (const RedisReply& flag : reply->elements[0].elements) out.counted.push_back(flag.integer == 1);
+  for (const RedisReply& flag : reply->elements[0].elements)
+    out.counted.push_back(flag.integer == 1);
   const auto& flat = reply->elements[1].elements;
   const std::string& account = events.front().account_sid;
   for (size_t i = 0; i < flat.size(); i += 4) {
@@ -72,7 +73,7 @@ absl::StatusOr<PublishOutcome> RedisCounterStore::Publish(const std::vector<Usag
 }
 
 absl::StatusOr<std::vector<Totals>> RedisCounterStore::Read(const std::string& account,
-                                                           const std::vector<CounterRef>& refs) {
+                                                            const std::vector<CounterRef>& refs) {
   std::vector<Totals> out;
   if (refs.empty()) return out;
   std::vector<std::string> keys;
@@ -103,7 +104,8 @@ absl::StatusOr<std::vector<std::string>> RedisCounterStore::AccountsWithUsage() 
   return out;
 }
 
-absl::StatusOr<std::vector<std::string>> RedisCounterStore::DirtyMembers(const std::string& account) {
+absl::StatusOr<std::vector<std::string>> RedisCounterStore::DirtyMembers(
+    const std::string& account) {
   auto reply = pool_.Command({"SMEMBERS", DirtyKey(account)});
   if (!reply.ok()) return reply.status();
   std::vector<std::string> out;

@@ -18,7 +18,8 @@ namespace tpb = dialtone::triggers::v1;
 class GrpcCounterSink final : public CounterSink {
  public:
   GrpcCounterSink(const std::string& addr, absl::Duration deadline)
-      : stub_(tpb::Triggers::NewStub(grpc::CreateChannel(addr, grpc::InsecureChannelCredentials()))),
+      : stub_(
+            tpb::Triggers::NewStub(grpc::CreateChannel(addr, grpc::InsecureChannelCredentials()))),
         deadline_(deadline) {}
 
   absl::Status Report(const std::vector<CounterValue>& updates, absl::Time newest_event) override {

@@ -20,7 +20,8 @@ namespace dialtone::usage_metering {
 class CounterSink {
  public:
   virtual ~CounterSink() = default;
-  virtual absl::Status Report(const std::vector<CounterValue>& updates, absl::Time newest_event) = 0;
+  virtual absl::Status Report(const std::vector<CounterValue>& updates,
+                              absl::Time newest_event) = 0;
 };
 
 // ReportCounters on triggers over gRPC, with a deadline so a stuck peer cannot pile up pushes.

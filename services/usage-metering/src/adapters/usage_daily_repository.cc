@@ -21,8 +21,8 @@ absl::Status UsageDailyRepository::Upsert(const std::vector<DailyRow>& rows) {
           "usage = excluded.usage, price = excluded.price, updated_at = now() "
           "where (usage_daily.count, usage_daily.usage, usage_daily.price) is distinct from "
           "(excluded.count, excluded.usage, excluded.price)",
-          r.account_sid, r.category, usage::FormatDay(r.day), r.totals.count, usage::FormatMicros(r.totals.usage),
-          usage::FormatMicros(r.totals.price));
+          r.account_sid, r.category, usage::FormatDay(r.day), r.totals.count,
+          usage::FormatMicros(r.totals.usage), usage::FormatMicros(r.totals.price));
     }
     tx.commit();
     return absl::OkStatus();

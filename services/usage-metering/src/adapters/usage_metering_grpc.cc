@@ -7,8 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "dialtone/core/sid.h"
 #include "dialtone/rpc/status.h"
-#include "domain/category_catalog.h"
 #include "dialtone/usage/micros.h"
+#include "domain/category_catalog.h"
 
 namespace dialtone::usage_metering {
 namespace {
@@ -22,9 +22,13 @@ grpc::Status Invalid(const std::string& message) {
 }
 
 RawUsageEvent FromProto(const pb::UsageEvent& e) {
-  RawUsageEvent raw{.event_id = e.event_id(), .account_sid = e.account_sid(),
-                    .category = e.category(), .count = e.count(), .usage = e.usage(),
-                    .price = e.price(), .price_unit = e.price_unit()};
+  RawUsageEvent raw{.event_id = e.event_id(),
+                    .account_sid = e.account_sid(),
+                    .category = e.category(),
+                    .count = e.count(),
+                    .usage = e.usage(),
+                    .price = e.price(),
+                    .price_unit = e.price_unit()};
   if (e.has_time()) raw.time = rpc::FromProto(e.time());
   return raw;
 }
@@ -75,8 +79,7 @@ grpc::Status UsageMeteringGrpc::PublishUsage(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status UsageMeteringGrpc::GetCounters(grpc::ServerContext*,
-                                            const pb::GetCountersRequest* req,
+grpc::Status UsageMeteringGrpc::GetCounters(grpc::ServerContext*, const pb::GetCountersRequest* req,
                                             pb::GetCountersResponse* resp) {
   if (auto s = core::ValidateSid(req->account_sid(), core::kAccountPrefix); !s.ok()) {
     return rpc::ToGrpcStatus(s);
@@ -86,7 +89,8 @@ grpc::Status UsageMeteringGrpc::GetCounters(grpc::ServerContext*,
   }
   absl::Time at = req->has_at() ? rpc::FromProto(req->at()) : deps_.clock();
   std::vector<CounterRef> refs;
-  for (const std::string& period : usage::PeriodKeysFor(at)) refs.push_back({req->category(), period});
+  for (const std::string& period : usage::PeriodKeysFor(at))
+    refs.push_back({req->category(), period});
   auto values = deps_.store.Read(req->account_sid(), refs);
   if (!values.ok()) return rpc::ToGrpcStatus(values.status());
   resp->set_account_sid(req->account_sid());
@@ -118,7 +122,9 @@ grpc::Status UsageMeteringGrpc::QueryUsage(grpc::ServerContext*, const pb::Query
   absl::Time now = deps_.clock();
   switch (req->relative()) {
     case pb::RELATIVE_PERIOD_UNSPECIFIED: break;
-    case pb::RELATIVE_PERIOD_TODAY: spec.range = usage::RelativeRange(usage::RelativePeriod::kToday, now); break;
+    case pb::RELATIVE_PERIOD_TODAY:
+      spec.range = usage::RelativeRange(usage::RelativePeriod::kToday, now);
+      break;
     case pb::RELATIVE_PERIOD_YESTERDAY:
       spec.range = usage::RelativeRange(usage::RelativePeriod::kYesterday, now);
       break;

@@ -41,8 +41,8 @@ absl::StatusOr<std::vector<UsageRecordFields>> UsageQuery::Run(const UsageQueryS
   struct Row {
     const CategoryInfo* category;
     std::string start, end;
-    std::vector<size_t> refs;              // into `refs`
-    std::vector<absl::CivilDay> pg_days;   // from usage_daily
+    std::vector<size_t> refs;             // into `refs`
+    std::vector<absl::CivilDay> pg_days;  // from usage_daily
   };
   std::vector<Row> rows;
   std::vector<CounterRef> refs;
@@ -71,8 +71,9 @@ absl::StatusOr<std::vector<UsageRecordFields>> UsageQuery::Run(const UsageQueryS
     for (const usage::Bucket& b : buckets) {
       for (const CategoryInfo* c : categories) {
         Row row{c, usage::FormatDay(b.days.start), usage::FormatDay(b.days.end), {}, {}};
-        bool counter_of_its_own = b.whole && spec.granularity != usage::PeriodKind::kAllTime &&
-                                  (spec.granularity != usage::PeriodKind::kDaily || b.days.start >= cutoff);
+        bool counter_of_its_own =
+            b.whole && spec.granularity != usage::PeriodKind::kAllTime &&
+            (spec.granularity != usage::PeriodKind::kDaily || b.days.start >= cutoff);
         if (counter_of_its_own && spec.granularity != usage::PeriodKind::kDaily) {
           refs.push_back({c->name, b.period});
           row.refs.push_back(refs.size() - 1);

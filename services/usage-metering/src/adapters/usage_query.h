@@ -15,9 +15,9 @@ namespace dialtone::usage_metering {
 
 struct UsageQuerySpec {
   std::string account_sid;
-  std::string category;                 // empty: every category with usage
+  std::string category;  // empty: every category with usage
   usage::PeriodKind granularity = usage::PeriodKind::kAllTime;
-  std::optional<usage::DayRange> range;        // none: all time (kAllTime) or a default window
+  std::optional<usage::DayRange> range;  // none: all time (kAllTime) or a default window
 };
 
 // Daily counters live in Redis for `daily_retention_days` (their TTL); days older than that are
@@ -27,7 +27,9 @@ class UsageQuery {
  public:
   UsageQuery(RedisCounterStore& store, UsageDailyRepository& repo, usage::Clock clock,
              int daily_retention_days)
-      : store_(store), repo_(repo), clock_(std::move(clock)),
+      : store_(store),
+        repo_(repo),
+        clock_(std::move(clock)),
         daily_retention_days_(daily_retention_days) {}
 
   absl::StatusOr<std::vector<UsageRecordFields>> Run(const UsageQuerySpec& spec);

@@ -23,9 +23,12 @@ UsageMeteringApp::UsageMeteringApp(Config config, std::unique_ptr<redis::RedisPo
       store_(*redis_, {.dedup_retention_seconds = absl::ToInt64Seconds(config_.dedup_retention),
                        .daily_ttl_seconds = absl::ToInt64Seconds(config_.daily_retention)}),
       daily_(pg_),
-      query_(store_, daily_, [] { return absl::Now(); },
-             static_cast<int>(config_.daily_retention / absl::Hours(24))),
-      grpc_({.store = store_, .query = query_, .metrics = &metrics_,
+      query_(
+          store_, daily_, [] { return absl::Now(); },
+          static_cast<int>(config_.daily_retention / absl::Hours(24))),
+      grpc_({.store = store_,
+             .query = query_,
+             .metrics = &metrics_,
              .clock = [] { return absl::Now(); }}),
       rollup_(store_, daily_, config_.rollup_interval),
       runtime_("usage-metering", "dialtone.usage.v1.UsageMetering", config_.common) {

@@ -27,7 +27,8 @@ const std::vector<CategoryInfo>& AllCategories() {
 
 const CategoryInfo* FindCategory(absl::string_view name) {
   const auto& all = AllCategories();
-  auto it = std::find_if(all.begin(), all.end(), [&](const CategoryInfo& c) { return c.name == name; });
+  auto it =
+      std::find_if(all.begin(), all.end(), [&](const CategoryInfo& c) { return c.name == name; });
   return it == all.end() ? nullptr : &*it;
 }
 

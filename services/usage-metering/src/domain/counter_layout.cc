@@ -4,8 +4,8 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
-#include "domain/category_catalog.h"
 #include "dialtone/usage/periods.h"
+#include "domain/category_catalog.h"
 
 namespace dialtone::usage_metering {
 
@@ -61,9 +61,8 @@ ScriptCall PlanPublish(const std::vector<UsageEvent>& events, const ScriptOption
     std::vector<std::string> dirty;
     auto add = [&](const std::string& category, int64_t count, int64_t usage, int64_t price) {
       for (const std::string& period : periods) {
-        incs.insert(incs.end(), {std::to_string(key_index(category, period)),
-                                 std::to_string(count), std::to_string(usage),
-                                 std::to_string(price)});
+        incs.insert(incs.end(), {std::to_string(key_index(category, period)), std::to_string(count),
+                                 std::to_string(usage), std::to_string(price)});
       }
       dirty.push_back(DirtyMember(category, day));
     };

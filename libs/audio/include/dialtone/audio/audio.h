@@ -23,10 +23,10 @@ struct PcmAudio {
   int sample_rate = 0;
   int channels = 0;
   std::vector<float> samples;
-  int64_t frames() const { return channels > 0 ? static_cast<int64_t>(samples.size()) / channels : 0; }
-  int64_t duration_ms() const {
-    return sample_rate > 0 ? frames() * 1000 / sample_rate : 0;
+  int64_t frames() const {
+    return channels > 0 ? static_cast<int64_t>(samples.size()) / channels : 0;
   }
+  int64_t duration_ms() const { return sample_rate > 0 ? frames() * 1000 / sample_rate : 0; }
 };
 
 // Decodes WAV, AIFF, FLAC, OGG/Vorbis, Opus and MP3 (whatever libsndfile reads, by content), or

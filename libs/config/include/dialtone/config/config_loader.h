@@ -4,8 +4,8 @@
 #include <functional>
 #include <map>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
+#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -67,8 +67,8 @@ class ConfigLoader {
 };
 
 // Reusable checks.
-Check CheckHostPort();                              // "host:port", "[::1]:port", port 0..65535
-Check CheckUrl(std::vector<std::string> schemes);   // scheme://host[:port][/...]
+Check CheckHostPort();                             // "host:port", "[::1]:port", port 0..65535
+Check CheckUrl(std::vector<std::string> schemes);  // scheme://host[:port][/...]
 Check CheckOneOf(std::vector<std::string> values);
 Check CheckNotEmpty();
 

@@ -22,8 +22,8 @@ namespace dialtone::redis {
 struct RedisReply {
   enum class Type { kNil, kString, kInteger, kArray, kStatus };
   Type type = Type::kNil;
-  std::string str;              // kString and kStatus
-  int64_t integer = 0;          // kInteger
+  std::string str;                   // kString and kStatus
+  int64_t integer = 0;               // kInteger
   std::vector<RedisReply> elements;  // kArray
 };
 
@@ -70,8 +70,7 @@ class RedisPool {
   std::unique_ptr<Conn> Acquire(absl::Status& status);
   void Release(std::unique_ptr<Conn> conn, bool broken);
   absl::StatusOr<std::unique_ptr<Conn>> Connect();
-  absl::StatusOr<RedisReply> RunOn(Conn& conn, const std::vector<std::string>& args,
-                                   bool& broken);
+  absl::StatusOr<RedisReply> RunOn(Conn& conn, const std::vector<std::string>& args, bool& broken);
 
   Options options_;
   RedisEndpoint endpoint_;

@@ -20,9 +20,9 @@ namespace dialtone::service {
 class StoreMonitor {
  public:
   struct Options {
-    std::string name;                                // "postgresql", "redis"
+    std::string name;  // "postgresql", "redis"
     std::function<absl::Status()> probe;
-    std::function<absl::Status()> on_connect;        // may be empty
+    std::function<absl::Status()> on_connect;  // may be empty
     std::function<void(bool ready)> on_change;
     absl::Duration check_interval = absl::Seconds(1);
     absl::Duration initial_backoff = absl::Milliseconds(200);

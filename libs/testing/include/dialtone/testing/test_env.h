@@ -2,8 +2,8 @@
 // `scripts/dev test`, and that start processes of their own. Tests only; production never links.
 #pragma once
 
-#include <string>
 #include <sys/types.h>
+#include <string>
 #include <vector>
 
 namespace dialtone::testing {

@@ -9,9 +9,9 @@
 namespace dialtone::twiml {
 
 // The Twilio codes the TwiML engine reports (https://www.twilio.com/docs/api/errors).
-inline constexpr int kErrorBodyTooLarge = 11750;     // response body over 64 kB
-inline constexpr int kErrorDocumentParse = 12100;    // not well-formed, no <Response>
-inline constexpr int kErrorSchemaValidation = 12200; // unknown verb, nesting, value
+inline constexpr int kErrorBodyTooLarge = 11750;      // response body over 64 kB
+inline constexpr int kErrorDocumentParse = 12100;     // not well-formed, no <Response>
+inline constexpr int kErrorSchemaValidation = 12200;  // unknown verb, nesting, value
 inline constexpr int kErrorInvalidContentType = 12300;
 
 // Builds an InvalidArgument status whose payload carries `code` (and the
@@ -19,8 +19,7 @@ inline constexpr int kErrorInvalidContentType = 12300;
 // and to ErrorCode on fallback requests without parsing the message.
 // Example: return TwimlError(kErrorSchemaValidation, "<Say> ...", 4);
 // Pure, any thread.
-absl::Status TwimlError(int code, std::string message,
-                        std::optional<int> line = std::nullopt);
+absl::Status TwimlError(int code, std::string message, std::optional<int> line = std::nullopt);
 
 // The Twilio code of a status built by TwimlError, or 0 when it has none.
 int TwilioErrorCode(const absl::Status& status);

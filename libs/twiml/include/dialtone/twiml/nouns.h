@@ -75,7 +75,6 @@ struct QueueNoun {
   HttpMethod method = HttpMethod::kPost;
 };
 
-using DialNoun =
-    std::variant<NumberNoun, SipNoun, ClientNoun, ConferenceNoun, QueueNoun>;
+using DialNoun = std::variant<NumberNoun, SipNoun, ClientNoun, ConferenceNoun, QueueNoun>;
 
 }  // namespace dialtone::twiml

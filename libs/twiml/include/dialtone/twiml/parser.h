@@ -31,8 +31,7 @@ inline constexpr size_t kMaxTwimlBodyBytes = 64 * 1024;
 //       "<Response><Say>Hi</Say></Response>", "text/xml",
 //       "https://app.example.com/voice");
 // Pure, any thread.
-absl::StatusOr<Program> ParseTwiml(std::string_view body,
-                                   std::string_view content_type,
+absl::StatusOr<Program> ParseTwiml(std::string_view body, std::string_view content_type,
                                    std::string_view document_url);
 
 }  // namespace dialtone::twiml

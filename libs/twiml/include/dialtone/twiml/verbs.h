@@ -135,7 +135,7 @@ struct Leave {
   int line = 0;
 };
 
-using Verb = std::variant<Say, Play, Pause, Gather, Record, Dial, Hangup, Redirect,
-                          Reject, Enqueue, Leave>;
+using Verb =
+    std::variant<Say, Play, Pause, Gather, Record, Dial, Hangup, Redirect, Reject, Enqueue, Leave>;
 
 }  // namespace dialtone::twiml

@@ -42,7 +42,7 @@ namespace dialtone::usage_publisher {
 class UsagePublisher {
  public:
   struct Options {
-    std::string spool_path;                           // required; one publisher per file
+    std::string spool_path;  // required; one publisher per file
     size_t batch_size = 500;
     absl::Duration flush_interval = absl::Milliseconds(200);
     absl::Duration initial_backoff = absl::Milliseconds(100);
@@ -64,15 +64,15 @@ class UsagePublisher {
   void Shutdown();
 
   // Counters since start.
-  int64_t acknowledged() const;   // events metering acknowledged
-  int64_t spooled() const;        // events written to the spool
-  int64_t dropped() const;        // events metering rejected as invalid
-  int64_t pending() const;        // in memory or in the spool
+  int64_t acknowledged() const;  // events metering acknowledged
+  int64_t spooled() const;       // events written to the spool
+  int64_t dropped() const;       // events metering rejected as invalid
+  int64_t pending() const;       // in memory or in the spool
 
  private:
   UsagePublisher(Options options, std::unique_ptr<UsageTransport> transport,
                  std::unique_ptr<UsageSpool> spool);
-  void Loop();                                   // sender thread
+  void Loop();  // sender thread
   // Sender thread, without the lock. Each returns false when metering is unreachable.
   bool SendBatch(const std::vector<usage::v1::UsageEvent>& batch);
   bool DrainSpool();
@@ -80,17 +80,17 @@ class UsagePublisher {
 
   Options options_;
   std::unique_ptr<UsageTransport> transport_;
-  std::unique_ptr<UsageSpool> spool_;          // sender thread only
-  int64_t drained_offset_ = 0;                 // sender thread only
-  absl::Time retry_at_ = absl::InfinitePast(); // sender thread only
-  int backoff_attempt_ = 0;                    // sender thread only
+  std::unique_ptr<UsageSpool> spool_;           // sender thread only
+  int64_t drained_offset_ = 0;                  // sender thread only
+  absl::Time retry_at_ = absl::InfinitePast();  // sender thread only
+  int backoff_attempt_ = 0;                     // sender thread only
 
   mutable std::mutex mu_;
   std::condition_variable cv_;       // wakes the sender
   std::condition_variable idle_cv_;  // wakes Flush()
   std::vector<usage::v1::UsageEvent> buffer_;
-  int64_t in_flight_ = 0;            // taken from the buffer, not yet acknowledged or spooled
-  int64_t spool_events_ = 0;         // events in the spool not yet acknowledged
+  int64_t in_flight_ = 0;     // taken from the buffer, not yet acknowledged or spooled
+  int64_t spool_events_ = 0;  // events in the spool not yet acknowledged
   bool stop_ = false;
   bool stopped_ = false;
   int64_t acknowledged_ = 0;

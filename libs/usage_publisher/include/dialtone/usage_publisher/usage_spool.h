@@ -26,7 +26,7 @@ class UsageSpool {
 
   // Up to `max` events starting at byte `offset`; `*next` is the offset after them.
   absl::StatusOr<std::vector<usage::v1::UsageEvent>> Read(int64_t offset, size_t max,
-                                                           int64_t* next);
+                                                          int64_t* next);
   // Empties the file (everything in it was acknowledged).
   absl::Status Clear();
 

@@ -29,7 +29,7 @@ class HttpServer {
   using Handler = std::function<Response(const Request&)>;
 
   struct Options {
-    std::string address;                      // host:port; port 0 picks a free one
+    std::string address;  // host:port; port 0 picks a free one
     int threads = 2;
     size_t body_limit = 1024 * 1024;
     absl::Duration idle_timeout = absl::Seconds(30);

@@ -55,12 +55,14 @@ inline std::string Tone(int format, int rate, int channels, double seconds) {
   info.channels = channels;
   info.format = format;
   SNDFILE* sf = sf_open_virtual(&io, SFM_WRITE, &info, &f);
-  if (sf == nullptr) throw std::runtime_error(std::string("sndfile write: ") + sf_strerror(nullptr));
+  if (sf == nullptr)
+    throw std::runtime_error(std::string("sndfile write: ") + sf_strerror(nullptr));
   auto frames = static_cast<sf_count_t>(rate * seconds);
   std::vector<float> buf(frames * channels);
   for (sf_count_t i = 0; i < frames; ++i) {
     for (int c = 0; c < channels; ++c) {
-      buf[i * channels + c] = 0.5f * static_cast<float>(std::sin(2 * M_PI * (440 + 220 * c) * i / rate));
+      buf[i * channels + c] =
+          0.5f * static_cast<float>(std::sin(2 * M_PI * (440 + 220 * c) * i / rate));
     }
   }
   sf_writef_float(sf, buf.data(), frames);
