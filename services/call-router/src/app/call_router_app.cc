@@ -1,7 +1,7 @@
 // CallRouterApp wiring.
 #include "app/call_router_app.h"
 
-#include "adapters/call_session.h"
+#include "calls/call_session.h"
 #include "dialtone/service/stores.h"
 
 #include <future>

@@ -1,21 +1,21 @@
 // Composition root of call-router: config -> stores -> handlers -> runtime.
 #pragma once
 
+#include "calls/call_usage.h"
 #include "dialtone/usage_publisher/usage_publisher.h"
-#include "domain/call_usage.h"
 
 #include <memory>
 
 #include "absl/status/statusor.h"
-#include "adapters/app_http_client.h"
-#include "adapters/call_router_grpc.h"
-#include "adapters/call_session.h"
-#include "adapters/call_store.h"
-#include "adapters/sip_stack.h"
+#include "api/call_router_grpc.h"
 #include "app/config.h"
+#include "calls/app_http_client.h"
+#include "calls/call_executor.h"
+#include "calls/call_session.h"
+#include "calls/call_store.h"
 #include "dialtone/pg/pg_pool.h"
 #include "dialtone/service/service_runtime.h"
-#include "domain/call_executor.h"
+#include "sip/sip_stack.h"
 
 namespace dialtone::call_router {
 

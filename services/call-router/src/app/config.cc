@@ -1,7 +1,7 @@
 // call-router options.
 #include "app/config.h"
 
-#include "adapters/sip_access.h"
+#include "sip/sip_access.h"
 
 namespace dialtone::call_router {
 

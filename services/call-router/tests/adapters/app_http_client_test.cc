@@ -12,11 +12,11 @@
 #include <sstream>
 #include <thread>
 
-#include "adapters/app_http_client.h"
+#include "calls/app_http_client.h"
+#include "calls/twiml_names.h"
 #include "dialtone/testing/test_env.h"
 #include "dialtone/webhook/form_encoding.h"
 #include "dialtone/webhook/signature.h"
-#include "domain/twiml_names.h"
 
 using dialtone::call_router::AppHttpClient;
 using dialtone::call_router::HttpMethod;

@@ -7,7 +7,7 @@
 
 #include "absl/time/time.h"
 
-#include "adapters/call_router_grpc.h"
+#include "api/call_router_grpc.h"
 #include "dialtone/pg/testing/scratch_database.h"
 #include "dialtone/rpc/status.h"
 #include "dialtone/testing/test_env.h"

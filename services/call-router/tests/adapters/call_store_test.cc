@@ -6,8 +6,8 @@
 #include <pqxx/pqxx>
 #include <thread>
 
-#include "adapters/call_router_grpc.h"
-#include "adapters/call_store.h"
+#include "api/call_router_grpc.h"
+#include "calls/call_store.h"
 #include "dialtone/pg/testing/scratch_database.h"
 
 namespace dialtone::call_router {

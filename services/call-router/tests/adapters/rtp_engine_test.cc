@@ -1,6 +1,6 @@
 // RtpEngine on loopback: two legs aimed at each other exchange paced G.711, RFC 4733 and
 // in-band digits, record with silence detection, and bridge.
-#include "adapters/rtp_engine.h"
+#include "media/rtp_engine.h"
 
 #include <catch2/catch.hpp>
 

@@ -1,6 +1,6 @@
 // SourceAllowList matching and DigestGuard against responses computed here from RFC 2617's
 // formulas (MD5 of HA1:nonce:nc:cnonce:qop:HA2).
-#include "adapters/sip_access.h"
+#include "sip/sip_access.h"
 
 #include <sofia-sip/su_md5.h>
 #include <catch2/catch.hpp>

@@ -1,10 +1,10 @@
 // Executor scenarios: answering, Say/Play/Pause, Gather, Redirect, Reject,
 // fetch failures, stale events and loops.
-#include "domain/call_executor.h"
+#include "calls/call_executor.h"
 
 #include <catch2/catch.hpp>
 
-#include "domain/twiml_names.h"
+#include "calls/twiml_names.h"
 #include "executor_harness.h"
 
 namespace dialtone::call_router {

@@ -6,7 +6,7 @@
 #include <set>
 #include <string>
 
-#include "domain/call_state.h"
+#include "calls/call_state.h"
 
 using dialtone::call_router::CallState;
 using dialtone::call_router::CallStateText;

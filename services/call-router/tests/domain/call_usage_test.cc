@@ -1,7 +1,7 @@
 // A finished call bills one call and its started minutes, only when it was answered.
 #include <catch2/catch.hpp>
 
-#include "domain/call_usage.h"
+#include "calls/call_usage.h"
 
 using dialtone::call_router::CallUsageFor;
 

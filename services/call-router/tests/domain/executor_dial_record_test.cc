@@ -2,7 +2,7 @@
 // answerOnBridge, and the caller hanging up while they run.
 #include <catch2/catch.hpp>
 
-#include "domain/call_executor.h"
+#include "calls/call_executor.h"
 #include "executor_harness.h"
 
 namespace dialtone::call_router {

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "domain/call_executor.h"
-#include "domain/twiml_names.h"
+#include "calls/call_executor.h"
+#include "calls/twiml_names.h"
 
 namespace dialtone::call_router::testing {
 

@@ -3,8 +3,8 @@
 
 #include <vector>
 
-#include "domain/rtp_wire.h"
-#include "domain/sdp.h"
+#include "media/rtp_wire.h"
+#include "media/sdp.h"
 
 namespace dialtone::call_router {
 namespace {

@@ -1,9 +1,9 @@
 // OutboundTargetFor: SIP URIs go direct, numbers through the trunk, bad values get Twilio codes.
-#include "domain/outbound_target.h"
+#include "sip/outbound_target.h"
 
 #include <catch2/catch.hpp>
 
-#include "domain/twiml_names.h"
+#include "calls/twiml_names.h"
 
 namespace dialtone::call_router {
 namespace {

@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "absl/time/civil_time.h"
-#include "domain/voice_request.h"
+#include "calls/voice_request.h"
 
 using namespace dialtone::call_router;
 

@@ -1,0 +1,156 @@
+// Blocking I/O for live calls (number routing, Call rows, the account's auth token), run in
+// order on a worker thread of its own so that the SIP thread never waits on PostgreSQL or gRPC.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "calls/twiml_names.h"
+#include "dialtone/accounts/v1/accounts.grpc.pb.h"
+#include "dialtone/pg/pg_pool.h"
+
+namespace dialtone::call_router {
+
+// What an incoming call to one of our numbers runs: the number's own voice settings, or its
+// application's when it has one, and the token that signs requests to them.
+struct CallRoute {
+  std::string account_sid;
+  std::string phone_number_sid;
+  std::string phone_number;
+  std::string voice_url;
+  HttpMethod voice_method = HttpMethod::kPost;
+  std::string voice_fallback_url;
+  HttpMethod voice_fallback_method = HttpMethod::kPost;
+  std::string status_callback;
+  HttpMethod status_callback_method = HttpMethod::kPost;
+  std::string auth_token;
+};
+
+struct NewRecording {
+  std::string sid;
+  std::string account_sid;
+  std::string call_sid;
+  int64_t duration_seconds = 0;
+  std::string media_sid;
+  std::string media_url;
+  std::string source = "RecordVerb";
+  absl::Time start_time;
+};
+
+struct NewCall {
+  std::string sid;
+  std::string account_sid;
+  std::string phone_number_sid;
+  std::string from;
+  std::string to;
+  std::string caller_name;
+};
+
+// Where the account's auth token comes from (rest-gateway's Accounts service in production).
+class AuthTokenSource {
+ public:
+  virtual ~AuthTokenSource() = default;
+  // Blocking; called on the CallStore worker only.
+  virtual absl::StatusOr<std::string> AuthToken(const std::string& account_sid) = 0;
+};
+
+// Accounts.GetAccount on rest-gateway, with a short deadline.
+class GatewayAuthTokenSource final : public AuthTokenSource {
+ public:
+  explicit GatewayAuthTokenSource(const std::string& rest_gateway_addr);
+  ~GatewayAuthTokenSource() override;
+  absl::StatusOr<std::string> AuthToken(const std::string& account_sid) override;
+
+ private:
+  std::unique_ptr<accounts::v1::Accounts::Stub> stub_;
+};
+
+// Submit() is thread-safe; the other methods block and belong on a worker (inside a submitted
+// task). Tasks with the same key (a call's SID) run on the same worker, one at a time in
+// submission order, so a call's row is inserted before it is updated; different calls' tasks
+// run on several workers at once.
+//
+//   store.Submit(call_sid, [&store, to] { auto route = store.Route(to); ... });
+// How long CallStore keeps what it read.
+struct CallStoreCacheOptions {
+  absl::Duration route_ttl = absl::Seconds(10);   // a number's voice settings
+  absl::Duration unknown_ttl = absl::Seconds(2);  // "no such number" (calls to junk numbers)
+  absl::Duration token_ttl = absl::Seconds(60);   // an account's auth token
+  size_t max_entries = 100000;                    // past this, the cache starts over
+};
+
+class CallStore {
+ public:
+  using CacheOptions = CallStoreCacheOptions;
+  CallStore(pg::PgPool& pool, AuthTokenSource& tokens, CacheOptions cache = {}, int workers = 4);
+  ~CallStore();  // runs what was submitted, then joins
+  CallStore(const CallStore&) = delete;
+  CallStore& operator=(const CallStore&) = delete;
+
+  void Submit(const std::string& key, std::function<void()> task);
+  // Waits (at most `timeout`) until every task submitted before it has run; false on timeout.
+  bool Flush(absl::Duration timeout);
+
+  // NotFound when no incoming phone number matches `to` (with or without a leading '+').
+  // Answers from a cache (numbers for CacheOptions::route_ttl, unknown numbers for unknown_ttl)
+  // that ForgetRoutes() empties.
+  absl::StatusOr<CallRoute> Route(const std::string& to);
+  // The account's auth token, cached for token_ttl. Thread-safe (blocks on a miss).
+  absl::StatusOr<std::string> AuthToken(const std::string& account_sid);
+  // Numbers or applications changed: the next calls read them afresh. Thread-safe.
+  void ForgetRoutes();
+  absl::Status InsertRinging(const NewCall& call);
+  // A call the API placed: status queued, direction outbound-api. Safe on any thread (the row
+  // exists before its session submits anything).
+  absl::Status InsertQueued(const NewCall& call);
+  absl::Status MarkRinging(const std::string& sid);
+  // A <Dial> leg: status queued, direction outbound-dial, its parent call.
+  absl::Status InsertDialed(const NewCall& call, const std::string& parent_call_sid);
+  // A finished recording (status completed, one channel).
+  absl::Status InsertRecording(const NewRecording& recording);
+  absl::Status MarkInProgress(const std::string& sid, absl::Time start);
+  // `start` unset for calls never answered; duration is then 0.
+  absl::Status MarkEnded(const std::string& sid, const std::string& status, absl::Time end,
+                         std::optional<absl::Time> start, int64_t duration_seconds);
+
+ private:
+  struct Worker {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::deque<std::function<void()>> tasks ABSL_GUARDED_BY(mu);
+    bool stopping ABSL_GUARDED_BY(mu) = false;
+    std::thread thread;
+  };
+  void Loop(Worker& worker);
+  absl::StatusOr<CallRoute> LookUp(const std::string& to);
+  // One statement in its own transaction.
+  template <typename... Args>
+  absl::Status Write(const char* sql, const Args&... args);
+
+  pg::PgPool& pool_;
+  AuthTokenSource& tokens_;
+  const CacheOptions cache_;
+  struct CachedRoute {
+    absl::StatusOr<CallRoute> route;  // OK or NotFound; other errors are not cached
+    absl::Time expires;
+  };
+  std::mutex cache_mu_;
+  std::map<std::string, CachedRoute> routes_ ABSL_GUARDED_BY(cache_mu_);
+  std::map<std::string, std::pair<std::string, absl::Time>> tokens_cached_
+      ABSL_GUARDED_BY(cache_mu_);
+  uint64_t generation_ ABSL_GUARDED_BY(cache_mu_) = 0;  // ForgetRoutes bumps it
+  std::vector<std::unique_ptr<Worker>> workers_;
+};
+
+}  // namespace dialtone::call_router

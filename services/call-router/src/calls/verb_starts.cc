@@ -1,0 +1,139 @@
+// How each verb starts on the call: the commands it emits, and whether the
+// executor then waits for a reply.
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "calls/executor_stepper.h"
+
+namespace dialtone::call_router {
+namespace {
+
+MediaRequest SpeechMedia(const Say& say) {
+  MediaRequest media;
+  media.kind = MediaKind::kSpeech;
+  media.text = say.text;
+  media.voice = say.voice;
+  media.language = say.language;
+  media.loop = say.loop;
+  return media;
+}
+
+MediaRequest PlayMedia(const Play& play) {
+  MediaRequest media;
+  media.kind = play.digits.empty() ? MediaKind::kAudioUrl : MediaKind::kDigits;
+  media.url = play.url;
+  media.digits = play.digits;
+  media.loop = play.loop;
+  return media;
+}
+
+MediaRequest SilenceMedia(const Pause& pause) {
+  MediaRequest media;
+  media.kind = MediaKind::kSilence;
+  media.silence_seconds = pause.length;
+  return media;
+}
+
+struct PromptMedia {
+  std::vector<MediaRequest>& out;
+  void operator()(const Say& say) const {
+    if (!say.text.empty()) out.push_back(SpeechMedia(say));
+  }
+  void operator()(const Play& play) const { out.push_back(PlayMedia(play)); }
+  void operator()(const Pause& pause) const { out.push_back(SilenceMedia(pause)); }
+};
+
+CollectDigitsCommand CollectFor(const Gather& gather) {
+  CollectDigitsCommand command;
+  for (const GatherPrompt& prompt : gather.prompts)
+    std::visit(PromptMedia{command.prompts}, prompt);
+  command.dtmf = gather.input_dtmf;
+  command.timeout_seconds = gather.timeout;
+  command.finish_on_key = gather.finish_on_key;
+  command.num_digits = gather.num_digits;
+  command.barge_in = gather.barge_in;
+  if (gather.input_speech) {
+    command.speech = SpeechRecognition{gather.language,
+                                       gather.hints,
+                                       gather.speech_timeout,
+                                       gather.max_speech_time,
+                                       gather.speech_model,
+                                       gather.profanity_filter,
+                                       gather.partial_result_callback,
+                                       gather.partial_result_callback_method};
+  }
+  return command;
+}
+
+}  // namespace
+
+bool Stepper::Start(const Say& say) {
+  if (say.text.empty()) return false;
+  EnsureAnswered();
+  Emit(PlayCommand{Await(Awaiting::kPlayback), SpeechMedia(say)});
+  return true;
+}
+
+bool Stepper::Start(const Play& play) {
+  EnsureAnswered();
+  Emit(PlayCommand{Await(Awaiting::kPlayback), PlayMedia(play)});
+  return true;
+}
+
+bool Stepper::Start(const Pause& pause) {
+  // Before the answer this delays answering, as Twilio does.
+  Emit(StartTimerCommand{Await(Awaiting::kTimer), pause.length});
+  return true;
+}
+
+bool Stepper::Start(const Gather& gather) {
+  EnsureAnswered();
+  CollectDigitsCommand command = CollectFor(gather);
+  command.operation = Await(Awaiting::kInput);
+  Emit(std::move(command));
+  return true;
+}
+
+bool Stepper::Start(const Record& record) {
+  EnsureAnswered();
+  Emit(RecordCommand{Await(Awaiting::kRecording), record});
+  return true;
+}
+
+bool Stepper::Start(const Dial& dial) {
+  if (!dial.answer_on_bridge) EnsureAnswered();
+  Emit(DialCommand{Await(Awaiting::kDial), dial});
+  return true;
+}
+
+bool Stepper::Start(const Hangup& hangup) {
+  EnsureAnswered();  // Twilio: a <Hangup> first still answers; only <Reject> does not
+  End(absl::OkStatus());
+  return true;
+}
+
+bool Stepper::Start(const Redirect& redirect) {
+  Fetch(redirect.url, redirect.method, {});
+  return true;
+}
+
+bool Stepper::Start(const Reject& reject) {
+  if (state().answered) {
+    End(absl::OkStatus());
+    return true;
+  }
+  Emit(RejectCommand{reject.reason});
+  state().ended = true;
+  return true;
+}
+
+bool Stepper::Start(const Enqueue& enqueue) {
+  End(absl::UnimplementedError(
+      absl::StrCat("<Enqueue> on line ", enqueue.line, " is not supported yet")));
+  return true;
+}
+
+}  // namespace dialtone::call_router

@@ -1,0 +1,80 @@
+// call-router's side of the media layer: the audio of Say and Play as linear samples (fetched
+// once per media, shared by every call that asks, kept in a local cache), and recordings
+// stored. Blocking gRPC runs on worker threads of its own, never on the SIP or RTP thread.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <list>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "calls/executor_commands.h"
+#include "dialtone/media/v1/media_layer.grpc.pb.h"
+#include "media/rtp_engine.h"
+
+namespace dialtone::call_router {
+
+class MediaClient {
+ public:
+  struct Options {
+    std::string media_layer_addr = "127.0.0.1:50052";
+    int threads = 4;
+    size_t cache_bytes = 64u << 20;                  // decoded audio kept by media SID
+    absl::Duration resolve_ttl = absl::Seconds(30);  // a Say/Play's media SID kept this long
+  };
+  using AudioResult = absl::StatusOr<SharedSamples>;
+  using AudioDone = std::function<void(AudioResult)>;
+
+  explicit MediaClient(Options options);
+  ~MediaClient();  // finishes queued work, then joins
+  MediaClient(const MediaClient&) = delete;
+  MediaClient& operator=(const MediaClient&) = delete;
+
+  // The audio of a Say (kSpeech) or Play (kAudioUrl). Concurrent asks for the same media share
+  // one fetch. `done` runs on a worker thread. Errors carry the media layer's Twilio codes.
+  void Fetch(const std::string& account_sid, const std::string& call_sid, const MediaRequest& media,
+             AudioDone done);
+  // Stores 8 kHz linear audio as a recording (sent as PCMU).
+  void StoreRecording(const std::string& account_sid, const std::string& call_sid,
+                      const std::string& recording_sid, SharedSamples audio, bool trim_silence,
+                      std::function<void(absl::StatusOr<media::v1::StoredMedia>)> done);
+
+  // The key two asks share: account, kind and what is said or played.
+  static std::string KeyOf(const std::string& account_sid, const MediaRequest& media);
+
+ private:
+  void Submit(std::function<void()> task);
+  void Worker();
+  AudioResult Load(const std::string& account_sid, const std::string& call_sid,
+                   const MediaRequest& media, const std::string& key);
+  SharedSamples Cached(const std::string& media_sid);
+  void Keep(const std::string& media_sid, SharedSamples audio);
+
+  Options options_;
+  std::unique_ptr<media::v1::MediaLayer::Stub> stub_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> tasks_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  // key -> asks in flight
+  std::map<std::string, std::vector<AudioDone>> waiting_ ABSL_GUARDED_BY(mu_);
+  // key -> media SID
+  std::map<std::string, std::pair<std::string, absl::Time>> resolved_ ABSL_GUARDED_BY(mu_);
+  // LRU of decoded audio by media SID.
+  std::list<std::pair<std::string, SharedSamples>> lru_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::list<std::pair<std::string, SharedSamples>>::iterator> by_sid_
+      ABSL_GUARDED_BY(mu_);
+  size_t cached_bytes_ ABSL_GUARDED_BY(mu_) = 0;
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace dialtone::call_router

@@ -1,0 +1,651 @@
+// RtpEngine: sockets, the epoll loop and the 20 ms tick; RtpStream: playback, RFC 4733, in-band
+// DTMF (spandsp), recording with silence detection, bridging and RTCP.
+#include "media/rtp_engine.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <random>
+
+#include <spandsp.h>
+
+#include "absl/strings/str_cat.h"
+#include "dialtone/audio/audio.h"
+#include "dialtone/log/log.h"
+#include "media/rtp_wire.h"
+
+namespace dialtone::call_router {
+namespace {
+
+constexpr int kTickMs = 20;
+constexpr int kEventTicks = 5;      // a digit's tone: 100 ms
+constexpr int kDigitGapTicks = 3;   // then 60 ms of silence
+constexpr int kPauseTicks = 25;     // "w": half a second
+constexpr int kSilenceLevel = 200;  // mean |sample| below this is silence (about -44 dBFS)
+constexpr size_t kMaxBridgedFrames = 10;
+constexpr int kQuietGraceTicks = 3;
+
+int64_t MonotonicMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+audio::G711 CodecOf(int payload_type) {
+  return payload_type == kPayloadPcma ? audio::G711::kAlaw : audio::G711::kUlaw;
+}
+
+uint8_t Encode(int16_t sample, int payload_type) {
+  return audio::EncodeSample(sample, CodecOf(payload_type));
+}
+
+int16_t Decode(uint8_t byte, int payload_type) {
+  return audio::DecodeSample(byte, CodecOf(payload_type));
+}
+
+bool IsSilent(const int16_t* frame, int n) {
+  if (n <= 0) return true;
+  int64_t sum = 0;
+  for (int i = 0; i < n; ++i) sum += frame[i] < 0 ? -frame[i] : frame[i];
+  return sum / n < kSilenceLevel;
+}
+
+void DtmfRxCallback(void* user, const char* digits, int len) {
+  static_cast<std::string*>(user)->append(digits, static_cast<size_t>(len));
+}
+
+}  // namespace
+
+RtpStream::RtpStream(int port, int rtp_fd, int rtcp_fd)
+    : port_(port), rtp_fd_(rtp_fd), rtcp_fd_(rtcp_fd) {
+  std::random_device random;
+  ssrc_ = random();
+  sequence_ = static_cast<uint16_t>(random());
+  timestamp_ = random();
+}
+
+RtpStream::~RtpStream() {
+  if (dtmf_rx_ != nullptr) dtmf_rx_free(dtmf_rx_);
+}
+
+void RtpStream::SetRemote(const std::string& address, int port, int payload_type,
+                          int dtmf_payload_type) {
+  std::lock_guard<std::mutex> lock(mu_);
+  payload_type_ = payload_type == kPayloadPcma ? kPayloadPcma : kPayloadPcmu;
+  dtmf_payload_type_ = dtmf_payload_type;
+  if (latched_) return;  // what actually arrived beats what the SDP said
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  if (port <= 0 || inet_pton(AF_INET, address.c_str(), &addr.sin_addr) != 1) return;
+  remote_ = addr;
+  remote_rtcp_ = addr;
+  remote_rtcp_.sin_port = htons(static_cast<uint16_t>(port + 1));
+  has_remote_ = true;
+}
+
+void RtpStream::SetListener(std::shared_ptr<RtpListener> listener) {
+  std::lock_guard<std::mutex> lock(mu_);
+  listener_ = std::move(listener);
+}
+
+void RtpStream::Play(uint64_t id, SharedSamples audio, int loop) {
+  std::lock_guard<std::mutex> lock(mu_);
+  queue_.push_back({.id = id, .audio = std::move(audio), .loop = loop < 1 ? 1 : loop});
+}
+
+void RtpStream::PlayDigits(uint64_t id, const std::string& digits) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (dtmf_payload_type_ >= 0) {
+    queue_.push_back({.id = id, .digits = digits.empty() ? std::string("w") : digits});
+    return;
+  }
+  // The far end takes no RFC 4733: send the tones in band.
+  auto tones = std::make_shared<Samples>();
+  dtmf_tx_state_t* tx = dtmf_tx_init(nullptr);
+  for (char d : digits) {
+    if (d == 'w' || d == 'W') {
+      tones->insert(tones->end(), kPauseTicks * kSamplesPerFrame, 0);
+      continue;
+    }
+    dtmf_tx_put(tx, &d, 1);
+    int16_t buf[kSamplesPerFrame];
+    int n;
+    while ((n = dtmf_tx(tx, buf, kSamplesPerFrame)) > 0) tones->insert(tones->end(), buf, buf + n);
+  }
+  dtmf_tx_free(tx);
+  queue_.push_back({.id = id, .audio = std::move(tones)});
+}
+
+void RtpStream::StopPlayback() {
+  std::vector<uint64_t> dropped;
+  std::shared_ptr<RtpListener> listener;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const Queued& q : queue_) dropped.push_back(q.id);
+    queue_.clear();
+    play_offset_ = 0;
+    play_round_ = 0;
+    digit_index_ = 0;
+    digit_packets_ = 0;
+    listener = listener_;
+  }
+  if (listener != nullptr) {
+    for (uint64_t id : dropped) listener->OnPlayDone(id);
+  }
+}
+
+void RtpStream::DetectInbandDigits(bool on) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (on && dtmf_rx_ == nullptr) {
+    dtmf_rx_ = dtmf_rx_init(nullptr, DtmfRxCallback, &inband_pending_);
+  } else if (!on && dtmf_rx_ != nullptr) {
+    dtmf_rx_free(dtmf_rx_);
+    dtmf_rx_ = nullptr;
+  }
+}
+
+void RtpStream::StartRecording(int max_ms, int silence_ms) {
+  std::lock_guard<std::mutex> lock(mu_);
+  recording_ = true;
+  heard_sound_ = false;
+  silent_run_ = 0;
+  recorded_.clear();
+  record_max_samples_ = max_ms * 8;
+  record_silence_samples_ = silence_ms * 8;
+}
+
+void RtpStream::StopRecording() {
+  Samples audio;
+  std::shared_ptr<RtpListener> listener;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!recording_) return;
+    recording_ = false;
+    audio.swap(recorded_);
+    listener = listener_;
+  }
+  if (listener != nullptr) listener->OnRecordDone(std::move(audio), RecordEnd::kStopped);
+}
+
+void RtpStream::StartCallRecording() {
+  std::lock_guard<std::mutex> lock(mu_);
+  call_recording_ = true;
+  call_mix_.clear();
+  call_ticks_ = 0;
+  heard_at_ = 0;
+}
+
+Samples RtpStream::StopCallRecording() {
+  std::lock_guard<std::mutex> lock(mu_);
+  call_recording_ = false;
+  Samples out;
+  out.swap(call_mix_);
+  return out;
+}
+
+void RtpStream::MixAt(size_t at, const int16_t* samples, int n) {
+  if (call_mix_.size() < at + n) call_mix_.resize(at + n, 0);
+  for (int i = 0; i < n; ++i) {
+    const int sum = call_mix_[at + i] + samples[i];
+    call_mix_[at + i] = static_cast<int16_t>(std::clamp(sum, -32768, 32767));
+  }
+}
+
+void RtpStream::BridgeTo(std::shared_ptr<RtpStream> other) {
+  std::lock_guard<std::mutex> lock(mu_);
+  bridge_ = other;
+}
+
+void RtpStream::Unbridge() {
+  std::lock_guard<std::mutex> lock(mu_);
+  bridge_.reset();
+  bridged_in_.clear();
+}
+
+RtpStats RtpStream::stats() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return stats_;
+}
+
+void RtpStream::SendAudio(const int16_t* frame, bool marker) {
+  uint8_t packet[kRtpHeaderSize + kSamplesPerFrame];
+  WriteRtpHeader({.marker = marker,
+                  .payload_type = payload_type_,
+                  .sequence = sequence_++,
+                  .timestamp = timestamp_,
+                  .ssrc = ssrc_},
+                 packet);
+  for (int i = 0; i < kSamplesPerFrame; ++i) {
+    packet[kRtpHeaderSize + i] = Encode(frame[i], payload_type_);
+  }
+  if (sendto(rtp_fd_, packet, sizeof packet, MSG_DONTWAIT,
+             reinterpret_cast<const sockaddr*>(&remote_), sizeof remote_) > 0) {
+    ++stats_.packets_sent;
+  }
+}
+
+bool RtpStream::SendDigitPacket(std::vector<std::function<void()>>& notify) {
+  Queued& front = queue_.front();
+  while (digit_index_ < front.digits.size()) {
+    const char digit = front.digits[digit_index_];
+    const int code = DtmfEventCode(digit);
+    const int tone_ticks = code < 0 ? 0 : kEventTicks;
+    const int total = code < 0 ? ((digit == 'w' || digit == 'W') ? kPauseTicks : 0)
+                               : kEventTicks + kDigitGapTicks;
+    if (digit_packets_ >= total) {  // this digit is done: the next one
+      ++digit_index_;
+      digit_packets_ = 0;
+      continue;
+    }
+    const int tick = digit_packets_++;
+    if (tick >= tone_ticks) return false;  // a gap or pause: silence this tick
+    if (tick == 0) digit_timestamp_ = timestamp_;
+    const bool end = tick == tone_ticks - 1;
+    uint8_t packet[kRtpHeaderSize + kDtmfEventSize];
+    DtmfEvent event{.event = code,
+                    .end = end,
+                    .volume = 10,
+                    .duration = static_cast<uint16_t>((tick + 1) * kSamplesPerFrame)};
+    WriteDtmfEvent(event, packet + kRtpHeaderSize);
+    for (int copy = 0; copy < (end ? 3 : 1); ++copy) {  // the end packet thrice (RFC 4733 2.5.1.4)
+      WriteRtpHeader({.marker = tick == 0 && copy == 0,
+                      .payload_type = dtmf_payload_type_,
+                      .sequence = sequence_++,
+                      .timestamp = digit_timestamp_,
+                      .ssrc = ssrc_},
+                     packet);
+      if (sendto(rtp_fd_, packet, sizeof packet, MSG_DONTWAIT,
+                 reinterpret_cast<const sockaddr*>(&remote_), sizeof remote_) > 0) {
+        ++stats_.packets_sent;
+      }
+    }
+    return true;
+  }
+  // All digits sent.
+  const uint64_t id = front.id;
+  queue_.pop_front();
+  digit_index_ = 0;
+  digit_packets_ = 0;
+  if (auto listener = listener_) notify.push_back([listener, id] { listener->OnPlayDone(id); });
+  return false;
+}
+
+bool RtpStream::NextFrame(int16_t* frame, std::vector<std::function<void()>>& notify) {
+  int filled = 0;
+  while (filled < kSamplesPerFrame && !queue_.empty() && queue_.front().digits.empty()) {
+    Queued& front = queue_.front();
+    const Samples& audio = front.audio != nullptr ? *front.audio : Samples();
+    if (play_offset_ >= audio.size()) {
+      if (++play_round_ < front.loop && !audio.empty()) {
+        play_offset_ = 0;
+        continue;
+      }
+      const uint64_t id = front.id;
+      queue_.pop_front();
+      play_offset_ = 0;
+      play_round_ = 0;
+      if (auto listener = listener_) notify.push_back([listener, id] { listener->OnPlayDone(id); });
+      continue;
+    }
+    const size_t n = std::min<size_t>(kSamplesPerFrame - filled, audio.size() - play_offset_);
+    std::memcpy(frame + filled, audio.data() + play_offset_, n * sizeof(int16_t));
+    filled += static_cast<int>(n);
+    play_offset_ += n;
+  }
+  if (filled == 0) return false;
+  std::fill(frame + filled, frame + kSamplesPerFrame, 0);
+  return true;
+}
+
+void RtpStream::Tick(int64_t now_ms, bool late, std::vector<std::function<void()>>& notify) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (closed_) return;
+  if (late) ++stats_.late_frames;
+  int16_t frame[kSamplesPerFrame];
+  bool sound = false;
+  bool sent_event = false;
+  if (auto peer = bridge_.lock()) {
+    if (!bridged_in_.empty()) {
+      std::memcpy(frame, bridged_in_.front().data(), sizeof frame);
+      bridged_in_.pop_front();
+      sound = true;
+    }
+  } else if (!queue_.empty()) {
+    if (!queue_.front().digits.empty()) {
+      if (has_remote_) sent_event = SendDigitPacket(notify);
+    } else {
+      sound = NextFrame(frame, notify);
+    }
+  }
+  if (has_remote_ && !sent_event) {
+    if (!sound) std::fill(frame, frame + kSamplesPerFrame, 0);  // silence when nothing plays
+    SendAudio(frame, sound && !talking_);
+  }
+  talking_ = sound || sent_event;
+  timestamp_ += kSamplesPerFrame;
+  if (call_recording_) {
+    const size_t at = call_ticks_++ * kSamplesPerFrame;
+    if (sound)
+      MixAt(at, frame, kSamplesPerFrame);
+    else if (call_mix_.size() < at + kSamplesPerFrame)
+      call_mix_.resize(at + kSamplesPerFrame, 0);
+  }
+  // When the far end stops sending (silence suppression, a pause), ticks without packets count
+  // as silence, so a recording keeps wall-clock time and silence still ends it. A few ticks
+  // of grace absorb jitter and packet sizes other than 20 ms.
+  if (heard_this_tick_ > 0) {
+    quiet_ticks_ = 0;
+  } else if (recording_ && ++quiet_ticks_ > kQuietGraceTicks) {
+    int16_t quiet[kSamplesPerFrame] = {};
+    HeardLocked(quiet, kSamplesPerFrame, notify);
+  }
+  heard_this_tick_ = 0;
+  if (has_remote_ && now_ms >= next_rtcp_ms_) {
+    if (next_rtcp_ms_ != 0) SendRtcp();
+    next_rtcp_ms_ = now_ms + 5000;
+  }
+}
+
+void RtpStream::SendRtcp() {
+  const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
+  const uint64_t micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(since_epoch).count();
+  const uint64_t seconds = micros / 1000000 + 2208988800ULL;
+  const uint64_t fraction = ((micros % 1000000) << 32) / 1000000;
+  const std::string sr = RtcpSenderReport(
+      ssrc_, seconds << 32 | fraction, timestamp_, static_cast<uint32_t>(stats_.packets_sent),
+      static_cast<uint32_t>(stats_.packets_sent * kSamplesPerFrame), "dialtone");
+  sendto(rtcp_fd_, sr.data(), sr.size(), MSG_DONTWAIT,
+         reinterpret_cast<const sockaddr*>(&remote_rtcp_), sizeof remote_rtcp_);
+}
+
+void RtpStream::HeardLocked(const int16_t* frame, int samples,
+                            std::vector<std::function<void()>>& notify) {
+  if (dtmf_rx_ != nullptr) {
+    inband_pending_.clear();
+    dtmf_rx(dtmf_rx_, frame, samples);
+    if (auto listener = listener_) {
+      for (char d : inband_pending_) notify.push_back([listener, d] { listener->OnDigit(d); });
+    }
+  }
+  if (!recording_) return;
+  recorded_.insert(recorded_.end(), frame, frame + samples);
+  if (IsSilent(frame, samples)) {
+    silent_run_ += samples;
+  } else {
+    silent_run_ = 0;
+    heard_sound_ = true;
+  }
+  std::optional<RecordEnd> end;
+  if (record_max_samples_ > 0 && static_cast<int>(recorded_.size()) >= record_max_samples_) {
+    end = RecordEnd::kMaxLength;
+  } else if (record_silence_samples_ > 0 && silent_run_ >= record_silence_samples_) {
+    end = RecordEnd::kSilence;
+  }
+  if (!end) return;
+  recording_ = false;
+  auto audio = std::make_shared<Samples>();
+  audio->swap(recorded_);
+  if (auto listener = listener_) {
+    notify.push_back([listener, audio, e = *end] { listener->OnRecordDone(std::move(*audio), e); });
+  }
+}
+
+void RtpStream::Receive(const uint8_t* data, size_t size, const sockaddr_in& from,
+                        std::vector<std::function<void()>>& notify) {
+  auto packet = ParseRtp(data, size);
+  if (!packet || LooksLikeRtcp(data, size)) return;
+  std::shared_ptr<RtpStream> peer;
+  Samples to_peer;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (closed_) return;
+    if (!latched_) {  // symmetric RTP: answer where the packets come from
+      latched_ = true;
+      has_remote_ = true;
+      remote_ = from;
+      remote_rtcp_ = from;
+      remote_rtcp_.sin_port = htons(static_cast<uint16_t>(ntohs(from.sin_port) + 1));
+    }
+    ++stats_.packets_received;
+    const RtpHeader& h = packet->header;
+    if (have_sequence_) {
+      const auto gap = static_cast<int16_t>(h.sequence - expected_sequence_);
+      if (gap > 0) stats_.packets_lost += static_cast<uint64_t>(gap);
+      if (gap >= 0) expected_sequence_ = static_cast<uint16_t>(h.sequence + 1);
+    } else {
+      have_sequence_ = true;
+      expected_sequence_ = static_cast<uint16_t>(h.sequence + 1);
+    }
+    const uint8_t* payload = data + packet->payload_offset;
+    if (dtmf_payload_type_ >= 0 && h.payload_type == dtmf_payload_type_) {
+      auto event = ParseDtmfEvent(payload, packet->payload_size);
+      if (!event) return;
+      // A new event has a new timestamp (RFC 4733 2.5.1.2); replayed captures may reuse one,
+      // so another code, or a start after an end, is new too.
+      if (h.timestamp != last_event_timestamp_ || event->event != last_event_code_ ||
+          (last_event_ended_ && !event->end)) {
+        last_event_timestamp_ = h.timestamp;
+        last_event_code_ = event->event;
+        event_reported_ = false;
+      }
+      last_event_ended_ = event->end;
+      // One digit per event, on its first packet (the end packets repeat it).
+      const char digit = DtmfDigit(event->event);
+      if (!event_reported_ && digit != '\0') {
+        event_reported_ = true;
+        if (auto listener = listener_)
+          notify.push_back([listener, digit] { listener->OnDigit(digit); });
+      }
+      return;
+    }
+    if (h.payload_type != kPayloadPcmu && h.payload_type != kPayloadPcma) return;
+    int16_t frame[kSamplesPerFrame * 4];
+    const int n = static_cast<int>(std::min<size_t>(packet->payload_size, std::size(frame)));
+    for (int i = 0; i < n; ++i) frame[i] = Decode(payload[i], h.payload_type);
+    heard_this_tick_ += n;
+    HeardLocked(frame, n, notify);
+    if (call_recording_) {
+      // Heard audio lines up with the tick it arrived in; a gap or late start realigns it.
+      const size_t now = call_ticks_ * kSamplesPerFrame;
+      if (heard_at_ + 3 * kSamplesPerFrame < now || heard_at_ > now + 3 * kSamplesPerFrame) {
+        heard_at_ = now;
+      }
+      MixAt(heard_at_, frame, n);
+      heard_at_ += static_cast<size_t>(n);
+    }
+    peer = bridge_.lock();
+    if (peer != nullptr) to_peer.assign(frame, frame + n);
+  }
+  if (peer != nullptr) peer->FromBridge(std::move(to_peer));
+}
+
+void RtpStream::FromBridge(Samples audio) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (closed_) return;
+  // Frames of 160 samples; a different packetisation is cut or padded.
+  for (size_t at = 0; at < audio.size(); at += kSamplesPerFrame) {
+    Samples frame(kSamplesPerFrame, 0);
+    std::copy(audio.begin() + at, audio.begin() + std::min(audio.size(), at + kSamplesPerFrame),
+              frame.begin());
+    if (bridged_in_.size() >= kMaxBridgedFrames) bridged_in_.pop_front();
+    bridged_in_.push_back(std::move(frame));
+  }
+}
+
+// ---- RtpEngine ----
+
+RtpEngine::RtpEngine(Options options) : options_(std::move(options)) {
+  next_port_ = options_.port_min + (options_.port_min % 2);
+}
+
+RtpEngine::~RtpEngine() { Stop(); }
+
+absl::Status RtpEngine::Start() {
+  if (options_.port_min < 1024 || options_.port_max > 65534 ||
+      options_.port_max - options_.port_min < 2) {
+    return absl::InvalidArgumentError("RTP port range must lie within 1024-65534, 2 ports or more");
+  }
+  epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+  timer_fd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+  wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (epoll_fd_ < 0 || timer_fd_ < 0 || wake_fd_ < 0)
+    return absl::InternalError("epoll setup failed");
+  itimerspec spec{};
+  spec.it_interval.tv_nsec = kTickMs * 1000000L;
+  spec.it_value.tv_nsec = kTickMs * 1000000L;
+  timerfd_settime(timer_fd_, 0, &spec, nullptr);  // periodic: the kernel keeps the cadence
+  for (int fd : {timer_fd_, wake_fd_}) {
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.fd = fd;
+    epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev);
+  }
+  thread_ = std::thread([this] { Loop(); });
+  log::Info("RTP ready", {{"host", options_.bind_host},
+                          {"port_min", options_.port_min},
+                          {"port_max", options_.port_max}});
+  return absl::OkStatus();
+}
+
+void RtpEngine::Stop() {
+  if (!thread_.joinable()) return;
+  stopping_ = true;
+  uint64_t one = 1;
+  if (write(wake_fd_, &one, sizeof one) < 0) log::Warn("RTP wakeup write failed");
+  thread_.join();
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto& [fd, stream] : by_fd_) close(fd);
+  by_fd_.clear();
+  for (int fd : {epoll_fd_, timer_fd_, wake_fd_}) {
+    if (fd >= 0) close(fd);
+  }
+  epoll_fd_ = timer_fd_ = wake_fd_ = -1;
+}
+
+absl::StatusOr<std::shared_ptr<RtpStream>> RtpEngine::Open() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (epoll_fd_ < 0) return absl::FailedPreconditionError("RTP engine not started");
+  const int first = options_.port_min + (options_.port_min % 2);
+  const int span = (options_.port_max - first) / 2;
+  for (int attempt = 0; attempt <= span; ++attempt) {
+    int port = next_port_;
+    next_port_ += 2;
+    if (next_port_ + 1 > options_.port_max) next_port_ = first;
+    if (ports_in_use_.count(port) != 0) continue;
+    int fds[2] = {-1, -1};
+    bool ok = true;
+    for (int i = 0; i < 2 && ok; ++i) {
+      fds[i] = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+      sockaddr_in addr{};
+      addr.sin_family = AF_INET;
+      addr.sin_port = htons(static_cast<uint16_t>(port + i));
+      inet_pton(AF_INET, options_.bind_host.c_str(), &addr.sin_addr);
+      ok = fds[i] >= 0 && bind(fds[i], reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    }
+    if (!ok) {
+      for (int fd : fds) {
+        if (fd >= 0) close(fd);
+      }
+      continue;
+    }
+    auto stream = std::make_shared<RtpStream>(port, fds[0], fds[1]);
+    for (int fd : fds) {
+      epoll_event ev{};
+      ev.events = EPOLLIN;
+      ev.data.fd = fd;
+      epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev);
+      by_fd_[fd] = stream;
+    }
+    ports_in_use_.insert(port);
+    return stream;
+  }
+  return absl::ResourceExhaustedError(
+      absl::StrCat("no free RTP port in ", options_.port_min, "-", options_.port_max));
+}
+
+void RtpEngine::Close(const std::shared_ptr<RtpStream>& stream) {
+  if (stream == nullptr) return;
+  {
+    std::lock_guard<std::mutex> lock(stream->mu_);
+    if (stream->closed_) return;
+    stream->closed_ = true;
+    stream->listener_.reset();
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  for (int fd : {stream->rtp_fd_, stream->rtcp_fd_}) {
+    if (by_fd_.erase(fd) == 0) continue;
+    if (epoll_fd_ >= 0) epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+    close(fd);
+  }
+  ports_in_use_.erase(stream->port_);
+}
+
+void RtpEngine::Loop() {
+  epoll_event events[256];
+  std::vector<std::function<void()>> notify;
+  std::vector<std::shared_ptr<RtpStream>> streams;
+  uint8_t buf[2048];
+  while (!stopping_) {
+    const int n = epoll_wait(epoll_fd_, events, 256, 1000);
+    for (int i = 0; i < n; ++i) {
+      const int fd = events[i].data.fd;
+      if (fd == wake_fd_) {
+        uint64_t v;
+        while (read(wake_fd_, &v, sizeof v) > 0) {
+        }
+        continue;
+      }
+      if (fd == timer_fd_) {
+        uint64_t expirations = 0;
+        if (read(timer_fd_, &expirations, sizeof expirations) != sizeof expirations) continue;
+        streams.clear();
+        {
+          std::lock_guard<std::mutex> lock(mu_);
+          for (auto& [sfd, stream] : by_fd_) {
+            if (sfd == stream->rtp_fd_) streams.push_back(stream);
+          }
+        }
+        const int64_t now = MonotonicMs();
+        // Frames missed while the thread was late go out now, up to 3, so timestamps and
+        // audio keep pace with the clock.
+        const uint64_t frames = std::min<uint64_t>(expirations, 3);
+        for (uint64_t f = 0; f < frames; ++f) {
+          for (auto& stream : streams) stream->Tick(now, f > 0, notify);
+        }
+      } else {
+        std::shared_ptr<RtpStream> stream;
+        {
+          std::lock_guard<std::mutex> lock(mu_);
+          auto it = by_fd_.find(fd);
+          if (it != by_fd_.end()) stream = it->second;
+        }
+        for (int reads = 0; reads < 64; ++reads) {
+          sockaddr_in from{};
+          socklen_t from_len = sizeof from;
+          const ssize_t got =
+              recvfrom(fd, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &from_len);
+          if (got <= 0) break;
+          if (stream != nullptr && fd == stream->rtp_fd_) {
+            stream->Receive(buf, static_cast<size_t>(got), from, notify);
+          }  // RTCP from the far end: read and let go
+        }
+      }
+      for (auto& fn : notify) fn();
+      notify.clear();
+    }
+    for (auto& fn : notify) fn();
+    notify.clear();
+  }
+}
+
+}  // namespace dialtone::call_router
