@@ -115,4 +115,13 @@ absl::Status FormToMessage(const std::vector<std::pair<std::string, std::string>
   return absl::OkStatus();
 }
 
+void NullIfEmpty(boost::json::object& o, std::initializer_list<const char*> fields) {
+  for (const char* f : fields) {
+    auto it = o.find(f);
+    if (it != o.end() && it->value().is_string() && it->value().as_string().empty()) {
+      it->value() = nullptr;
+    }
+  }
+}
+
 }  // namespace dialtone::rest_gateway

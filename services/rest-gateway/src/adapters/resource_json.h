@@ -3,6 +3,7 @@
 // strings, timestamps in RFC 2822, unset optional fields as null.
 #pragma once
 
+#include <initializer_list>
 #include <map>
 #include <string>
 #include <vector>
@@ -26,6 +27,10 @@ boost::json::object MessageToJson(const google::protobuf::Message& m,
 // Sets the fields named by form parameters; returns the snake_case names set. Unknown
 // parameters are ignored, as Twilio does; `immutable` ones and bad values are InvalidArgument
 // (message names the parameter).
+// Empty reference fields are null in Twilio's JSON, never "": sets each of `fields` that holds
+// "" to null.
+void NullIfEmpty(boost::json::object& o, std::initializer_list<const char*> fields);
+
 absl::Status FormToMessage(const std::vector<std::pair<std::string, std::string>>& params,
                            const std::vector<std::string>& immutable, google::protobuf::Message* m,
                            std::vector<std::string>* set_fields);

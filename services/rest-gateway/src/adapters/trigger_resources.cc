@@ -2,14 +2,13 @@
 #include "adapters/trigger_resources.h"
 
 #include <boost/json.hpp>
-#include <chrono>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "adapters/api_response.h"
+#include "adapters/request_context.h"
 #include "adapters/resource_json.h"
-#include "dialtone/rpc/client.h"
 #include "dialtone/webhook/form_encoding.h"
 #include "domain/account_representation.h"
 
@@ -18,7 +17,6 @@ namespace {
 
 namespace pb = dialtone::triggers::v1;
 namespace http = boost::beast::http;
-using Params = std::vector<std::pair<std::string, std::string>>;
 
 std::optional<std::string> Find(const Params& p, const std::string& name) {
   for (const auto& [k, v] : p) {
@@ -57,10 +55,6 @@ boost::json::object TriggerJson(const pb::UsageTrigger& t) {
   return o;
 }
 
-std::unique_ptr<grpc::ClientContext> Deadline() {
-  return rpc::ContextWithDeadline(absl::Seconds(10));
-}
-
 ApiError Invalid(const std::string& message) { return {400, 20001, message}; }
 
 }  // namespace
@@ -72,17 +66,15 @@ std::optional<web::HttpServer::Response> TriggerResources::Handle(
     const web::HttpServer::Request& req, const ApiRoute& route) {
   const auto& r = route.resource;
   if (r.size() < 2 || r.size() > 3 || r[0] != "Usage" || r[1] != "Triggers") return std::nullopt;
+  RequestContext c(req, route);
   ResponseFormat f = route.format;
-  std::string target(req.target());
-  std::string path = target.substr(0, target.find('?'));
-  auto fail = [&](const grpc::Status& s) { return ErrorReply(ApiErrorFromGrpc(s, path), f); };
+  auto fail = [&](const grpc::Status& s) { return c.Fail(s); };
   const std::string& account = route.account_sid;
   std::string list_path = "/2010-04-01/Accounts/" + account + "/Usage/Triggers.json";
 
   if (r.size() == 2 && req.method() == http::verb::get) {
-    auto q = target.find('?');
-    auto query = webhook::FormDecode(q == std::string::npos ? "" : target.substr(q + 1));
-    if (!query.ok()) return ErrorReply(Invalid("Query string is not valid"), f);
+    if (!c.query_ok()) return ErrorReply(Invalid("Query string is not valid"), f);
+    const Params* query = &c.query();
     pb::ListTriggersRequest in;
     in.set_account_sid(account);
     if (auto v = Find(*query, "UsageCategory")) in.set_usage_category(*v);
@@ -97,25 +89,18 @@ std::optional<web::HttpServer::Response> TriggerResources::Handle(
       if (!by) return ErrorReply(Invalid("TriggerBy must be count, usage or price"), f);
       in.set_trigger_by(*by);
     }
-    int size = 50;
-    if (auto v = Find(*query, "PageSize");
-        v && (!absl::SimpleAtoi(*v, &size) || size < 1 || size > 1000)) {
-      return ErrorReply(Invalid("PageSize must be an integer between 1 and 1000"), f);
-    }
-    int page = 0;
-    if (auto v = Find(*query, "Page"); v && (!absl::SimpleAtoi(*v, &page) || page < 0)) {
-      return ErrorReply(Invalid("Page must be a non-negative integer"), f);
-    }
-    in.set_page_size(size);
-    in.set_page_token(Find(*query, "PageToken").value_or(""));
+    PageSpec page;
+    if (auto e = c.ReadPage(&page)) return c.Error(*e);
+    in.set_page_size(page.page_size);
+    in.set_page_token(page.page_token);
     pb::ListTriggersResponse out;
-    auto s = stub_->ListTriggers(Deadline().get(), in, &out);
+    auto s = stub_->ListTriggers(RequestContext::Deadline().get(), in, &out);
     if (!s.ok()) return fail(s);
     boost::json::array items;
     for (const auto& t : out.triggers()) items.push_back(TriggerJson(t));
     return ListReply(f, "usage_triggers", "UsageTriggers", "UsageTrigger",
-                     PageEnvelope(list_path, "usage_triggers", std::move(items), {},
-                                  {page, size, in.page_token()}, out.next_page_token()));
+                     PageEnvelope(list_path, "usage_triggers", std::move(items), {}, page,
+                                  out.next_page_token()));
   }
 
   std::optional<Params> body;
@@ -155,7 +140,7 @@ std::optional<web::HttpServer::Response> TriggerResources::Handle(
       in.set_trigger_by(*by);
     }
     pb::UsageTrigger out;
-    auto s = stub_->CreateTrigger(Deadline().get(), in, &out);
+    auto s = stub_->CreateTrigger(RequestContext::Deadline().get(), in, &out);
     if (!s.ok()) return fail(s);
     return ResourceReply(201, f, "UsageTrigger", TriggerJson(out));
   }
@@ -167,7 +152,7 @@ std::optional<web::HttpServer::Response> TriggerResources::Handle(
     in.set_account_sid(account);
     in.set_sid(sid);
     pb::UsageTrigger out;
-    auto s = stub_->GetTrigger(Deadline().get(), in, &out);
+    auto s = stub_->GetTrigger(RequestContext::Deadline().get(), in, &out);
     if (!s.ok()) return fail(s);
     return ResourceReply(200, f, "UsageTrigger", TriggerJson(out));
   }
@@ -183,7 +168,7 @@ std::optional<web::HttpServer::Response> TriggerResources::Handle(
       in.set_callback_method(*m);
     }
     pb::UsageTrigger out;
-    auto s = stub_->UpdateTrigger(Deadline().get(), in, &out);
+    auto s = stub_->UpdateTrigger(RequestContext::Deadline().get(), in, &out);
     if (!s.ok()) return fail(s);
     return ResourceReply(200, f, "UsageTrigger", TriggerJson(out));
   }
@@ -192,7 +177,7 @@ std::optional<web::HttpServer::Response> TriggerResources::Handle(
     in.set_account_sid(account);
     in.set_sid(sid);
     pb::DeleteTriggerResponse out;
-    auto s = stub_->DeleteTrigger(Deadline().get(), in, &out);
+    auto s = stub_->DeleteTrigger(RequestContext::Deadline().get(), in, &out);
     if (!s.ok()) return fail(s);
     return NoContent();
   }

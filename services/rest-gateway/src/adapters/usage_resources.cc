@@ -2,13 +2,13 @@
 #include "adapters/usage_resources.h"
 
 #include <boost/json.hpp>
-#include <chrono>
 #include <map>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "adapters/api_response.h"
+#include "adapters/request_context.h"
 #include "dialtone/rpc/status.h"
 #include "dialtone/webhook/form_encoding.h"
 #include "domain/account_representation.h"
@@ -77,13 +77,6 @@ boost::json::object RecordJson(const pb::UsageRecord& r, const std::string& acco
   return o;
 }
 
-std::string Get(const std::vector<std::pair<std::string, std::string>>& p, const std::string& k) {
-  for (const auto& [name, value] : p) {
-    if (name == k) return value;
-  }
-  return "";
-}
-
 }  // namespace
 
 UsageResources::UsageResources(std::shared_ptr<grpc::ChannelInterface> channel)
@@ -96,38 +89,24 @@ std::optional<web::HttpServer::Response> UsageResources::Handle(const web::HttpS
   std::string sub = r.size() == 3 ? r[2] : "";
   auto kind = Kinds().find(sub);
   if (kind == Kinds().end()) return std::nullopt;
-  std::string target(req.target());
-  std::string path = target.substr(0, target.find('?'));
-  if (req.method() != http::verb::get) return ErrorReply(MethodNotAllowedError(), route.format);
-  auto q = target.find('?');
-  auto query = webhook::FormDecode(q == std::string::npos ? "" : target.substr(q + 1));
-  if (!query.ok()) return ErrorReply({400, 20001, "Query string is not valid"}, route.format);
+  RequestContext c(req, route);
+  const std::string& path = c.path();
+  if (req.method() != http::verb::get) return c.Error(MethodNotAllowedError());
+  if (!c.query_ok()) return c.Error({400, 20001, "Query string is not valid"});
 
   pb::QueryUsageRequest in;
   in.set_account_sid(route.account_sid);
-  in.set_category(Get(*query, "Category"));
+  in.set_category(c.Query("Category"));
   in.set_granularity(kind->second.granularity);
   in.set_relative(kind->second.relative);
-  in.set_start_date(Get(*query, "StartDate"));
-  in.set_end_date(Get(*query, "EndDate"));
-  int page_size = 50;
-  if (std::string ps = Get(*query, "PageSize"); !ps.empty()) {
-    if (!absl::SimpleAtoi(ps, &page_size) || page_size < 1 || page_size > 1000) {
-      return ErrorReply({400, 20001, "PageSize must be an integer between 1 and 1000"},
-                        route.format);
-    }
-  }
-  int page = 0;
-  if (std::string p = Get(*query, "Page");
-      !p.empty() && (!absl::SimpleAtoi(p, &page) || page < 0)) {
-    return ErrorReply({400, 20001, "Page must be a non-negative integer"}, route.format);
-  }
-  in.set_page_size(page_size);
-  in.set_page_token(Get(*query, "PageToken"));
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  in.set_start_date(c.Query("StartDate"));
+  in.set_end_date(c.Query("EndDate"));
+  PageSpec page;
+  if (auto e = c.ReadPage(&page)) return c.Error(*e);
+  in.set_page_size(page.page_size);
+  in.set_page_token(page.page_token);
   pb::QueryUsageResponse out;
-  grpc::Status s = stub_->QueryUsage(&ctx, in, &out);
+  grpc::Status s = stub_->QueryUsage(RequestContext::Deadline().get(), in, &out);
   if (!s.ok()) {
     ApiError e = ApiErrorFromGrpc(s, path);
     if (s.error_code() == grpc::StatusCode::INVALID_ARGUMENT) e.code = 20001;
@@ -138,11 +117,11 @@ std::optional<web::HttpServer::Response> UsageResources::Handle(const web::HttpS
 
   std::vector<std::pair<std::string, std::string>> filters;
   for (const char* k : {"Category", "StartDate", "EndDate"}) {
-    if (std::string v = Get(*query, k); !v.empty()) filters.emplace_back(k, v);
+    if (std::string v = c.Query(k); !v.empty()) filters.emplace_back(k, v);
   }
-  return ListReply(route.format, "usage_records", "UsageRecords", "UsageRecord",
-                   PageEnvelope(path, "usage_records", std::move(items), filters,
-                                {page, page_size, in.page_token()}, out.next_page_token()));
+  return ListReply(
+      route.format, "usage_records", "UsageRecords", "UsageRecord",
+      PageEnvelope(path, "usage_records", std::move(items), filters, page, out.next_page_token()));
 }
 
 }  // namespace dialtone::rest_gateway

@@ -13,13 +13,16 @@ RestGatewayApp::RestGatewayApp(Config config)
       pg_({.url = config_.pg_url, .max_connections = 8}),
       accounts_(pg_),
       accounts_grpc_(accounts_),
-      call_router_(
-          grpc::CreateChannel(config_.call_router_addr, grpc::InsecureChannelCredentials()),
-          grpc::CreateChannel(config_.media_layer_addr, grpc::InsecureChannelCredentials())),
+      call_router_channel_(
+          grpc::CreateChannel(config_.call_router_addr, grpc::InsecureChannelCredentials())),
+      numbers_(call_router_channel_),
+      calls_(call_router_channel_),
+      recordings_(call_router_channel_, grpc::CreateChannel(config_.media_layer_addr,
+                                                            grpc::InsecureChannelCredentials())),
       usage_(grpc::CreateChannel(config_.usage_metering_addr, grpc::InsecureChannelCredentials())),
       triggers_(grpc::CreateChannel(config_.triggers_addr, grpc::InsecureChannelCredentials())),
       api_(
-          accounts_, {&call_router_, &usage_, &triggers_},
+          accounts_, {&numbers_, &calls_, &recordings_, &usage_, &triggers_},
           [this](const std::string& account) { PublishApiRequest(account); },
           config_.max_concurrent_requests),
       runtime_("rest-gateway", "dialtone.accounts.v1.Accounts", config_.common) {

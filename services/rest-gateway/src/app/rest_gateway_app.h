@@ -5,7 +5,9 @@
 #include "adapters/account_repository.h"
 #include "adapters/accounts_grpc.h"
 #include "adapters/api_handler.h"
-#include "adapters/call_router_resources.h"
+#include "adapters/call_resources.h"
+#include "adapters/number_resources.h"
+#include "adapters/recording_resources.h"
 #include "adapters/trigger_resources.h"
 #include "adapters/usage_resources.h"
 #include "app/config.h"
@@ -30,7 +32,10 @@ class RestGatewayApp {
   pg::PgPool pg_;
   AccountRepository accounts_;
   AccountsGrpc accounts_grpc_;
-  CallRouterResources call_router_;
+  std::shared_ptr<grpc::Channel> call_router_channel_;
+  NumberResources numbers_;
+  CallResources calls_;
+  RecordingResources recordings_;
   UsageResources usage_;
   TriggerResources triggers_;
   std::unique_ptr<usage_publisher::UsagePublisher> publisher_;
