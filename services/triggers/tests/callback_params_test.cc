@@ -33,13 +33,6 @@ TEST_CASE("The callback carries Twilio's parameters in order") {
   CHECK(CallbackParams(t, f) == expected);
 }
 
-TEST_CASE("GET callbacks carry the parameters in the query string") {
-  dialtone::webhook::Params p = {{"A", "1 2"}, {"B", "x"}};
-  CHECK(RequestUrl("http://h/cb", CallbackMethod::kGet, p) == "http://h/cb?A=1+2&B=x");
-  CHECK(RequestUrl("http://h/cb?k=v", CallbackMethod::kGet, p) == "http://h/cb?k=v&A=1+2&B=x");
-  CHECK(RequestUrl("http://h/cb?k=v", CallbackMethod::kPost, p) == "http://h/cb?k=v");
-}
-
 TEST_CASE("Retries back off exponentially up to the maximum") {
   CHECK(RetryDelay(1, absl::Seconds(1), absl::Minutes(10)) == absl::Seconds(1));
   CHECK(RetryDelay(2, absl::Seconds(1), absl::Minutes(10)) == absl::Seconds(2));

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "calls/twiml_names.h"
+#include "dialtone/webhook/signed_request.h"
 
 namespace dialtone::call_router {
 
@@ -30,7 +31,7 @@ struct AppHttpClient::Job {
   // Current transfer.
   CURL* easy = nullptr;
   curl_slist* headers = nullptr;
-  PreparedRequest prepared;
+  webhook::SignedRequest prepared;
   std::string body;
   std::string content_type;
   std::string location;
@@ -164,7 +165,8 @@ void AppHttpClient::Start(Job& job) {
   job.too_large = false;
   job.skip_body = false;
   job.max_body = options_.max_body_bytes;
-  job.prepared = PrepareAppRequest(job.url, job.method, job.params, job.request.auth_token);
+  job.prepared = webhook::SignRequest(job.url, job.method == HttpMethod::kPost, job.params,
+                                      job.request.auth_token);
 
   CURL* easy = curl_easy_init();
   job.easy = easy;

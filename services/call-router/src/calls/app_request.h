@@ -1,5 +1,5 @@
-// How a request to a customer's application is put on the wire: GET parameters in the query,
-// POST parameters form-encoded, X-Twilio-Signature over either. Pure (no sockets).
+// Requests to a customer's application: their parameters, and the Twilio codes of fetches that
+// failed at the HTTP level. (Their signed wire form is webhook::SignRequest.) Pure.
 #pragma once
 
 #include <string>
@@ -12,17 +12,6 @@
 namespace dialtone::call_router {
 
 using AppParams = std::vector<std::pair<std::string, std::string>>;
-
-struct PreparedRequest {
-  std::string url;        // for GET, with the parameters appended to the query
-  std::string body;       // for POST, form-encoded
-  std::string signature;  // X-Twilio-Signature
-  bool post = true;
-};
-
-// Example: PrepareAppRequest("https://app/voice", HttpMethod::kPost, {{"CallSid", "CA…"}}, token)
-PreparedRequest PrepareAppRequest(std::string_view url, HttpMethod method, const AppParams& params,
-                                  std::string_view auth_token);
 
 // Twilio's error code for a fetch that failed at the HTTP level (11200 family). Pure.
 //   transport_error: 0 when an HTTP response arrived, else a libcurl CURLcode value.

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "dialtone/webhook/signature.h"
+#include "dialtone/webhook/signed_request.h"
 #include "domain/callback_params.h"
 
 namespace dialtone::triggers {
@@ -28,10 +29,11 @@ class CurlCallbackSender final : public CallbackSender {
   AttemptResult Send(const std::string& callback_url, CallbackMethod method,
                      const webhook::Params& params, const std::string& token) override {
     absl::Time started = absl::Now();
-    std::string url = RequestUrl(callback_url, method, params);
-    std::string body = method == CallbackMethod::kPost ? webhook::FormEncode(params) : "";
-    std::string signature = webhook::ComputeTwilioSignature(
-        token, url, method == CallbackMethod::kPost ? params : webhook::Params{});
+    const webhook::SignedRequest signed_request =
+        webhook::SignRequest(callback_url, method == CallbackMethod::kPost, params, token);
+    const std::string& url = signed_request.url;
+    const std::string& body = signed_request.body;
+    const std::string& signature = signed_request.signature;
     curl_slist* headers = nullptr;
     headers = curl_slist_append(headers,
                                 absl::StrCat(webhook::kSignatureHeader, ": ", signature).c_str());

@@ -32,16 +32,6 @@ webhook::Params CallbackParams(const Trigger& t, const Firing& f) {
           {"IdempotencyToken", f.idempotency_token}};
 }
 
-std::string RequestUrl(const std::string& callback_url, CallbackMethod method,
-                       const webhook::Params& params) {
-  if (method == CallbackMethod::kPost) return callback_url;
-  std::string url = callback_url;
-  size_t hash = url.find('#');
-  if (hash != std::string::npos) url.resize(hash);
-  return absl::StrCat(url, url.find('?') == std::string::npos ? "?" : "&",
-                      webhook::FormEncode(params));
-}
-
 absl::Duration RetryDelay(int attempt, absl::Duration initial, absl::Duration max) {
   absl::Duration d = initial;
   for (int i = 1; i < attempt && d < max; ++i) d *= 2;

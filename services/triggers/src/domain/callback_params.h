@@ -29,11 +29,6 @@ struct Firing {
 // TriggerValue, CurrentValue, UsageRecordUri, IdempotencyToken, in that order.
 webhook::Params CallbackParams(const Trigger& trigger, const Firing& firing);
 
-// The URL actually requested: for GET the parameters go in the query string (appended with '&'
-// when the URL has one already); for POST the URL as configured.
-std::string RequestUrl(const std::string& callback_url, CallbackMethod method,
-                       const webhook::Params& params);
-
 // Delay before attempt `attempt` + 1 after `attempt` failures (1, 2, ...): initial * 2^(attempt-1),
 // at most `max`.
 absl::Duration RetryDelay(int attempt, absl::Duration initial, absl::Duration max);
