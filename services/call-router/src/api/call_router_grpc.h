@@ -1,9 +1,11 @@
 // gRPC CallRouter handler: applications, incoming phone numbers, calls and recordings, stored in
-// PostgreSQL. Creating and updating calls reaches the live calls through LiveCallControl.
+// PostgreSQL. Creating and updating calls (CallControlApi) reaches the live calls through
+// LiveCallControl.
 #pragma once
 
 #include <functional>
 
+#include "api/call_control_api.h"
 #include "api/proto_table.h"
 #include "calls/call_session.h"
 #include "dialtone/callrouter/v1/call_router.grpc.pb.h"
@@ -11,33 +13,16 @@
 
 namespace dialtone::call_router {
 
-// The live side of the Calls API, implemented by the composition root (SIP stack, sessions,
-// the store worker). Thread-safe; called from gRPC threads.
-class LiveCallControl {
- public:
-  virtual ~LiveCallControl() = default;
-  // The token that signs the call's requests to the application.
-  virtual absl::StatusOr<std::string> AuthToken(const std::string& account_sid) = 0;
-  // The trunk for calls to phone numbers ("" when none) and our own SIP host:port for From.
-  virtual std::string Trunk() const = 0;
-  virtual std::string LocalSipHost() const = 0;
-  // Inserts the queued Call row, calls `inserted` (the row as created, before anything can
-  // change it: the API answers with it, queued, as Twilio does), then starts the INVITE.
-  virtual absl::Status Place(OutboundCall call, const std::function<void()>& inserted) = 0;
-  // Applies an update to a call live in this process (NotFound otherwise) and returns once its
-  // row says so.
-  virtual absl::Status Control(const std::string& call_sid, const CallControl& control) = 0;
-  // An incoming phone number or application changed: routing must not use cached copies.
-  virtual void RoutesChanged() = 0;
-};
-
 // Runs on gRPC's server threads; all state is in PostgreSQL.
 class CallRouterGrpc final : public dialtone::callrouter::v1::CallRouter::Service {
  public:
   using ServerContext = grpc::ServerContext;
   explicit CallRouterGrpc(pg::PgPool& pool);
   // Without it, CreateCall and UpdateCall answer UNAVAILABLE. Set before serving.
-  void SetLiveCallControl(LiveCallControl* control) { live_ = control; }
+  void SetLiveCallControl(LiveCallControl* control) {
+    live_ = control;
+    control_.SetLive(control);
+  }
 
   grpc::Status CreateCall(ServerContext*, const callrouter::v1::CreateCallRequest*,
                           callrouter::v1::Call*) override;
@@ -86,14 +71,12 @@ class CallRouterGrpc final : public dialtone::callrouter::v1::CallRouter::Servic
                                callrouter::v1::DeleteRecordingResponse*) override;
 
  private:
-  // The voice settings of an outbound call: its own, or its application's.
-  grpc::Status CallRouteFor(const callrouter::v1::CreateCallRequest& req, CallRoute* route);
-
   LiveCallControl* live_ = nullptr;
   ProtoTable applications_;
   ProtoTable numbers_;
   ProtoTable calls_;
   ProtoTable recordings_;
+  CallControlApi control_{calls_, applications_};  // Calls create and update
 };
 
 }  // namespace dialtone::call_router
