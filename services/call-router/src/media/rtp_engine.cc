@@ -26,10 +26,9 @@ namespace dialtone::call_router {
 namespace {
 
 constexpr int kTickMs = 20;
-constexpr int kEventTicks = 5;      // a digit's tone: 100 ms
-constexpr int kDigitGapTicks = 3;   // then 60 ms of silence
-constexpr int kPauseTicks = 25;     // "w": half a second
-constexpr int kSilenceLevel = 200;  // mean |sample| below this is silence (about -44 dBFS)
+constexpr int kEventTicks = 5;     // a digit's tone: 100 ms
+constexpr int kDigitGapTicks = 3;  // then 60 ms of silence
+constexpr int kPauseTicks = 25;    // "w": half a second
 constexpr size_t kMaxBridgedFrames = 10;
 constexpr int kQuietGraceTicks = 3;
 
@@ -49,13 +48,6 @@ uint8_t Encode(int16_t sample, int payload_type) {
 
 int16_t Decode(uint8_t byte, int payload_type) {
   return audio::DecodeSample(byte, CodecOf(payload_type));
-}
-
-bool IsSilent(const int16_t* frame, int n) {
-  if (n <= 0) return true;
-  int64_t sum = 0;
-  for (int i = 0; i < n; ++i) sum += frame[i] < 0 ? -frame[i] : frame[i];
-  return sum / n < kSilenceLevel;
 }
 
 void DtmfRxCallback(void* user, const char* digits, int len) {
@@ -155,12 +147,7 @@ void RtpStream::DetectInbandDigits(bool on) {
 
 void RtpStream::StartRecording(int max_ms, int silence_ms) {
   std::lock_guard<std::mutex> lock(mu_);
-  recording_ = true;
-  heard_sound_ = false;
-  silent_run_ = 0;
-  recorded_.clear();
-  record_max_samples_ = max_ms * 8;
-  record_silence_samples_ = silence_ms * 8;
+  recorder_.Start(max_ms, silence_ms);
 }
 
 void RtpStream::StopRecording() {
@@ -168,9 +155,8 @@ void RtpStream::StopRecording() {
   std::shared_ptr<RtpListener> listener;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!recording_) return;
-    recording_ = false;
-    audio.swap(recorded_);
+    if (!recorder_.active()) return;
+    audio = recorder_.Take();
     listener = listener_;
   }
   if (listener != nullptr) listener->OnRecordDone(std::move(audio), RecordEnd::kStopped);
@@ -178,26 +164,12 @@ void RtpStream::StopRecording() {
 
 void RtpStream::StartCallRecording() {
   std::lock_guard<std::mutex> lock(mu_);
-  call_recording_ = true;
-  call_mix_.clear();
-  call_ticks_ = 0;
-  heard_at_ = 0;
+  call_mix_.Start();
 }
 
 Samples RtpStream::StopCallRecording() {
   std::lock_guard<std::mutex> lock(mu_);
-  call_recording_ = false;
-  Samples out;
-  out.swap(call_mix_);
-  return out;
-}
-
-void RtpStream::MixAt(size_t at, const int16_t* samples, int n) {
-  if (call_mix_.size() < at + n) call_mix_.resize(at + n, 0);
-  for (int i = 0; i < n; ++i) {
-    const int sum = call_mix_[at + i] + samples[i];
-    call_mix_[at + i] = static_cast<int16_t>(std::clamp(sum, -32768, 32767));
-  }
+  return call_mix_.Take();
 }
 
 void RtpStream::BridgeTo(std::shared_ptr<RtpStream> other) {
@@ -332,19 +304,13 @@ void RtpStream::Tick(int64_t now_ms, bool late, std::vector<std::function<void()
   }
   talking_ = sound || sent_event;
   timestamp_ += kSamplesPerFrame;
-  if (call_recording_) {
-    const size_t at = call_ticks_++ * kSamplesPerFrame;
-    if (sound)
-      MixAt(at, frame, kSamplesPerFrame);
-    else if (call_mix_.size() < at + kSamplesPerFrame)
-      call_mix_.resize(at + kSamplesPerFrame, 0);
-  }
+  call_mix_.Sent(frame, sound);
   // When the far end stops sending (silence suppression, a pause), ticks without packets count
   // as silence, so a recording keeps wall-clock time and silence still ends it. A few ticks
   // of grace absorb jitter and packet sizes other than 20 ms.
   if (heard_this_tick_ > 0) {
     quiet_ticks_ = 0;
-  } else if (recording_ && ++quiet_ticks_ > kQuietGraceTicks) {
+  } else if (recorder_.active() && ++quiet_ticks_ > kQuietGraceTicks) {
     int16_t quiet[kSamplesPerFrame] = {};
     HeardLocked(quiet, kSamplesPerFrame, notify);
   }
@@ -377,24 +343,9 @@ void RtpStream::HeardLocked(const int16_t* frame, int samples,
       for (char d : inband_pending_) notify.push_back([listener, d] { listener->OnDigit(d); });
     }
   }
-  if (!recording_) return;
-  recorded_.insert(recorded_.end(), frame, frame + samples);
-  if (IsSilent(frame, samples)) {
-    silent_run_ += samples;
-  } else {
-    silent_run_ = 0;
-    heard_sound_ = true;
-  }
-  std::optional<RecordEnd> end;
-  if (record_max_samples_ > 0 && static_cast<int>(recorded_.size()) >= record_max_samples_) {
-    end = RecordEnd::kMaxLength;
-  } else if (record_silence_samples_ > 0 && silent_run_ >= record_silence_samples_) {
-    end = RecordEnd::kSilence;
-  }
+  const std::optional<RecordEnd> end = recorder_.Add(frame, samples);
   if (!end) return;
-  recording_ = false;
-  auto audio = std::make_shared<Samples>();
-  audio->swap(recorded_);
+  auto audio = std::make_shared<Samples>(recorder_.Take());
   if (auto listener = listener_) {
     notify.push_back([listener, audio, e = *end] { listener->OnRecordDone(std::move(*audio), e); });
   }
@@ -454,15 +405,7 @@ void RtpStream::Receive(const uint8_t* data, size_t size, const sockaddr_in& fro
     for (int i = 0; i < n; ++i) frame[i] = Decode(payload[i], h.payload_type);
     heard_this_tick_ += n;
     HeardLocked(frame, n, notify);
-    if (call_recording_) {
-      // Heard audio lines up with the tick it arrived in; a gap or late start realigns it.
-      const size_t now = call_ticks_ * kSamplesPerFrame;
-      if (heard_at_ + 3 * kSamplesPerFrame < now || heard_at_ > now + 3 * kSamplesPerFrame) {
-        heard_at_ = now;
-      }
-      MixAt(heard_at_, frame, n);
-      heard_at_ += static_cast<size_t>(n);
-    }
+    call_mix_.Heard(frame, n);
     peer = bridge_.lock();
     if (peer != nullptr) to_peer.assign(frame, frame + n);
   }

@@ -19,16 +19,13 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "media/recorder.h"
 
 struct dtmf_rx_state_s;
 
 namespace dialtone::call_router {
 
-using Samples = std::vector<int16_t>;  // 8 kHz mono linear PCM
 using SharedSamples = std::shared_ptr<const Samples>;
-
-// Why a recording stopped.
-enum class RecordEnd { kSilence, kMaxLength, kStopped };
 
 // What a leg reports. Called on the RTP thread: implementations hand the work to their own
 // thread and return at once.
@@ -137,19 +134,10 @@ class RtpStream {
   bool last_event_ended_ = false;
   dtmf_rx_state_s* dtmf_rx_ = nullptr;
   std::string inband_pending_;  // filled by spandsp's callback while mu_ is held
-  bool recording_ = false;
-  bool heard_sound_ = false;
-  int record_max_samples_ = 0;
-  int record_silence_samples_ = 0;
-  int silent_run_ = 0;
+  Recorder recorder_;           // <Record>
+  CallMix call_mix_;            // Record=true, <Dial record>
   int heard_this_tick_ = 0;
   int quiet_ticks_ = 0;  // ticks in a row without a packet
-  Samples recorded_;
-  bool call_recording_ = false;
-  Samples call_mix_;
-  size_t call_ticks_ = 0;  // ticks since the call recording started
-  size_t heard_at_ = 0;    // where the next heard sample goes in call_mix_
-  void MixAt(size_t at, const int16_t* samples, int n);  // under mu_
   std::weak_ptr<RtpStream> bridge_;
   std::deque<Samples> bridged_in_;  // frames from the bridged leg, to send
   int64_t next_rtcp_ms_ = 0;
