@@ -1,5 +1,6 @@
 // RtpEngine: sockets, the epoll loop and the 20 ms tick; RtpStream: playback, RFC 4733, in-band
-// DTMF (spandsp), recording with silence detection, bridging and RTCP.
+// DTMF (media/digit_receiver; tones sent with spandsp), recording (media/recorder), bridging and
+// RTCP.
 #include "media/rtp_engine.h"
 
 #include <arpa/inet.h>
@@ -50,10 +51,6 @@ int16_t Decode(uint8_t byte, int payload_type) {
   return audio::DecodeSample(byte, CodecOf(payload_type));
 }
 
-void DtmfRxCallback(void* user, const char* digits, int len) {
-  static_cast<std::string*>(user)->append(digits, static_cast<size_t>(len));
-}
-
 }  // namespace
 
 RtpStream::RtpStream(int port, int rtp_fd, int rtcp_fd)
@@ -64,9 +61,7 @@ RtpStream::RtpStream(int port, int rtp_fd, int rtcp_fd)
   timestamp_ = random();
 }
 
-RtpStream::~RtpStream() {
-  if (dtmf_rx_ != nullptr) dtmf_rx_free(dtmf_rx_);
-}
+RtpStream::~RtpStream() = default;
 
 void RtpStream::SetRemote(const std::string& address, int port, int payload_type,
                           int dtmf_payload_type) {
@@ -137,12 +132,7 @@ void RtpStream::StopPlayback() {
 
 void RtpStream::DetectInbandDigits(bool on) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (on && dtmf_rx_ == nullptr) {
-    dtmf_rx_ = dtmf_rx_init(nullptr, DtmfRxCallback, &inband_pending_);
-  } else if (!on && dtmf_rx_ != nullptr) {
-    dtmf_rx_free(dtmf_rx_);
-    dtmf_rx_ = nullptr;
-  }
+  digits_.DetectInband(on);
 }
 
 void RtpStream::StartRecording(int max_ms, int silence_ms) {
@@ -336,11 +326,10 @@ void RtpStream::SendRtcp() {
 
 void RtpStream::HeardLocked(const int16_t* frame, int samples,
                             std::vector<std::function<void()>>& notify) {
-  if (dtmf_rx_ != nullptr) {
-    inband_pending_.clear();
-    dtmf_rx(dtmf_rx_, frame, samples);
+  if (digits_.detecting_inband()) {
+    const std::string heard = digits_.OnAudio(frame, samples);
     if (auto listener = listener_) {
-      for (char d : inband_pending_) notify.push_back([listener, d] { listener->OnDigit(d); });
+      for (char d : heard) notify.push_back([listener, d] { listener->OnDigit(d); });
     }
   }
   const std::optional<RecordEnd> end = recorder_.Add(frame, samples);
@@ -381,19 +370,8 @@ void RtpStream::Receive(const uint8_t* data, size_t size, const sockaddr_in& fro
     if (dtmf_payload_type_ >= 0 && h.payload_type == dtmf_payload_type_) {
       auto event = ParseDtmfEvent(payload, packet->payload_size);
       if (!event) return;
-      // A new event has a new timestamp (RFC 4733 2.5.1.2); replayed captures may reuse one,
-      // so another code, or a start after an end, is new too.
-      if (h.timestamp != last_event_timestamp_ || event->event != last_event_code_ ||
-          (last_event_ended_ && !event->end)) {
-        last_event_timestamp_ = h.timestamp;
-        last_event_code_ = event->event;
-        event_reported_ = false;
-      }
-      last_event_ended_ = event->end;
       // One digit per event, on its first packet (the end packets repeat it).
-      const char digit = DtmfDigit(event->event);
-      if (!event_reported_ && digit != '\0') {
-        event_reported_ = true;
+      if (const char digit = digits_.OnEvent(h.timestamp, event->event, event->end)) {
         if (auto listener = listener_)
           notify.push_back([listener, digit] { listener->OnDigit(digit); });
       }

@@ -19,9 +19,8 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "media/digit_receiver.h"
 #include "media/recorder.h"
-
-struct dtmf_rx_state_s;
 
 namespace dialtone::call_router {
 
@@ -128,14 +127,9 @@ class RtpStream {
   // Receiving.
   bool have_sequence_ = false;
   uint16_t expected_sequence_ = 0;
-  uint32_t last_event_timestamp_ = 0;
-  bool event_reported_ = false;
-  int last_event_code_ = -1;
-  bool last_event_ended_ = false;
-  dtmf_rx_state_s* dtmf_rx_ = nullptr;
-  std::string inband_pending_;  // filled by spandsp's callback while mu_ is held
-  Recorder recorder_;           // <Record>
-  CallMix call_mix_;            // Record=true, <Dial record>
+  DigitReceiver digits_;  // RFC 4733 and in-band
+  Recorder recorder_;     // <Record>
+  CallMix call_mix_;      // Record=true, <Dial record>
   int heard_this_tick_ = 0;
   int quiet_ticks_ = 0;  // ticks in a row without a packet
   std::weak_ptr<RtpStream> bridge_;
