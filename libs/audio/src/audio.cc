@@ -149,21 +149,31 @@ absl::StatusOr<std::string> ToTelephony(const PcmAudio& in, G711 codec) {
   return EncodeG711(pcm, codec);
 }
 
+void EncodeG711(const int16_t* pcm, size_t n, G711 codec, uint8_t* out) {
+  if (codec == G711::kUlaw) {
+    for (size_t i = 0; i < n; ++i) out[i] = linear_to_ulaw(pcm[i]);
+  } else {
+    for (size_t i = 0; i < n; ++i) out[i] = linear_to_alaw(pcm[i]);
+  }
+}
+
+void DecodeG711(const uint8_t* g711, size_t n, G711 codec, int16_t* out) {
+  if (codec == G711::kUlaw) {
+    for (size_t i = 0; i < n; ++i) out[i] = ulaw_to_linear(g711[i]);
+  } else {
+    for (size_t i = 0; i < n; ++i) out[i] = alaw_to_linear(g711[i]);
+  }
+}
+
 std::string EncodeG711(const std::vector<int16_t>& pcm, G711 codec) {
   std::string out(pcm.size(), '\0');
-  for (size_t i = 0; i < pcm.size(); ++i) {
-    out[i] =
-        static_cast<char>(codec == G711::kUlaw ? linear_to_ulaw(pcm[i]) : linear_to_alaw(pcm[i]));
-  }
+  EncodeG711(pcm.data(), pcm.size(), codec, reinterpret_cast<uint8_t*>(out.data()));
   return out;
 }
 
 std::vector<int16_t> DecodeG711(std::string_view bytes, G711 codec) {
   std::vector<int16_t> out(bytes.size());
-  for (size_t i = 0; i < bytes.size(); ++i) {
-    auto b = static_cast<uint8_t>(bytes[i]);
-    out[i] = codec == G711::kUlaw ? ulaw_to_linear(b) : alaw_to_linear(b);
-  }
+  DecodeG711(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), codec, out.data());
   return out;
 }
 
@@ -202,14 +212,6 @@ std::string WavHeader(G711 codec, uint32_t payload_bytes) {
   h += "data";
   u32(payload_bytes);
   return h;
-}
-
-uint8_t EncodeSample(int16_t sample, G711 codec) {
-  return codec == G711::kAlaw ? linear_to_alaw(sample) : linear_to_ulaw(sample);
-}
-
-int16_t DecodeSample(uint8_t byte, G711 codec) {
-  return codec == G711::kAlaw ? alaw_to_linear(byte) : ulaw_to_linear(byte);
 }
 
 namespace {

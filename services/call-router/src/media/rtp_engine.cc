@@ -43,14 +43,6 @@ audio::G711 CodecOf(int payload_type) {
   return payload_type == kPayloadPcma ? audio::G711::kAlaw : audio::G711::kUlaw;
 }
 
-uint8_t Encode(int16_t sample, int payload_type) {
-  return audio::EncodeSample(sample, CodecOf(payload_type));
-}
-
-int16_t Decode(uint8_t byte, int payload_type) {
-  return audio::DecodeSample(byte, CodecOf(payload_type));
-}
-
 }  // namespace
 
 RtpStream::RtpStream(int port, int rtp_fd, int rtcp_fd)
@@ -186,9 +178,7 @@ void RtpStream::SendAudio(const int16_t* frame, bool marker) {
                   .timestamp = timestamp_,
                   .ssrc = ssrc_},
                  packet);
-  for (int i = 0; i < kSamplesPerFrame; ++i) {
-    packet[kRtpHeaderSize + i] = Encode(frame[i], payload_type_);
-  }
+  audio::EncodeG711(frame, kSamplesPerFrame, CodecOf(payload_type_), packet + kRtpHeaderSize);
   if (sendto(rtp_fd_, packet, sizeof packet, MSG_DONTWAIT,
              reinterpret_cast<const sockaddr*>(&remote_), sizeof remote_) > 0) {
     ++stats_.packets_sent;
@@ -380,7 +370,7 @@ void RtpStream::Receive(const uint8_t* data, size_t size, const sockaddr_in& fro
     if (h.payload_type != kPayloadPcmu && h.payload_type != kPayloadPcma) return;
     int16_t frame[kSamplesPerFrame * 4];
     const int n = static_cast<int>(std::min<size_t>(packet->payload_size, std::size(frame)));
-    for (int i = 0; i < n; ++i) frame[i] = Decode(payload[i], h.payload_type);
+    audio::DecodeG711(payload, static_cast<size_t>(n), CodecOf(h.payload_type), frame);
     heard_this_tick_ += n;
     HeardLocked(frame, n, notify);
     call_mix_.Heard(frame, n);

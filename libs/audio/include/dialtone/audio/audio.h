@@ -48,9 +48,10 @@ absl::StatusOr<std::string> ToTelephony(const PcmAudio& in, G711 codec);
 
 std::string EncodeG711(const std::vector<int16_t>& pcm, G711 codec);
 std::vector<int16_t> DecodeG711(std::string_view bytes, G711 codec);
-// One sample each way, for packet-by-packet paths (RTP).
-uint8_t EncodeSample(int16_t sample, G711 codec);
-int16_t DecodeSample(uint8_t byte, G711 codec);
+// A packet's worth each way into the caller's buffer, without allocating (RTP): `n` samples
+// from `pcm` to `out`, and `n` bytes from `g711` to `out`.
+void EncodeG711(const int16_t* pcm, size_t n, G711 codec, uint8_t* out);
+void DecodeG711(const uint8_t* g711, size_t n, G711 codec, int16_t* out);
 
 // Drops leading and trailing G.711 samples quieter than about -40 dBFS (recordings' TrimSilence).
 std::string TrimSilence(std::string_view g711, G711 codec);
