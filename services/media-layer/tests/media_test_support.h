@@ -191,7 +191,7 @@ struct Harness {
   std::string media_dir;
   MediaIndex index;
   BlobStore blobs;
-  CurlMediaFetcher fetcher;
+  HttpMediaFetcher fetcher;
   MediaService service;
   MediaHttp http_handler;
   std::unique_ptr<dialtone::web::HttpServer> http;

@@ -1,21 +1,17 @@
-// Asynchronous HTTP client for customer applications: fetches TwiML documents (signed, with
-// connect retry, redirects, size and content-type checks and the fallback URL) and sends
-// status callbacks. libcurl multi on one worker thread; connections are reused.
+// The customer application as the call router sees it: fetches TwiML documents (with the
+// fallback URL, and size and content-type checks) and sends status callbacks, over the shared
+// outbound client (libs/http: signing, connect retry, redirects, limits).
 #pragma once
 
-#include <condition_variable>
-#include <deque>
 #include <functional>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "calls/app_request.h"
 #include "calls/twiml_names.h"
+#include "dialtone/http/client.h"
 
 namespace dialtone::call_router {
 
@@ -63,7 +59,7 @@ class AppHttpClient {
   };
 
   explicit AppHttpClient(Options options);
-  ~AppHttpClient();  // cancels transfers in flight; their callbacks are not called
+  ~AppHttpClient() = default;  // cancels transfers in flight; their callbacks are not called
   AppHttpClient(const AppHttpClient&) = delete;
   AppHttpClient& operator=(const AppHttpClient&) = delete;
 
@@ -71,25 +67,15 @@ class AppHttpClient {
   // `done` gets OK for a 2xx answer, else an error carrying the Twilio code.
   void SendCallback(CallbackRequest request, std::function<void(absl::Status)> done = {});
 
-  // Public only so that libcurl's C callbacks in the .cc can name it.
-  struct Job;
-
  private:
-  void Submit(std::unique_ptr<Job> job);
-  void Loop();
-  void Start(Job& job);
-  void OnTransferDone(void* easy, int curl_code);
-  void Finish(Job& job, absl::StatusOr<Program> result);
-  // Switches to the fallback URL (true: restart the job) or finishes with `error` (false).
-  bool FailOrFallback(Job& job, absl::Status error);
+  struct Fetch;  // one document fetch: the primary URL, then perhaps the fallback
+  http::Request HttpRequest(const std::string& url, HttpMethod method, AppParams params,
+                            const std::string& auth_token) const;
+  void SendDocumentRequest(std::shared_ptr<Fetch> fetch, http::Request request);
+  void OnDocument(std::shared_ptr<Fetch> fetch, absl::StatusOr<http::Response> answer);
 
   Options options_;
-  void* multi_ = nullptr;  // CURLM*, touched only by the worker thread after construction
-  std::mutex mu_;
-  std::deque<std::unique_ptr<Job>> pending_;
-  bool stopping_ = false;
-  std::map<void*, std::unique_ptr<Job>> active_;  // worker thread only; keyed by CURL*
-  std::thread worker_;
+  http::Client client_;  // last: destroyed first, so no callback outlives the members
 };
 
 }  // namespace dialtone::call_router

@@ -1,11 +1,13 @@
-// Fetching media over HTTP: the interface the media service depends on, and its curl
-// implementation. Errors are MediaError statuses carrying Twilio codes (112xx, 11100).
+// Fetching media over HTTP: the interface the media service depends on, and its implementation
+// on the shared outbound client (libs/http). Errors are MediaError statuses carrying Twilio codes
+// (112xx, 11100).
 #pragma once
 
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "dialtone/http/client.h"
 #include "domain/cache_policy.h"
 
 namespace dialtone::media_layer {
@@ -30,10 +32,10 @@ class MediaFetcher {
   virtual absl::StatusOr<FetchResponse> Fetch(const FetchRequest& request) = 0;
 };
 
-// Blocking libcurl fetch on the calling thread (one easy handle per call; the connection cache
-// is shared). Follows up to `max_redirects` redirects, gives up after `timeout` and aborts
+// Blocking fetch on the calling thread (the client's connections and DNS answers are shared by
+// all fetches). Follows up to `max_redirects` redirects, gives up after `timeout` and aborts
 // bodies over `max_bytes`. Thread-safe.
-class CurlMediaFetcher final : public MediaFetcher {
+class HttpMediaFetcher final : public MediaFetcher {
  public:
   struct Options {
     absl::Duration timeout = absl::Seconds(10);
@@ -41,14 +43,12 @@ class CurlMediaFetcher final : public MediaFetcher {
     int64_t max_bytes = 32 << 20;
     int max_redirects = 5;
   };
-  explicit CurlMediaFetcher(Options options);
-  ~CurlMediaFetcher() override;
+  explicit HttpMediaFetcher(Options options);
   absl::StatusOr<FetchResponse> Fetch(const FetchRequest& request) override;
 
  private:
   Options options_;
-  struct Shared;
-  Shared* shared_;
+  http::Client client_;
 };
 
 }  // namespace dialtone::media_layer

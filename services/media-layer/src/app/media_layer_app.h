@@ -1,4 +1,4 @@
-// Composition root of media-layer: config -> Redis, disk, curl, espeak-ng -> service ->
+// Composition root of media-layer: config -> Redis, disk, HTTP, espeak-ng -> service ->
 // gRPC and HTTP -> runtime.
 #pragma once
 
@@ -38,7 +38,7 @@ class MediaLayerApp {
   MediaMetrics metrics_;
   MediaIndex index_;
   BlobStore blobs_;
-  CurlMediaFetcher fetcher_;
+  HttpMediaFetcher fetcher_;
   MediaService service_;
   MediaLayerGrpc grpc_;
   MediaHttp http_handler_;

@@ -15,7 +15,7 @@ CallbackDispatcher::CallbackDispatcher(TriggerRepository& repo, AuthTokens& toke
       metrics_(metrics),
       make_sender_(std::move(make_sender)) {
   if (!make_sender_) {
-    make_sender_ = [http = options_.http] { return MakeCurlCallbackSender(http); };
+    make_sender_ = [http = options_.http] { return MakeHttpCallbackSender(http); };
   }
 }
 

@@ -31,7 +31,7 @@ class CallbackDispatcher {
     absl::Duration initial_backoff = absl::Seconds(1);
     absl::Duration max_backoff = absl::Minutes(10);
     absl::Duration max_age = absl::Hours(24);
-    CurlCallbackSenderOptions http;
+    HttpCallbackSenderOptions http;
   };
   using SenderFactory = std::function<std::unique_ptr<CallbackSender>()>;
 

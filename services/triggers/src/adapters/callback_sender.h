@@ -1,5 +1,4 @@
-// Sends one signed trigger callback over HTTP and reports how it went. libcurl easy interface,
-// blocking; one handle per sender keeps the connection alive between callbacks.
+// Sends one signed trigger callback over HTTP (libs/http) and reports how it went.
 #pragma once
 
 #include <memory>
@@ -22,12 +21,14 @@ class CallbackSender {
                              const webhook::Params& params, const std::string& auth_token) = 0;
 };
 
-struct CurlCallbackSenderOptions {
+struct HttpCallbackSenderOptions {
   absl::Duration connect_timeout = absl::Seconds(5);
   absl::Duration total_timeout = absl::Seconds(15);
   std::string user_agent = "TwilioProxy/1.1 Dialtone/0.1";
 };
 
-std::unique_ptr<CallbackSender> MakeCurlCallbackSender(CurlCallbackSenderOptions options);
+// Blocking: Send waits for the answer, whose body is dropped. A redirect is an answer (not
+// delivered); the dispatcher's retry schedule covers failed attempts.
+std::unique_ptr<CallbackSender> MakeHttpCallbackSender(HttpCallbackSenderOptions options);
 
 }  // namespace dialtone::triggers

@@ -1,0 +1,210 @@
+// http::Client against a real local HTTP server (tests/lib/app_server.py): signing, GET and POST
+// wire forms, redirects, limits, timeouts and the Twilio code of each failure by purpose.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include <boost/json.hpp>
+
+#include "dialtone/core/twilio_error.h"
+#include "dialtone/http/client.h"
+#include "dialtone/testing/test_env.h"
+#include "dialtone/webhook/form_encoding.h"
+#include "dialtone/webhook/signature.h"
+
+namespace http = dialtone::http;
+namespace dt = dialtone::testing;
+using dialtone::core::TwilioCodeOf;
+
+namespace {
+
+constexpr char kToken[] = "12345678901234567890123456789012";
+
+struct AppServer {
+  std::string log = "/tmp/dialtone-http-app-server-" + dt::RandomSuffix() + ".log";
+  std::unique_ptr<dt::ChildProcess> proc;
+  int port = 0;
+  AppServer() {
+    proc = std::make_unique<dt::ChildProcess>(
+        std::vector<std::string>{"python3",
+                                 std::string(DIALTONE_SOURCE_DIR) + "/tests/lib/app_server.py"},
+        log);
+    for (int i = 0; i < 100 && port == 0; ++i) {
+      std::ifstream in(log);
+      std::string word;
+      if (in >> word >> port && word == "PORT") break;
+      port = 0;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (port == 0) throw std::runtime_error("app server did not start");
+  }
+  std::string Url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port) + path;
+  }
+};
+
+AppServer& Server() {
+  static AppServer server;
+  return server;
+}
+
+http::Client& Client() {
+  static http::Client client;
+  return client;
+}
+
+void Reset() {
+  REQUIRE(Client().Fetch({.url = Server().Url("/_reset"), .method = http::Method::kPost}).ok());
+}
+
+// The requests the server saw, oldest first.
+boost::json::array Seen() {
+  auto r = Client().Fetch({.url = Server().Url("/_requests")});
+  REQUIRE(r.ok());
+  return boost::json::parse(r->body).as_array();
+}
+
+std::string HeaderOf(const boost::json::value& request, const char* name) {
+  const auto& headers = request.at("headers").as_object();
+  auto it = headers.find(name);
+  return it == headers.end() ? "" : std::string(it->value().as_string());
+}
+
+}  // namespace
+
+TEST_CASE("A POST carries the form body and a signature the application can check") {
+  Reset();
+  auto r = Client().Fetch({.url = Server().Url("/twiml"),
+                           .method = http::Method::kPost,
+                           .params = {{"CallSid", "CA1"}, {"To", "+15005550001"}},
+                           .auth_token = kToken});
+  REQUIRE(r.ok());
+  CHECK(r->status == 200);
+  CHECK(r->content_type == "text/xml; charset=utf-8");
+  CHECK(r->Header("content-type") == "text/xml; charset=utf-8");
+  CHECK(r->body.find("Hello from the app") != std::string::npos);
+  auto seen = Seen();
+  REQUIRE(seen.size() == 1);
+  const auto& req = seen[0];
+  CHECK(req.at("method").as_string() == "POST");
+  auto params = dialtone::webhook::FormDecode(std::string(req.at("body").as_string()));
+  REQUIRE(params.ok());
+  CHECK(dialtone::webhook::ValidateTwilioSignature(kToken, Server().Url("/twiml"), *params,
+                                                   HeaderOf(req, "x-twilio-signature")));
+}
+
+TEST_CASE("A GET carries its parameters in the query, and without a token no signature") {
+  Reset();
+  auto r = Client().Fetch({.url = Server().Url("/twiml"), .params = {{"Digits", "12#"}}});
+  REQUIRE(r.ok());
+  auto seen = Seen();
+  REQUIRE(seen.size() == 1);
+  CHECK(seen[0].at("method").as_string() == "GET");
+  CHECK(seen[0].at("path").as_string() == "/twiml?Digits=12%23");
+  CHECK(HeaderOf(seen[0], "x-twilio-signature").empty());
+}
+
+TEST_CASE("Any HTTP answer is a response, 4xx and 5xx included") {
+  auto r = Client().Fetch({.url = Server().Url("/error")});
+  REQUIRE(r.ok());
+  CHECK(r->status == 500);
+  CHECK_FALSE(r->ok());
+  CHECK(r->body == "oops");
+}
+
+TEST_CASE("Redirects are followed as a GET when allowed, and a loop is a failure") {
+  Reset();
+  auto r = Client().Fetch({.url = Server().Url("/redirect"),
+                           .method = http::Method::kPost,
+                           .params = {{"A", "1"}},
+                           .max_redirects = 3});
+  REQUIRE(r.ok());
+  CHECK(r->status == 200);
+  CHECK(r->url == Server().Url("/twiml"));
+  auto seen = Seen();
+  REQUIRE(seen.size() == 2);
+  CHECK(seen[1].at("method").as_string() == "GET");
+  CHECK(seen[1].at("path").as_string() == "/twiml");
+
+  auto not_followed = Client().Fetch({.url = Server().Url("/redirect")});
+  REQUIRE(not_followed.ok());
+  CHECK(not_followed->status == 302);
+
+  auto loop = Client().Fetch({.url = Server().Url("/redirect-loop"), .max_redirects = 3});
+  REQUIRE_FALSE(loop.ok());
+  CHECK(http::FailureOf(loop.status()) == http::Failure::kTooManyRedirects);
+  CHECK(TwilioCodeOf(loop.status()) == 11215);
+}
+
+TEST_CASE("A body over the limit fails; a dropped body is not counted") {
+  auto webhook = Client().Fetch({.url = Server().Url("/big"), .max_body_bytes = 64 * 1024});
+  REQUIRE_FALSE(webhook.ok());
+  CHECK(TwilioCodeOf(webhook.status()) == 11750);
+  auto media = Client().Fetch(
+      {.url = Server().Url("/big"), .purpose = http::Purpose::kMedia, .max_body_bytes = 1024});
+  REQUIRE_FALSE(media.ok());
+  CHECK(TwilioCodeOf(media.status()) == 11200);
+  auto dropped =
+      Client().Fetch({.url = Server().Url("/big"), .max_body_bytes = 10, .keep_body = false});
+  REQUIRE(dropped.ok());
+  CHECK(dropped->status == 200);
+  CHECK(dropped->body.empty());
+  auto skipped = Client().Fetch({.url = Server().Url("/twiml"), .skip_body_for_type = "text/"});
+  REQUIRE(skipped.ok());
+  CHECK(skipped->body.empty());
+  CHECK(skipped->content_type == "text/xml; charset=utf-8");
+}
+
+TEST_CASE("A slow answer times out with the purpose's code") {
+  http::Request slow{.url = Server().Url("/slow"),
+                     .headers = {{"X-Delay", "2"}},
+                     .total_timeout = absl::Milliseconds(300)};
+  auto webhook = Client().Fetch(slow);
+  REQUIRE_FALSE(webhook.ok());
+  CHECK(http::FailureOf(webhook.status()) == http::Failure::kTimeout);
+  CHECK(TwilioCodeOf(webhook.status()) == 11205);
+  slow.purpose = http::Purpose::kMedia;
+  auto media = Client().Fetch(slow);
+  CHECK(TwilioCodeOf(media.status()) == 11200);
+}
+
+TEST_CASE("A refused connection is tried again, then fails with 11205") {
+  const int closed = dt::FreePort();
+  auto started = std::chrono::steady_clock::now();
+  auto r = Client().Fetch(
+      {.url = "http://127.0.0.1:" + std::to_string(closed) + "/x", .connect_attempts = 2});
+  REQUIRE_FALSE(r.ok());
+  CHECK(http::FailureOf(r.status()) == http::Failure::kConnect);
+  CHECK(TwilioCodeOf(r.status()) == 11205);
+  CHECK(std::string(r.status().message()).find(std::to_string(closed)) != std::string::npos);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
+}
+
+TEST_CASE("URLs that are not http(s) fail before any request") {
+  auto webhook = Client().Fetch({.url = "ftp://127.0.0.1/file"});
+  CHECK(TwilioCodeOf(webhook.status()) == 11206);
+  auto media = Client().Fetch({.url = "ftp://127.0.0.1/file", .purpose = http::Purpose::kMedia});
+  CHECK(TwilioCodeOf(media.status()) == 11100);
+  CHECK(media.status().code() == absl::StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("Many requests in flight all complete") {
+  std::mutex mu;
+  std::condition_variable cv;
+  int done = 0, ok = 0;
+  constexpr int kRequests = 40;
+  for (int i = 0; i < kRequests; ++i) {
+    Client().Send({.url = Server().Url("/twiml"), .params = {{"N", std::to_string(i)}}},
+                  [&](absl::StatusOr<http::Response> r) {
+                    std::lock_guard lock(mu);
+                    ++done;
+                    if (r.ok() && r->status == 200) ++ok;
+                    cv.notify_all();
+                  });
+  }
+  std::unique_lock lock(mu);
+  REQUIRE(cv.wait_for(lock, std::chrono::seconds(30), [&] { return done == kRequests; }));
+  CHECK(ok == kRequests);
+}
