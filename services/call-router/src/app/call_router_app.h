@@ -13,6 +13,8 @@
 #include "calls/call_executor.h"
 #include "calls/call_session.h"
 #include "calls/call_store.h"
+#include "media/media_client.h"
+#include "media/rtp_engine.h"
 #include "dialtone/pg/pg_pool.h"
 #include "dialtone/service/service_runtime.h"
 #include "sip/sip_stack.h"

@@ -15,24 +15,11 @@
 
 namespace dialtone::call_router {
 
-// Completion callbacks run on the client's worker thread: keep them short and hand work to the
-// caller's own thread or queue. Submitting is thread-safe.
-//
-//   AppHttpClient client({});
-//   client.FetchDocument({.url = number.voice_url, .params = VoiceParams(call),
-//                         .auth_token = token, .fallback_url = number.voice_fallback_url},
-//                        [](AppHttpClient::DocumentResult r) { ... r.program ... });
-class AppHttpClient {
+// The customer application, as a call session reaches it. Thread-safe; completion callbacks
+// run on another thread.
+class AppClient {
  public:
-  struct Options {
-    absl::Duration connect_timeout = absl::Seconds(5);
-    int connect_attempts = 2;  // Twilio tries a failed connection twice
-    absl::Duration total_timeout = absl::Seconds(15);
-    size_t max_body_bytes = kMaxDocumentBytes;
-    int max_redirects = 10;
-    std::string user_agent = "TwilioProxy/1.1 Dialtone/0.1";
-  };
-  static constexpr size_t kMaxDocumentBytes = 64 * 1024;
+  virtual ~AppClient() = default;
 
   struct DocumentRequest {
     std::string url;
@@ -58,14 +45,39 @@ class AppHttpClient {
     std::string auth_token;
   };
 
+  virtual void FetchDocument(DocumentRequest request, std::function<void(DocumentResult)> done) = 0;
+  // `done` gets OK for a 2xx answer, else an error carrying the Twilio code.
+  virtual void SendCallback(CallbackRequest request,
+                            std::function<void(absl::Status)> done = {}) = 0;
+};
+
+// Completion callbacks run on the client's worker thread: keep them short and hand work to the
+// caller's own thread or queue. Submitting is thread-safe.
+//
+//   AppHttpClient client({});
+//   client.FetchDocument({.url = number.voice_url, .params = VoiceParams(call),
+//                         .auth_token = token, .fallback_url = number.voice_fallback_url},
+//                        [](AppHttpClient::DocumentResult r) { ... r.program ... });
+class AppHttpClient final : public AppClient {
+ public:
+  struct Options {
+    absl::Duration connect_timeout = absl::Seconds(5);
+    int connect_attempts = 2;  // Twilio tries a failed connection twice
+    absl::Duration total_timeout = absl::Seconds(15);
+    size_t max_body_bytes = kMaxDocumentBytes;
+    int max_redirects = 10;
+    std::string user_agent = "TwilioProxy/1.1 Dialtone/0.1";
+  };
+  static constexpr size_t kMaxDocumentBytes = 64 * 1024;
+
   explicit AppHttpClient(Options options);
-  ~AppHttpClient() = default;  // cancels transfers in flight; their callbacks are not called
+  ~AppHttpClient() override =
+      default;  // cancels transfers in flight; their callbacks are not called
   AppHttpClient(const AppHttpClient&) = delete;
   AppHttpClient& operator=(const AppHttpClient&) = delete;
 
-  void FetchDocument(DocumentRequest request, std::function<void(DocumentResult)> done);
-  // `done` gets OK for a 2xx answer, else an error carrying the Twilio code.
-  void SendCallback(CallbackRequest request, std::function<void(absl::Status)> done = {});
+  void FetchDocument(DocumentRequest request, std::function<void(DocumentResult)> done) override;
+  void SendCallback(CallbackRequest request, std::function<void(absl::Status)> done = {}) override;
 
  private:
   struct Fetch;  // one document fetch: the primary URL, then perhaps the fallback

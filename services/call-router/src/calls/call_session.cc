@@ -20,7 +20,7 @@ Overloaded(F...) -> Overloaded<F...>;
 
 }  // namespace
 
-void CallbackChain::Send(AppHttpClient::CallbackRequest request) {
+void CallbackChain::Send(AppClient::CallbackRequest request) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (busy_) {
@@ -32,14 +32,14 @@ void CallbackChain::Send(AppHttpClient::CallbackRequest request) {
   Go(std::move(request));
 }
 
-void CallbackChain::Go(AppHttpClient::CallbackRequest request) {
+void CallbackChain::Go(AppClient::CallbackRequest request) {
   // Whatever the outcome (the client already retried), the next one goes.
   http_->SendCallback(std::move(request),
                       [self = shared_from_this()](absl::Status) { self->Next(); });
 }
 
 void CallbackChain::Next() {
-  AppHttpClient::CallbackRequest next;
+  AppClient::CallbackRequest next;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (queue_.empty()) {
@@ -90,7 +90,7 @@ CallSession::~CallSession() {
   if (deps_.live != nullptr) deps_.live->Remove(call_sid_, this);
 }
 
-void CallSession::StartOutbound(SipStack& sip) {
+void CallSession::StartOutbound(SipDialer& sip) {
   if (deps_.live != nullptr) deps_.live->Add(call_sid_, weak_from_this());
   log::Info("outbound call",
             {{"call_sid", call_sid_}, {"to", outbound_->to}, {"from", outbound_->from}});
@@ -119,7 +119,7 @@ void CallSession::StartOutbound(SipStack& sip) {
 void CallSession::OnRinging() {
   if (call_state_ != CallState::kQueued) return;
   call_state_ = CallState::kRinging;
-  CallStore* store = deps_.store;
+  CallRecords* store = deps_.store;
   store->Submit(call_sid_, [store, sid = call_sid_] {
     if (absl::Status s = store->MarkRinging(sid); !s.ok()) {
       log::Error("cannot mark call ringing", {{"call_sid", sid}, {"error", s}});
@@ -207,23 +207,11 @@ void CallSession::Control(const CallControl& control) {
 }
 
 void CallSession::StopCurrentVerb() {
-  if (dial_) {  // the legs hang up; the Dial's action is not requested (the redirect won)
-    DialState d = TearDownDial();
-    if (d.recording && stream_ != nullptr) {  // what was recorded of the bridge is kept
-      StoreRecording(stream_->StopCallRecording(),
-                     {.trim = d.options.trim == "trim-silence",
-                      .status_callback = d.options.recording_status_callback,
-                      .source = "DialVerb",
-                      .started = d.bridged_at},
-                     [](CallSession&, const SavedRecording&) {});
-    }
-  }
-  if (gather_) {
-    gather_.reset();
-    if (stream_ != nullptr) stream_->DetectInbandDigits(false);
-  }
+  // The legs hang up; the Dial's action is not requested (the redirect won).
+  if (dial_) std::shared_ptr<DialOperation>(dial_)->Abandon();
+  if (gather_) std::exchange(gather_, nullptr)->Stop();
   // A recording under way is kept (stored with its action ignored), as when the caller hangs up.
-  if (record_ && record_->capturing && stream_ != nullptr) stream_->StopRecording();
+  if (record_) record_->StopCapture();
   if (stream_ != nullptr) stream_->StopPlayback();
 }
 
@@ -238,7 +226,7 @@ void CallSession::Start() {
   auto done = OnSipThread([](CallSession& s, std::shared_ptr<absl::StatusOr<CallRoute>> r) {
     s.OnRouted(std::move(*r));
   });
-  CallStore* store = deps_.store;
+  CallRecords* store = deps_.store;
   store->Submit(call_sid_, [store, row, done]() mutable {
     auto route = std::make_shared<absl::StatusOr<CallRoute>>(store->Route(row.to));
     if (route->ok()) {
@@ -332,26 +320,26 @@ void CallSession::Fetch(const FetchDocumentCommand& c) {
                               .auth_token = route_->auth_token});
     return;
   }
-  AppHttpClient::DocumentRequest req{.url = c.url,
-                                     .method = c.method,
-                                     .params = std::move(params),
-                                     .auth_token = route_->auth_token};
+  AppClient::DocumentRequest req{.url = c.url,
+                                 .method = c.method,
+                                 .params = std::move(params),
+                                 .auth_token = route_->auth_token};
   if (first_fetch_) {  // the number's fallback covers the document its voice URL names
     req.fallback_url = route_->voice_fallback_url;
     req.fallback_method = route_->voice_fallback_method;
     first_fetch_ = false;
   }
   auto done = OnSipThread([op = c.operation](CallSession& s,
-                                             std::shared_ptr<AppHttpClient::DocumentResult> r) {
+                                             std::shared_ptr<AppClient::DocumentResult> r) {
     if (!r->program.ok()) {
       log::Error("TwiML fetch failed", {{"call_sid", s.call_sid_}, {"error", r->program.status()}});
     } else {
-      s.Prefetch(*r->program);
+      s.media().Prefetch(*r->program);
     }
     s.Step(DocumentFetched{op, std::move(r->program)});
   });
-  deps_.http->FetchDocument(std::move(req), [done](AppHttpClient::DocumentResult r) {
-    done(std::make_shared<AppHttpClient::DocumentResult>(std::move(r)));
+  deps_.http->FetchDocument(std::move(req), [done](AppClient::DocumentResult r) {
+    done(std::make_shared<AppClient::DocumentResult>(std::move(r)));
   });
 }
 
@@ -367,7 +355,7 @@ void CallSession::Answer() {
   dialog_->Answer(LocalSdp(deps_.media_host, stream_->port(), payload, dtmf));
   start_time_ = absl::Now();
   call_state_ = CallState::kInProgress;
-  CallStore* store = deps_.store;
+  CallRecords* store = deps_.store;
   store->Submit(call_sid_, [store, sid = call_sid_, start = *start_time_] {
     if (absl::Status s = store->MarkInProgress(sid, start); !s.ok()) {
       log::Error("cannot mark call in-progress", {{"call_sid", sid}, {"error", s}});
@@ -393,10 +381,11 @@ void CallSession::HangUp(const absl::Status& error) {
 
 void CallSession::OnCallerBye() {
   // A recording under way keeps what was said so far (Twilio posts it with Digits=hangup).
-  if (record_ && record_->capturing && stream_ != nullptr) stream_->StopRecording();
+  if (record_) record_->StopCapture();
   if (dial_) {  // a Dial under way ends with the caller; its action still hears how it went
+    std::shared_ptr<DialOperation> dial = dial_;
     Step(CallerHungUp{});
-    EndDial(dial_->bridged ? DialCallStatus::kCompleted : DialCallStatus::kCanceled);
+    dial->End(dial->bridged() ? DialCallStatus::kCompleted : DialCallStatus::kCanceled);
     return Finish(CallState::kCompleted);
   }
   Finish(CallState::kCompleted);
@@ -405,8 +394,9 @@ void CallSession::OnCallerBye() {
 
 void CallSession::OnCancel() {
   if (dial_) {
+    std::shared_ptr<DialOperation> dial = dial_;
     Step(CallerHungUp{});
-    EndDial(DialCallStatus::kCanceled);
+    dial->End(DialCallStatus::kCanceled);
     return Finish(CallState::kCanceled);
   }
   Finish(CallState::kCanceled);
@@ -436,19 +426,17 @@ void CallSession::Finish(CallState end) {
   if (finished()) return;
   call_state_ = end;
   if (deps_.live != nullptr) deps_.live->Remove(call_sid_, this);
-  if (record_ && record_->capturing && stream_ != nullptr) stream_->StopRecording();
+  if (record_) record_->StopCapture();
   if (call_recording_started_ && stream_ != nullptr) {  // Record=true: the whole call
     StoreRecording(stream_->StopCallRecording(),
                    {.trim = false,
                     .status_callback = outbound_->recording_status_callback,
                     .source = "OutboundAPI",
                     .started = *call_recording_started_},
-                   [](CallSession&, const SavedRecording&) {});
+                   [](const SavedRecording&) {});
   }
-  if (dial_) {  // hung up by the API, a time limit or an error: the legs go too
-    for (auto& leg : dial_->legs) EndLeg(*leg, CallState::kCanceled);
-    dial_.reset();
-  }
+  // Hung up by the API, a time limit or an error: the legs go too.
+  if (dial_) std::shared_ptr<DialOperation>(dial_)->HangUpLegs();
   CloseMedia();
   end_time_ = absl::Now();
   duration_ =
@@ -461,7 +449,7 @@ void CallSession::WriteEnd() {
   log::Info("call ended", {{"call_sid", call_sid_},
                            {"status", status},
                            {"duration", static_cast<long long>(duration_.value_or(0))}});
-  CallStore* store = deps_.store;
+  CallRecords* store = deps_.store;
   store->Submit(call_sid_, [store, sid = call_sid_, status, end = *end_time_, start = start_time_,
                             duration = duration_.value_or(0)] {
     if (absl::Status s = store->MarkEnded(sid, status, end, start, duration); !s.ok()) {

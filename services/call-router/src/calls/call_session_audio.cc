@@ -1,5 +1,6 @@
-// CallSession's audio path: the RTP stream, Say/Play (prefetched media), Gather (RFC 4733 and
-// in-band digits, barge-in, timeouts) and Record (beep, silence end, finishOnKey, storage).
+// CallSession's audio path: the RTP stream, Say/Play (media from CallMedia), digits and play
+// reports routed to the Gather under way (gather_operation.cc), and Record (beep, silence end,
+// finishOnKey, storage).
 #include <cmath>
 
 #include "absl/strings/match.h"
@@ -14,41 +15,8 @@ namespace {
 constexpr uint64_t kGatherIds = uint64_t{1} << 62;  // prompt play ids: kGatherIds + id + index
 constexpr uint64_t kBeepIds = uint64_t{1} << 61;    // the beep before a recording
 
-SharedSamples Beep() {
-  static const SharedSamples beep = [] {
-    auto s = std::make_shared<Samples>(4000);  // half a second of 1 kHz
-    for (size_t i = 0; i < s->size(); ++i) {
-      (*s)[i] = static_cast<int16_t>(6000 * std::sin(2 * M_PI * 1000 * i / 8000.0));
-    }
-    return s;
-  }();
-  return beep;
-}
-
 SharedSamples Silence(int seconds) {
   return std::make_shared<Samples>(static_cast<size_t>(seconds) * 8000, 0);
-}
-
-MediaRequest RequestOf(const GatherPrompt& prompt) {
-  MediaRequest m;
-  if (const auto* say = std::get_if<Say>(&prompt)) {
-    m = {.kind = MediaKind::kSpeech,
-         .text = say->text,
-         .voice = say->voice,
-         .language = say->language,
-         .loop = say->loop};
-  } else if (const auto* play = std::get_if<Play>(&prompt)) {
-    m = play->digits.empty()
-            ? MediaRequest{.kind = MediaKind::kAudioUrl, .url = play->url, .loop = play->loop}
-            : MediaRequest{.kind = MediaKind::kDigits, .digits = play->digits};
-  } else if (const auto* pause = std::get_if<Pause>(&prompt)) {
-    m = {.kind = MediaKind::kSilence, .silence_seconds = pause->length};
-  }
-  return m;
-}
-
-bool NeedsMediaLayer(const MediaRequest& m) {
-  return m.kind == MediaKind::kSpeech || m.kind == MediaKind::kAudioUrl;
 }
 
 }  // namespace
@@ -94,7 +62,7 @@ absl::Status CallSession::OpenMedia() {
   return absl::OkStatus();
 }
 
-void CallSession::AdoptStream(std::shared_ptr<RtpStream> stream) {
+void CallSession::AdoptStream(std::shared_ptr<CallAudio> stream) {
   stream_ = std::move(stream);
   if (stream_ == nullptr) return;
   stream_->SetListener(std::make_shared<SessionRtpListener>(deps_.loop, weak_from_this()));
@@ -112,43 +80,12 @@ void CallSession::CloseMedia() {
   stream_.reset();
 }
 
-void CallSession::Prefetch(const Program& program) {
-  if (deps_.media == nullptr) return;
-  auto want = [this](const MediaRequest& m) {
-    if (NeedsMediaLayer(m)) WithMedia(m, [](const MediaClient::AudioResult&) {});
-  };
-  for (const Verb& verb : program.verbs) {
-    if (const auto* gather = std::get_if<Gather>(&verb)) {
-      for (const GatherPrompt& p : gather->prompts) want(RequestOf(p));
-    } else if (std::holds_alternative<Say>(verb)) {
-      want(RequestOf(std::get<Say>(verb)));
-    } else if (std::holds_alternative<Play>(verb)) {
-      want(RequestOf(std::get<Play>(verb)));
-    }
+CallMedia& CallSession::media() {
+  if (call_media_ == nullptr) {
+    call_media_ = std::make_shared<CallMedia>(deps_.loop, deps_.media,
+                                              route_ ? route_->account_sid : "", call_sid_);
   }
-}
-
-void CallSession::WithMedia(const MediaRequest& media, MediaThen then) {
-  const std::string key = MediaClient::KeyOf(route_->account_sid, media);
-  PendingMedia& pending = media_[key];
-  if (pending.ready) return then(pending.result);
-  pending.waiters.push_back(std::move(then));
-  if (pending.waiters.size() > 1) return;
-  auto done = OnSipThread([key](CallSession& s, std::shared_ptr<MediaClient::AudioResult> r) {
-    PendingMedia& p = s.media_[key];
-    p.ready = true;
-    p.result = std::move(*r);
-    if (!p.result.ok()) {
-      log::Warn("media for the call could not be had",
-                {{"call_sid", s.call_sid_}, {"error", p.result.status()}});
-    }
-    std::vector<MediaThen> waiters;
-    waiters.swap(p.waiters);
-    for (auto& w : waiters) w(p.result);
-  });
-  deps_.media->Fetch(route_->account_sid, call_sid_, media, [done](MediaClient::AudioResult r) {
-    done(std::make_shared<MediaClient::AudioResult>(std::move(r)));
-  });
+  return *call_media_;
 }
 
 void CallSession::StartPlay(const PlayCommand& c) {
@@ -161,7 +98,7 @@ void CallSession::StartPlay(const PlayCommand& c) {
     case MediaKind::kAudioUrl: break;
   }
   const int loop = c.media.loop;
-  WithMedia(c.media, [this, op, loop](const MediaClient::AudioResult& audio) {
+  media().With(c.media, [this, op, loop](const AudioSource::AudioResult& audio) {
     if (finished() || stream_ == nullptr) return;
     // Twilio moves on past media it cannot play (the error is in the log).
     if (!audio.ok()) return Step(PlaybackDone{op});
@@ -171,21 +108,11 @@ void CallSession::StartPlay(const PlayCommand& c) {
 
 void CallSession::OnPlayDone(uint64_t id) {
   if (id & kBeepIds) {
-    if (record_ && record_->operation == (id & ~kBeepIds) && !finished() && stream_ != nullptr) {
-      record_->capturing = true;
-      record_->started = absl::Now();
-      const Record& r = record_->options;
-      stream_->StartRecording(r.max_length * 1000, r.timeout * 1000);
-    }
+    if (record_ && !finished()) record_->OnBeepDone(id);
     return;
   }
   if (id & kGatherIds) {
-    if (!gather_ || gather_->prompts_done) return;
-    const uint64_t index = id - kGatherIds - gather_->id;
-    if (index + 1 == gather_->command.prompts.size()) {
-      gather_->prompts_done = true;
-      ArmGatherTimer();
-    }
+    if (gather_) gather_->OnPlayDone(id);
     return;
   }
   Step(PlaybackDone{id});
@@ -193,209 +120,57 @@ void CallSession::OnPlayDone(uint64_t id) {
 
 void CallSession::StartGather(const CollectDigitsCommand& c) {
   if (stream_ == nullptr) return HangUp(absl::InternalError("no media stream"));
-  gather_ = GatherState{.operation = c.operation, .id = next_gather_id_, .command = c};
+  const uint64_t first_play_id = kGatherIds + next_gather_id_;
   next_gather_id_ += c.prompts.size() + 1;
-  stream_->DetectInbandDigits(true);
-  if (c.prompts.empty()) {
-    gather_->prompts_done = true;
-    return ArmGatherTimer();
-  }
-  QueuePrompt(0);
-}
-
-void CallSession::QueuePrompt(size_t index) {
-  if (!gather_ || gather_->prompts_done || index >= gather_->command.prompts.size()) return;
-  const MediaRequest& m = gather_->command.prompts[index];
-  const uint64_t id = kGatherIds + gather_->id + index;
-  const uint64_t gather_id = gather_->id;
-  if (!NeedsMediaLayer(m)) {
-    if (m.kind == MediaKind::kDigits)
-      stream_->PlayDigits(id, m.digits);
-    else
-      stream_->Play(id, Silence(m.silence_seconds));
-    return QueuePrompt(index + 1);
-  }
-  // Prompts go out in order: the next one is queued once this one's audio is in hand.
-  WithMedia(m, [this, id, index, gather_id, loop = m.loop](const MediaClient::AudioResult& audio) {
-    if (!gather_ || gather_->id != gather_id || gather_->prompts_done || stream_ == nullptr) return;
-    stream_->Play(id, audio.ok() ? *audio : std::make_shared<Samples>(), loop);
-    QueuePrompt(index + 1);
+  VerbContext& context = *this;
+  gather_ = std::make_shared<GatherOperation>(context, c, first_play_id, [this](DigitsCollected e) {
+    gather_.reset();
+    Step(std::move(e));
   });
-}
-
-void CallSession::ArmGatherTimer() {
-  if (!gather_) return;
-  const uint64_t timer = ++gather_->timer;
-  const uint64_t gather_id = gather_->id;
-  auto fire = OnSipThread([timer, gather_id](CallSession& s) {
-    if (s.gather_ && s.gather_->id == gather_id && s.gather_->timer == timer) {
-      s.EndGather(GatherEnd::kTimeout);
-    }
-  });
-  deps_.loop->RunAfter(absl::Seconds(gather_->command.timeout_seconds), [fire] { fire(); });
-}
-
-void CallSession::EndGather(GatherEnd end) {
-  GatherState g = *std::move(gather_);
-  gather_.reset();
-  if (stream_ != nullptr) {
-    stream_->DetectInbandDigits(false);
-    if (!g.prompts_done) stream_->StopPlayback();
-  }
-  DigitsCollected event;
-  event.operation = g.operation;
-  event.digits = g.digits;
-  event.end = end;
-  Step(std::move(event));
+  gather_->Start();
 }
 
 void CallSession::OnDigit(char digit) {
   if (finished()) return;
   log::Debug("digit", {{"call_sid", call_sid_}, {"digit", std::string(1, digit)}});
-  if (dial_) {  // hangupOnStar: * ends the bridged leg and the caller's document goes on
-    if (digit == '*' && dial_->bridged != nullptr && dial_->options.hangup_on_star) {
-      EndDial(DialCallStatus::kCompleted);
-    }
-    return;
-  }
-  if (record_ && record_->capturing) {
-    if (absl::StrContains(record_->options.finish_on_key, digit)) {
-      record_->finished_on_key = std::string(1, digit);
-      stream_->StopRecording();
-    }
-    return;
-  }
-  if (!gather_) return;
-  GatherState& g = *gather_;
-  if (!g.prompts_done && g.command.barge_in) {  // a key stops the prompts
-    g.prompts_done = true;
-    stream_->StopPlayback();
-  }
-  if (!g.command.finish_on_key.empty() && g.command.finish_on_key[0] == digit) {
-    return EndGather(GatherEnd::kFinishOnKey);
-  }
-  g.digits += digit;
-  if (g.command.num_digits && static_cast<int>(g.digits.size()) >= *g.command.num_digits) {
-    return EndGather(GatherEnd::kNumDigits);
-  }
-  if (g.prompts_done) ArmGatherTimer();  // the timeout runs again from each key
+  if (dial_) return std::shared_ptr<DialOperation>(dial_)->OnDigit(digit);
+  if (record_ && record_->capturing()) return record_->OnDigit(digit);
+  if (gather_) gather_->OnDigit(digit);
 }
 
 void CallSession::StartRecord(const RecordCommand& c) {
   if (stream_ == nullptr) return HangUp(absl::InternalError("no media stream"));
-  record_ = RecordState{.operation = c.operation, .options = c.options};
+  VerbContext& context = *this;
+  record_ = std::make_shared<RecordOperation>(
+      context, c, kBeepIds | c.operation,
+      [this](Samples audio, RecordingSpec spec, std::function<void(const SavedRecording&)> then) {
+        StoreRecording(std::move(audio), std::move(spec), std::move(then));
+      },
+      [this](RecordingDone done) {
+        record_.reset();
+        auto self = std::move(keepalive_);  // the session may go after this
+        Step(std::move(done));
+      });
   keepalive_ = shared_from_this();  // until the recording is stored, even if the call ends
-  stream_->DetectInbandDigits(true);
-  if (c.options.play_beep) {
-    stream_->Play(kBeepIds | c.operation, Beep());
-  } else {
-    OnPlayDone(kBeepIds | c.operation);
-  }
+  record_->Start();
 }
 
 void CallSession::OnRecorded(Samples audio, RecordEnd end) {
-  if (!record_ || !record_->capturing) return;
-  record_->capturing = false;
-  if (stream_ != nullptr) stream_->DetectInbandDigits(false);
-  log::Info("recording captured", {{"call_sid", call_sid_},
-                                   {"samples", static_cast<long long>(audio.size())},
-                                   {"end", end == RecordEnd::kSilence     ? "silence"
-                                           : end == RecordEnd::kMaxLength ? "max-length"
-                                                                          : "stopped"}});
-  SaveRecording(std::move(audio));
+  if (record_) record_->OnRecorded(std::move(audio), end);
 }
 
-void CallSession::SaveRecording(Samples audio) {
-  const RecordState rec = *record_;
-  StoreRecording(std::move(audio),
-                 {.trim = rec.options.trim != "do-not-trim",
-                  .status_callback = rec.options.recording_status_callback,
-                  .source = "RecordVerb",
-                  .started = rec.started},
-                 [rec](CallSession& s, const SavedRecording& saved) {
-                   s.record_.reset();
-                   auto self = std::move(s.keepalive_);  // the session may go after this
-                   s.Step(RecordingDone{.operation = rec.operation,
-                                        .url = saved.url,
-                                        .sid = saved.sid,
-                                        .duration_seconds = static_cast<int>(saved.seconds),
-                                        .finished_on_key = rec.finished_on_key});
-                 });
-}
-
-void CallSession::StoreRecording(Samples audio, RecordingSpec spec, RecordingSaved then) {
-  if (audio.empty() || deps_.media == nullptr) return then(*this, SavedRecording{});
-  const std::string recording_sid = core::NewSid(core::kRecordingPrefix);
-  // Each step comes back on the SIP thread holding the session, so the recording is stored and
-  // announced even after the call ended.
-  deps_.media->StoreRecording(
-      route_->account_sid, call_sid_, recording_sid,
-      std::make_shared<const Samples>(std::move(audio)), spec.trim,
-      [loop = deps_.loop, self = shared_from_this(), spec, recording_sid,
-       then](absl::StatusOr<media::v1::StoredMedia> stored) {
-        loop->Post([self, stored = std::move(stored), spec, recording_sid, then] {
-          self->OnRecordingStored(stored, spec, recording_sid, then);
-        });
-      });
-}
-
-void CallSession::OnRecordingStored(const absl::StatusOr<media::v1::StoredMedia>& stored,
-                                    const RecordingSpec& spec, const std::string& recording_sid,
-                                    const RecordingSaved& then) {
-  if (!stored.ok()) {
-    log::Error("recording could not be stored",
-               {{"call_sid", call_sid_}, {"error", stored.status()}});
-    return then(*this, SavedRecording{});
-  }
-  if (stored->duration_ms() <= 0) return then(*this, SavedRecording{});
-  SavedRecording saved{.sid = recording_sid,
-                       .seconds = (stored->duration_ms() + 500) / 1000,
-                       .url = absl::StrCat(deps_.api_base_url, "/2010-04-01/Accounts/",
-                                           route_->account_sid, "/Recordings/", recording_sid)};
-  NewRecording row{.sid = recording_sid,
-                   .account_sid = route_->account_sid,
-                   .call_sid = call_sid_,
-                   .duration_seconds = saved.seconds,
-                   .media_sid = stored->media_sid(),
-                   .media_url = stored->url(),
-                   .source = spec.source,
-                   .start_time = spec.started};
-  CallStore* store = deps_.store;
-  store->Submit(call_sid_,
-                [store, row, loop = deps_.loop, self = shared_from_this(), spec, saved, then] {
-                  absl::Status written = store->InsertRecording(row);
-                  loop->Post([self, written, spec, saved, then] {
-                    self->OnRecordingWritten(written, spec, saved, then);
-                  });
-                });
-}
-
-void CallSession::OnRecordingWritten(const absl::Status& written, const RecordingSpec& spec,
-                                     const SavedRecording& saved, const RecordingSaved& then) {
-  if (!written.ok()) {
-    log::Error("recording row not written", {{"call_sid", call_sid_}, {"error", written}});
-  }
-  if (deps_.publish_usage) {
-    deps_.publish_usage(CallUsage{.event_id = saved.sid + ":recording",
-                                  .category = "recordings",
-                                  .count = 1,
-                                  .minutes = (saved.seconds + 59) / 60},
-                        route_->account_sid);
-  }
-  if (!spec.status_callback.url.empty()) {
-    deps_.http->SendCallback({.url = spec.status_callback.url,
-                              .method = spec.status_callback.method,
-                              .params = {{"AccountSid", route_->account_sid},
-                                         {"CallSid", call_sid_},
-                                         {"RecordingSid", saved.sid},
-                                         {"RecordingUrl", saved.url},
-                                         {"RecordingStatus", "completed"},
-                                         {"RecordingDuration", absl::StrCat(saved.seconds)},
-                                         {"RecordingChannels", "1"},
-                                         {"RecordingSource", spec.source}},
-                              .auth_token = route_->auth_token});
-  }
-  then(*this, saved);
+void CallSession::StoreRecording(Samples audio, RecordingSpec spec,
+                                 std::function<void(const SavedRecording&)> then) {
+  SaveRecording(
+      {.loop = deps_.loop,
+       .media = deps_.media,
+       .store = deps_.store,
+       .http = deps_.http,
+       .api_base_url = deps_.api_base_url,
+       .publish_usage = deps_.publish_usage},
+      {.account_sid = route_->account_sid, .call_sid = call_sid_, .auth_token = route_->auth_token},
+      std::move(audio), std::move(spec),
+      [self = shared_from_this(), then](const SavedRecording& saved) { then(saved); });
 }
 
 }  // namespace dialtone::call_router

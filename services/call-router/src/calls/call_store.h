@@ -90,39 +90,59 @@ struct CallStoreCacheOptions {
   size_t max_entries = 100000;                    // past this, the cache starts over
 };
 
-class CallStore {
+// The Call and Recording rows a call session writes, and the number it routes by. Submit runs
+// tasks in order per key on worker threads; the other methods block (call them from a task).
+class CallRecords {
+ public:
+  virtual ~CallRecords() = default;
+  virtual void Submit(const std::string& key, std::function<void()> task) = 0;
+  // NotFound when no incoming phone number matches `to`.
+  virtual absl::StatusOr<CallRoute> Route(const std::string& to) = 0;
+  virtual absl::Status InsertRinging(const NewCall& call) = 0;
+  virtual absl::Status MarkRinging(const std::string& sid) = 0;
+  // A <Dial> leg: status queued, direction outbound-dial, its parent call.
+  virtual absl::Status InsertDialed(const NewCall& call, const std::string& parent_call_sid) = 0;
+  // A finished recording (status completed, one channel).
+  virtual absl::Status InsertRecording(const NewRecording& recording) = 0;
+  virtual absl::Status MarkInProgress(const std::string& sid, absl::Time start) = 0;
+  // `start` unset for calls never answered; duration is then 0.
+  virtual absl::Status MarkEnded(const std::string& sid, const std::string& status, absl::Time end,
+                                 std::optional<absl::Time> start, int64_t duration_seconds) = 0;
+};
+
+class CallStore final : public CallRecords {
  public:
   using CacheOptions = CallStoreCacheOptions;
   CallStore(pg::PgPool& pool, AuthTokenSource& tokens, CacheOptions cache = {}, int workers = 4);
-  ~CallStore();  // runs what was submitted, then joins
+  ~CallStore() override;  // runs what was submitted, then joins
   CallStore(const CallStore&) = delete;
   CallStore& operator=(const CallStore&) = delete;
 
-  void Submit(const std::string& key, std::function<void()> task);
+  void Submit(const std::string& key, std::function<void()> task) override;
   // Waits (at most `timeout`) until every task submitted before it has run; false on timeout.
   bool Flush(absl::Duration timeout);
 
   // NotFound when no incoming phone number matches `to` (with or without a leading '+').
   // Answers from a cache (numbers for CacheOptions::route_ttl, unknown numbers for unknown_ttl)
   // that ForgetRoutes() empties.
-  absl::StatusOr<CallRoute> Route(const std::string& to);
+  absl::StatusOr<CallRoute> Route(const std::string& to) override;
   // The account's auth token, cached for token_ttl. Thread-safe (blocks on a miss).
   absl::StatusOr<std::string> AuthToken(const std::string& account_sid);
   // Numbers or applications changed: the next calls read them afresh. Thread-safe.
   void ForgetRoutes();
-  absl::Status InsertRinging(const NewCall& call);
+  absl::Status InsertRinging(const NewCall& call) override;
   // A call the API placed: status queued, direction outbound-api. Safe on any thread (the row
   // exists before its session submits anything).
   absl::Status InsertQueued(const NewCall& call);
-  absl::Status MarkRinging(const std::string& sid);
+  absl::Status MarkRinging(const std::string& sid) override;
   // A <Dial> leg: status queued, direction outbound-dial, its parent call.
-  absl::Status InsertDialed(const NewCall& call, const std::string& parent_call_sid);
+  absl::Status InsertDialed(const NewCall& call, const std::string& parent_call_sid) override;
   // A finished recording (status completed, one channel).
-  absl::Status InsertRecording(const NewRecording& recording);
-  absl::Status MarkInProgress(const std::string& sid, absl::Time start);
+  absl::Status InsertRecording(const NewRecording& recording) override;
+  absl::Status MarkInProgress(const std::string& sid, absl::Time start) override;
   // `start` unset for calls never answered; duration is then 0.
   absl::Status MarkEnded(const std::string& sid, const std::string& status, absl::Time end,
-                         std::optional<absl::Time> start, int64_t duration_seconds);
+                         std::optional<absl::Time> start, int64_t duration_seconds) override;
 
  private:
   struct Worker {

@@ -28,6 +28,14 @@ struct MediaRequest {
   int loop = 1;
 };
 
+// The media a verb or a Gather prompt plays: one mapping, shared by the executor's commands and
+// the session's prefetch (whose cache hits need the two to agree). Pure.
+MediaRequest MediaFor(const Say& say);
+MediaRequest MediaFor(const Play& play);
+MediaRequest MediaFor(const Pause& pause);
+// True for media the media layer makes (speech, audio URLs); digits and silence are made here.
+bool NeedsMediaLayer(const MediaRequest& media);
+
 // Answer the call (SIP 200 OK) before the media that follows.
 struct AnswerCommand {};
 

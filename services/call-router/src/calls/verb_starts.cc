@@ -9,9 +9,8 @@
 #include "calls/executor_stepper.h"
 
 namespace dialtone::call_router {
-namespace {
 
-MediaRequest SpeechMedia(const Say& say) {
+MediaRequest MediaFor(const Say& say) {
   MediaRequest media;
   media.kind = MediaKind::kSpeech;
   media.text = say.text;
@@ -21,7 +20,7 @@ MediaRequest SpeechMedia(const Say& say) {
   return media;
 }
 
-MediaRequest PlayMedia(const Play& play) {
+MediaRequest MediaFor(const Play& play) {
   MediaRequest media;
   media.kind = play.digits.empty() ? MediaKind::kAudioUrl : MediaKind::kDigits;
   media.url = play.url;
@@ -30,20 +29,26 @@ MediaRequest PlayMedia(const Play& play) {
   return media;
 }
 
-MediaRequest SilenceMedia(const Pause& pause) {
+MediaRequest MediaFor(const Pause& pause) {
   MediaRequest media;
   media.kind = MediaKind::kSilence;
   media.silence_seconds = pause.length;
   return media;
 }
 
+bool NeedsMediaLayer(const MediaRequest& media) {
+  return media.kind == MediaKind::kSpeech || media.kind == MediaKind::kAudioUrl;
+}
+
+namespace {
+
 struct PromptMedia {
   std::vector<MediaRequest>& out;
   void operator()(const Say& say) const {
-    if (!say.text.empty()) out.push_back(SpeechMedia(say));
+    if (!say.text.empty()) out.push_back(MediaFor(say));
   }
-  void operator()(const Play& play) const { out.push_back(PlayMedia(play)); }
-  void operator()(const Pause& pause) const { out.push_back(SilenceMedia(pause)); }
+  void operator()(const Play& play) const { out.push_back(MediaFor(play)); }
+  void operator()(const Pause& pause) const { out.push_back(MediaFor(pause)); }
 };
 
 CollectDigitsCommand CollectFor(const Gather& gather) {
@@ -73,13 +78,13 @@ CollectDigitsCommand CollectFor(const Gather& gather) {
 bool Stepper::Start(const Say& say) {
   if (say.text.empty()) return false;
   EnsureAnswered();
-  Emit(PlayCommand{Await(Awaiting::kPlayback), SpeechMedia(say)});
+  Emit(PlayCommand{Await(Awaiting::kPlayback), MediaFor(say)});
   return true;
 }
 
 bool Stepper::Start(const Play& play) {
   EnsureAnswered();
-  Emit(PlayCommand{Await(Awaiting::kPlayback), PlayMedia(play)});
+  Emit(PlayCommand{Await(Awaiting::kPlayback), MediaFor(play)});
   return true;
 }
 

@@ -19,11 +19,29 @@
 #include "absl/time/time.h"
 #include "calls/executor_commands.h"
 #include "dialtone/media/v1/media_layer.grpc.pb.h"
-#include "media/rtp_engine.h"
+#include "media/call_audio.h"
 
 namespace dialtone::call_router {
 
-class MediaClient {
+// The media layer, as a call session reaches it. Thread-safe; `done` callbacks run on another
+// thread.
+class AudioSource {
+ public:
+  using AudioResult = absl::StatusOr<SharedSamples>;
+  using AudioDone = std::function<void(AudioResult)>;
+  virtual ~AudioSource() = default;
+  // The audio of a Say (kSpeech) or Play (kAudioUrl). Errors carry the media layer's Twilio
+  // codes.
+  virtual void Fetch(const std::string& account_sid, const std::string& call_sid,
+                     const MediaRequest& media, AudioDone done) = 0;
+  // Stores 8 kHz linear audio as a recording.
+  virtual void StoreRecording(const std::string& account_sid, const std::string& call_sid,
+                              const std::string& recording_sid, SharedSamples audio,
+                              bool trim_silence,
+                              std::function<void(absl::StatusOr<media::v1::StoredMedia>)> done) = 0;
+};
+
+class MediaClient final : public AudioSource {
  public:
   struct Options {
     std::string media_layer_addr = "127.0.0.1:50052";
@@ -31,22 +49,19 @@ class MediaClient {
     size_t cache_bytes = 64u << 20;                  // decoded audio kept by media SID
     absl::Duration resolve_ttl = absl::Seconds(30);  // a Say/Play's media SID kept this long
   };
-  using AudioResult = absl::StatusOr<SharedSamples>;
-  using AudioDone = std::function<void(AudioResult)>;
-
   explicit MediaClient(Options options);
-  ~MediaClient();  // finishes queued work, then joins
+  ~MediaClient() override;  // finishes queued work, then joins
   MediaClient(const MediaClient&) = delete;
   MediaClient& operator=(const MediaClient&) = delete;
 
   // The audio of a Say (kSpeech) or Play (kAudioUrl). Concurrent asks for the same media share
   // one fetch. `done` runs on a worker thread. Errors carry the media layer's Twilio codes.
   void Fetch(const std::string& account_sid, const std::string& call_sid, const MediaRequest& media,
-             AudioDone done);
+             AudioDone done) override;
   // Stores 8 kHz linear audio as a recording (sent as PCMU).
   void StoreRecording(const std::string& account_sid, const std::string& call_sid,
                       const std::string& recording_sid, SharedSamples audio, bool trim_silence,
-                      std::function<void(absl::StatusOr<media::v1::StoredMedia>)> done);
+                      std::function<void(absl::StatusOr<media::v1::StoredMedia>)> done) override;
 
   // The key two asks share: account, kind and what is said or played.
   static std::string KeyOf(const std::string& account_sid, const MediaRequest& media);

@@ -1,6 +1,6 @@
-// RtpEngine: sockets, the epoll loop and the 20 ms tick; RtpStream: playback, RFC 4733, in-band
-// DTMF (media/digit_receiver; tones sent with spandsp), recording (media/recorder), bridging and
-// RTCP.
+// RtpEngine: sockets, the epoll loop and the 20 ms tick; RtpStream: the wire side of a leg:
+// what media/playout queues (audio, RFC 4733 events; in-band tones made with spandsp), what it
+// hears for media/digit_receiver and media/recorder, bridging and RTCP.
 #include "media/rtp_engine.h"
 
 #include <arpa/inet.h>
@@ -27,9 +27,6 @@ namespace dialtone::call_router {
 namespace {
 
 constexpr int kTickMs = 20;
-constexpr int kEventTicks = 5;     // a digit's tone: 100 ms
-constexpr int kDigitGapTicks = 3;  // then 60 ms of silence
-constexpr int kPauseTicks = 25;    // "w": half a second
 constexpr size_t kMaxBridgedFrames = 10;
 constexpr int kQuietGraceTicks = 3;
 
@@ -41,6 +38,13 @@ int64_t MonotonicMs() {
 
 audio::G711 CodecOf(int payload_type) {
   return payload_type == kPayloadPcma ? audio::G711::kAlaw : audio::G711::kUlaw;
+}
+
+// Reports the plays that finished, once the stream's lock is released.
+void NotifyDone(const std::shared_ptr<RtpListener>& listener, const std::vector<uint64_t>& ids,
+                std::vector<std::function<void()>>& notify) {
+  if (listener == nullptr) return;
+  for (uint64_t id : ids) notify.push_back([listener, id] { listener->OnPlayDone(id); });
 }
 
 }  // namespace
@@ -78,21 +82,18 @@ void RtpStream::SetListener(std::shared_ptr<RtpListener> listener) {
 
 void RtpStream::Play(uint64_t id, SharedSamples audio, int loop) {
   std::lock_guard<std::mutex> lock(mu_);
-  queue_.push_back({.id = id, .audio = std::move(audio), .loop = loop < 1 ? 1 : loop});
+  playout_.Play(id, std::move(audio), loop);
 }
 
 void RtpStream::PlayDigits(uint64_t id, const std::string& digits) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (dtmf_payload_type_ >= 0) {
-    queue_.push_back({.id = id, .digits = digits.empty() ? std::string("w") : digits});
-    return;
-  }
+  if (dtmf_payload_type_ >= 0) return playout_.PlayDigits(id, digits);
   // The far end takes no RFC 4733: send the tones in band.
   auto tones = std::make_shared<Samples>();
   dtmf_tx_state_t* tx = dtmf_tx_init(nullptr);
   for (char d : digits) {
     if (d == 'w' || d == 'W') {
-      tones->insert(tones->end(), kPauseTicks * kSamplesPerFrame, 0);
+      tones->insert(tones->end(), kDigitPauseTicks * kSamplesPerFrame, 0);
       continue;
     }
     dtmf_tx_put(tx, &d, 1);
@@ -101,7 +102,7 @@ void RtpStream::PlayDigits(uint64_t id, const std::string& digits) {
     while ((n = dtmf_tx(tx, buf, kSamplesPerFrame)) > 0) tones->insert(tones->end(), buf, buf + n);
   }
   dtmf_tx_free(tx);
-  queue_.push_back({.id = id, .audio = std::move(tones)});
+  playout_.Play(id, std::move(tones), 1);
 }
 
 void RtpStream::StopPlayback() {
@@ -109,12 +110,7 @@ void RtpStream::StopPlayback() {
   std::shared_ptr<RtpListener> listener;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    for (const Queued& q : queue_) dropped.push_back(q.id);
-    queue_.clear();
-    play_offset_ = 0;
-    play_round_ = 0;
-    digit_index_ = 0;
-    digit_packets_ = 0;
+    dropped = playout_.Clear();
     listener = listener_;
   }
   if (listener != nullptr) {
@@ -154,9 +150,9 @@ Samples RtpStream::StopCallRecording() {
   return call_mix_.Take();
 }
 
-void RtpStream::BridgeTo(std::shared_ptr<RtpStream> other) {
+void RtpStream::BridgeTo(std::shared_ptr<CallAudio> other) {
   std::lock_guard<std::mutex> lock(mu_);
-  bridge_ = other;
+  bridge_ = std::dynamic_pointer_cast<RtpStream>(other);
 }
 
 void RtpStream::Unbridge() {
@@ -186,75 +182,26 @@ void RtpStream::SendAudio(const int16_t* frame, bool marker) {
 }
 
 bool RtpStream::SendDigitPacket(std::vector<std::function<void()>>& notify) {
-  Queued& front = queue_.front();
-  while (digit_index_ < front.digits.size()) {
-    const char digit = front.digits[digit_index_];
-    const int code = DtmfEventCode(digit);
-    const int tone_ticks = code < 0 ? 0 : kEventTicks;
-    const int total = code < 0 ? ((digit == 'w' || digit == 'W') ? kPauseTicks : 0)
-                               : kEventTicks + kDigitGapTicks;
-    if (digit_packets_ >= total) {  // this digit is done: the next one
-      ++digit_index_;
-      digit_packets_ = 0;
-      continue;
+  std::vector<uint64_t> done;
+  std::optional<Playout::DigitTick> tick = playout_.NextDigit(done);
+  NotifyDone(listener_, done, notify);
+  if (!tick) return false;
+  if (tick->first) digit_timestamp_ = timestamp_;
+  uint8_t packet[kRtpHeaderSize + kDtmfEventSize];
+  WriteDtmfEvent(tick->event, packet + kRtpHeaderSize);
+  // The end packet thrice (RFC 4733 2.5.1.4).
+  for (int copy = 0; copy < (tick->event.end ? 3 : 1); ++copy) {
+    WriteRtpHeader({.marker = tick->first && copy == 0,
+                    .payload_type = dtmf_payload_type_,
+                    .sequence = sequence_++,
+                    .timestamp = digit_timestamp_,
+                    .ssrc = ssrc_},
+                   packet);
+    if (sendto(rtp_fd_, packet, sizeof packet, MSG_DONTWAIT,
+               reinterpret_cast<const sockaddr*>(&remote_), sizeof remote_) > 0) {
+      ++stats_.packets_sent;
     }
-    const int tick = digit_packets_++;
-    if (tick >= tone_ticks) return false;  // a gap or pause: silence this tick
-    if (tick == 0) digit_timestamp_ = timestamp_;
-    const bool end = tick == tone_ticks - 1;
-    uint8_t packet[kRtpHeaderSize + kDtmfEventSize];
-    DtmfEvent event{.event = code,
-                    .end = end,
-                    .volume = 10,
-                    .duration = static_cast<uint16_t>((tick + 1) * kSamplesPerFrame)};
-    WriteDtmfEvent(event, packet + kRtpHeaderSize);
-    for (int copy = 0; copy < (end ? 3 : 1); ++copy) {  // the end packet thrice (RFC 4733 2.5.1.4)
-      WriteRtpHeader({.marker = tick == 0 && copy == 0,
-                      .payload_type = dtmf_payload_type_,
-                      .sequence = sequence_++,
-                      .timestamp = digit_timestamp_,
-                      .ssrc = ssrc_},
-                     packet);
-      if (sendto(rtp_fd_, packet, sizeof packet, MSG_DONTWAIT,
-                 reinterpret_cast<const sockaddr*>(&remote_), sizeof remote_) > 0) {
-        ++stats_.packets_sent;
-      }
-    }
-    return true;
   }
-  // All digits sent.
-  const uint64_t id = front.id;
-  queue_.pop_front();
-  digit_index_ = 0;
-  digit_packets_ = 0;
-  if (auto listener = listener_) notify.push_back([listener, id] { listener->OnPlayDone(id); });
-  return false;
-}
-
-bool RtpStream::NextFrame(int16_t* frame, std::vector<std::function<void()>>& notify) {
-  int filled = 0;
-  while (filled < kSamplesPerFrame && !queue_.empty() && queue_.front().digits.empty()) {
-    Queued& front = queue_.front();
-    const Samples& audio = front.audio != nullptr ? *front.audio : Samples();
-    if (play_offset_ >= audio.size()) {
-      if (++play_round_ < front.loop && !audio.empty()) {
-        play_offset_ = 0;
-        continue;
-      }
-      const uint64_t id = front.id;
-      queue_.pop_front();
-      play_offset_ = 0;
-      play_round_ = 0;
-      if (auto listener = listener_) notify.push_back([listener, id] { listener->OnPlayDone(id); });
-      continue;
-    }
-    const size_t n = std::min<size_t>(kSamplesPerFrame - filled, audio.size() - play_offset_);
-    std::memcpy(frame + filled, audio.data() + play_offset_, n * sizeof(int16_t));
-    filled += static_cast<int>(n);
-    play_offset_ += n;
-  }
-  if (filled == 0) return false;
-  std::fill(frame + filled, frame + kSamplesPerFrame, 0);
   return true;
 }
 
@@ -271,11 +218,13 @@ void RtpStream::Tick(int64_t now_ms, bool late, std::vector<std::function<void()
       bridged_in_.pop_front();
       sound = true;
     }
-  } else if (!queue_.empty()) {
-    if (!queue_.front().digits.empty()) {
+  } else if (!playout_.empty()) {
+    if (playout_.digits_next()) {
       if (has_remote_) sent_event = SendDigitPacket(notify);
     } else {
-      sound = NextFrame(frame, notify);
+      std::vector<uint64_t> done;
+      sound = playout_.NextFrame(frame, done);
+      NotifyDone(listener_, done, notify);
     }
   }
   if (has_remote_ && !sent_event) {
@@ -443,7 +392,7 @@ void RtpEngine::Stop() {
   epoll_fd_ = timer_fd_ = wake_fd_ = -1;
 }
 
-absl::StatusOr<std::shared_ptr<RtpStream>> RtpEngine::Open() {
+absl::StatusOr<std::shared_ptr<CallAudio>> RtpEngine::Open() {
   std::lock_guard<std::mutex> lock(mu_);
   if (epoll_fd_ < 0) return absl::FailedPreconditionError("RTP engine not started");
   const int first = options_.port_min + (options_.port_min % 2);
@@ -478,13 +427,14 @@ absl::StatusOr<std::shared_ptr<RtpStream>> RtpEngine::Open() {
       by_fd_[fd] = stream;
     }
     ports_in_use_.insert(port);
-    return stream;
+    return std::shared_ptr<CallAudio>(std::move(stream));
   }
   return absl::ResourceExhaustedError(
       absl::StrCat("no free RTP port in ", options_.port_min, "-", options_.port_max));
 }
 
-void RtpEngine::Close(const std::shared_ptr<RtpStream>& stream) {
+void RtpEngine::Close(const std::shared_ptr<CallAudio>& leg) {
+  auto stream = std::dynamic_pointer_cast<RtpStream>(leg);
   if (stream == nullptr) return;
   {
     std::lock_guard<std::mutex> lock(stream->mu_);

@@ -84,6 +84,16 @@ struct SipInvite {
   std::string sdp;  // the offer (empty for a late offer)
 };
 
+// Places outgoing INVITEs (SipStack; a fake in unit tests).
+class SipDialer {
+ public:
+  virtual ~SipDialer() = default;
+  // Sends an INVITE with our SDP offer; `handler` hears how it goes. SIP thread only. Null
+  // (after logging) when the request could not be sent, e.g. an unparsable URI.
+  virtual SipDialog* Invite(const SipOutboundInvite& invite,
+                            std::shared_ptr<SipCallHandler> handler) = 0;
+};
+
 // Owns the nua stack and the thread running its su_root. Incoming INVITEs go to `on_invite`,
 // which returns the handler of the new call (or null after refusing it through the dialog).
 // Everything sofia-sip does happens on the SIP thread; other threads reach it only through
@@ -96,7 +106,7 @@ struct SipInvite {
 //   if (auto s = sip.Start(); !s.ok()) ...;
 //   ...
 //   sip.Stop();  // ends the dialogs, joins the thread
-class SipStack final : public SipLoop {
+class SipStack final : public SipLoop, public SipDialer {
  public:
   struct Options {
     std::string bind_host = "0.0.0.0";
@@ -112,9 +122,8 @@ class SipStack final : public SipLoop {
 
   SipStack(Options options, InviteHandler on_invite);
 
-  // Sends an INVITE with our SDP offer; `handler` hears how it goes. SIP thread only. Null
-  // (after logging) when sofia-sip refused the request, e.g. an unparsable URI.
-  SipDialog* Invite(const SipOutboundInvite& invite, std::shared_ptr<SipCallHandler> handler);
+  SipDialog* Invite(const SipOutboundInvite& invite,
+                    std::shared_ptr<SipCallHandler> handler) override;
   ~SipStack() override;  // Stop()s
   SipStack(const SipStack&) = delete;
   SipStack& operator=(const SipStack&) = delete;

@@ -58,7 +58,7 @@ SharedSamples Tone(int ms, double hz = 440, double amplitude = 8000) {
 
 struct Pair {
   RtpEngine engine{{.bind_host = "127.0.0.1", .port_min = 41000, .port_max = 41999}};
-  std::shared_ptr<RtpStream> a, b;
+  std::shared_ptr<CallAudio> a, b;
   std::shared_ptr<Recorder> ra = std::make_shared<Recorder>();
   std::shared_ptr<Recorder> rb = std::make_shared<Recorder>();
   explicit Pair(int a_pt = 0, int b_pt = 0, int dtmf = 101) {
