@@ -11,6 +11,7 @@
 #include "cli_args.h"
 #include "cli_output.h"
 #include "commands.h"
+#include "dialtone/rpc/status.h"
 #include "dialtone/usage/v1/usage_metering.grpc.pb.h"
 
 namespace dialtone::ctl {
@@ -76,9 +77,7 @@ int RunUsage(const std::vector<std::string>& raw) {
         return Usage("--time is not ISO-8601 (e.g. 2026-11-25T19:21:07Z): " + err);
       }
     }
-    e->mutable_time()->set_seconds(absl::ToUnixSeconds(t));
-    e->mutable_time()->set_nanos(static_cast<int32_t>(
-        (t - absl::FromUnixSeconds(absl::ToUnixSeconds(t))) / absl::Nanoseconds(1)));
+    rpc::ToProto(t, e->mutable_time());
     pb::PublishUsageResponse resp;
     grpc::Status s = stub->PublishUsage(&ctx, req, &resp);
     if (!s.ok()) return Fail(s);

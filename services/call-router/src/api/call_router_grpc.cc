@@ -340,9 +340,7 @@ grpc::Status CallRouterGrpc::ListCalls(ServerContext*, const pb::ListCallsReques
   if (!req->from().empty()) q.equals["from"] = req->from();
   if (!req->parent_call_sid().empty()) q.equals["parent_call_sid"] = req->parent_call_sid();
   auto bound = [](const google::protobuf::Timestamp& t) {
-    return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ",
-                            absl::FromUnixMicros(t.seconds() * 1000000 + t.nanos() / 1000),
-                            absl::UTCTimeZone());
+    return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", rpc::FromProto(t), absl::UTCTimeZone());
   };
   if (req->has_start_time_after()) q.at_least["start_time"] = bound(req->start_time_after());
   if (req->has_start_time_before()) q.at_most["start_time"] = bound(req->start_time_before());
