@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <random>
 #include <stdexcept>
 #include <thread>
@@ -135,6 +136,27 @@ bool WaitForPort(int port, int timeout_ms) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return false;
+}
+
+AppServer::AppServer(const std::string& source_dir, int port, std::string media_dir,
+                     std::string log_path) {
+  if (log_path.empty()) log_path = "/tmp/dialtone-app-server-" + RandomSuffix() + ".log";
+  std::vector<std::string> argv{"python3", source_dir + "/tests/lib/app_server.py",
+                                std::to_string(port)};
+  if (!media_dir.empty()) argv.push_back(std::move(media_dir));
+  proc_ = std::make_unique<ChildProcess>(std::move(argv), log_path);
+  for (int i = 0; i < 400 && port_ == 0; ++i) {  // up to 10 s: "PORT <n>" is its first line
+    std::ifstream in(log_path);
+    std::string word;
+    int announced = 0;
+    if (in >> word >> announced && word == "PORT") port_ = announced;
+    if (port_ == 0) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  if (port_ == 0) throw std::runtime_error("tests/lib/app_server.py did not start: " + log_path);
+}
+
+std::string AppServer::Url(const std::string& path) const {
+  return "http://127.0.0.1:" + std::to_string(port_) + path;
 }
 
 }  // namespace dialtone::testing

@@ -72,28 +72,9 @@ inline std::string LogPath(const std::string& what) {
 }
 
 // tests/lib/app_server.py, on `port` (0: any).
-struct CallbackServer {
-  std::unique_ptr<dt::ChildProcess> proc;
-  int port = 0;
-  explicit CallbackServer(int want_port = 0) {
-    std::string log = LogPath("app-server");
-    proc = std::make_unique<dt::ChildProcess>(
-        std::vector<std::string>{"python3",
-                                 std::string(DIALTONE_SOURCE_DIR) + "/tests/lib/app_server.py",
-                                 std::to_string(want_port)},
-        log);
-    for (int i = 0; i < 200 && port == 0; ++i) {
-      std::ifstream in(log);
-      std::string word;
-      if (in >> word >> port && word == "PORT") break;
-      port = 0;
-      std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    }
-    if (port == 0) throw std::runtime_error("app server did not start");
-  }
-  std::string Url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port) + path;
-  }
+struct CallbackServer : dt::AppServer {
+  explicit CallbackServer(int want_port = 0)
+      : dt::AppServer(DIALTONE_SOURCE_DIR, want_port, {}, LogPath("app-server")) {}
   // Every request the server has seen.
   boost::json::array Requests() const {
     CURL* c = curl_easy_init();

@@ -27,7 +27,6 @@ namespace dialtone::call_router {
 namespace {
 
 constexpr int kTickMs = 20;
-constexpr size_t kMaxBridgedFrames = 10;
 constexpr int kQuietGraceTicks = 3;
 
 int64_t MonotonicMs() {
@@ -158,7 +157,7 @@ void RtpStream::BridgeTo(std::shared_ptr<CallAudio> other) {
 void RtpStream::Unbridge() {
   std::lock_guard<std::mutex> lock(mu_);
   bridge_.reset();
-  bridged_in_.clear();
+  bridged_in_.Clear();
 }
 
 RtpStats RtpStream::stats() {
@@ -213,11 +212,7 @@ void RtpStream::Tick(int64_t now_ms, bool late, std::vector<std::function<void()
   bool sound = false;
   bool sent_event = false;
   if (auto peer = bridge_.lock()) {
-    if (!bridged_in_.empty()) {
-      std::memcpy(frame, bridged_in_.front().data(), sizeof frame);
-      bridged_in_.pop_front();
-      sound = true;
-    }
+    sound = bridged_in_.Pop(frame);
   } else if (!playout_.empty()) {
     if (playout_.digits_next()) {
       if (has_remote_) sent_event = SendDigitPacket(notify);
@@ -332,14 +327,7 @@ void RtpStream::Receive(const uint8_t* data, size_t size, const sockaddr_in& fro
 void RtpStream::FromBridge(Samples audio) {
   std::lock_guard<std::mutex> lock(mu_);
   if (closed_) return;
-  // Frames of 160 samples; a different packetisation is cut or padded.
-  for (size_t at = 0; at < audio.size(); at += kSamplesPerFrame) {
-    Samples frame(kSamplesPerFrame, 0);
-    std::copy(audio.begin() + at, audio.begin() + std::min(audio.size(), at + kSamplesPerFrame),
-              frame.begin());
-    if (bridged_in_.size() >= kMaxBridgedFrames) bridged_in_.pop_front();
-    bridged_in_.push_back(std::move(frame));
-  }
+  bridged_in_.Push(audio.data(), audio.size());
 }
 
 // ---- RtpEngine ----

@@ -19,6 +19,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "media/bridge_frames.h"
 #include "media/call_audio.h"
 #include "media/digit_receiver.h"
 #include "media/playout.h"
@@ -92,7 +93,7 @@ class RtpStream final : public CallAudio {
   int heard_this_tick_ = 0;
   int quiet_ticks_ = 0;  // ticks in a row without a packet
   std::weak_ptr<RtpStream> bridge_;
-  std::deque<Samples> bridged_in_;  // frames from the bridged leg, to send
+  BridgeFrames bridged_in_;  // from the bridged leg, to send
   int64_t next_rtcp_ms_ = 0;
   RtpStats stats_;
   bool closed_ = false;

@@ -28,31 +28,8 @@ namespace {
 constexpr char kToken[] = "12345678901234567890123456789012";
 
 // The app server of this test binary, started once.
-struct AppServer {
-  std::string log = "/tmp/dialtone-app-server-" + dt::RandomSuffix() + ".log";
-  std::unique_ptr<dt::ChildProcess> proc;
-  int port = 0;
-  AppServer() {
-    proc = std::make_unique<dt::ChildProcess>(
-        std::vector<std::string>{"python3",
-                                 std::string(DIALTONE_SOURCE_DIR) + "/tests/lib/app_server.py"},
-        log);
-    for (int i = 0; i < 100 && port == 0; ++i) {
-      std::ifstream in(log);
-      std::string word;
-      if (in >> word >> port && word == "PORT") break;
-      port = 0;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    if (port == 0) throw std::runtime_error("app server did not start");
-  }
-  std::string Url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port) + path;
-  }
-};
-
-AppServer& Server() {
-  static AppServer server;
+dt::AppServer& Server() {
+  static dt::AppServer server(DIALTONE_SOURCE_DIR);
   return server;
 }
 

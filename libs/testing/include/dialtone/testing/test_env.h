@@ -3,6 +3,8 @@
 #pragma once
 
 #include <sys/types.h>
+
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -42,5 +44,22 @@ class ChildProcess {
 
 // Waits until something accepts TCP connections on 127.0.0.1:port, up to `timeout_ms`.
 bool WaitForPort(int port, int timeout_ms);
+
+// The tests' customer application and media origin, tests/lib/app_server.py (its docstring
+// lists what it serves), listening on 127.0.0.1:`port` (0: a free one) with `media_dir` (may be
+// empty) and logging to `log_path`; killed with the object. Throws when it does not start.
+//   dt::AppServer app(DIALTONE_SOURCE_DIR);
+//   client.Fetch(app.Url("/twiml"));
+class AppServer {
+ public:
+  explicit AppServer(const std::string& source_dir, int port = 0, std::string media_dir = {},
+                     std::string log_path = {});
+  int port() const { return port_; }
+  std::string Url(const std::string& path) const;
+
+ private:
+  std::unique_ptr<ChildProcess> proc_;
+  int port_ = 0;
+};
 
 }  // namespace dialtone::testing
