@@ -168,7 +168,7 @@ usage_ok() {  # the call's usage record: calls-inbound, count 1, for today
 import json, sys
 r = json.load(sys.stdin)["usage_records"]
 print(r)
-sys.exit(0 if len(r) == 1 and r[0]["category"] == "calls-inbound" and r[0]["count"] == "1" else 1)'
+sys.exit(0 if len(r) == 1 and r[0]["category"] == "calls-inbound" and str(r[0]["count"]) == "1" else 1)'
 }
 check "its usage record (calls-inbound, count 1) is read back through the REST API" wait_for 20 usage_ok
 
