@@ -15,17 +15,16 @@ DT_CONTAINER_PACKAGES=(podman runc buildah debootstrap docker-compose containern
   golang-github-containernetworking-plugin-dnsname iptables uidmap)
 DT_DEBIAN_MIRROR=${DIALTONE_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
-# dt_engine: docker when a Docker daemon answers (or DIALTONE_CONTAINER_ENGINE=docker), else podman.
-dt_engine() {
-  if [[ -z ${DT_ENGINE:-} ]]; then
-    DT_ENGINE=${DIALTONE_CONTAINER_ENGINE:-}
-    if [[ -z $DT_ENGINE ]]; then
-      if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then DT_ENGINE=docker
-      else DT_ENGINE=podman; fi
-    fi
+# The engine: docker when a Docker daemon answers (or DIALTONE_CONTAINER_ENGINE=docker), else
+# podman. Decided once, here, before DOCKER_HOST may point docker's client at podman's socket.
+if [[ -z ${DT_ENGINE:-} ]]; then
+  DT_ENGINE=${DIALTONE_CONTAINER_ENGINE:-}
+  if [[ -z $DT_ENGINE ]]; then
+    if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then DT_ENGINE=docker
+    else DT_ENGINE=podman; fi
   fi
-  printf '%s' "$DT_ENGINE"
-}
+fi
+dt_engine() { printf '%s' "$DT_ENGINE"; }
 
 # dt_ctr ARGS...: the container engine (podman with this project's settings).
 dt_ctr() {

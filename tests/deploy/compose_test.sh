@@ -36,6 +36,10 @@ leftovers() {
 cleanup() {
   local rc=$?
   set +e
+  if ((rc != 0 || T_FAILS > 0)); then  # the services' logs, before down removes them
+    "$dev" compose logs >"$tmp/compose-services.log" 2>&1 </dev/null
+    echo "the containers' logs: $tmp/compose-services.log" >&2
+  fi
   "$dev" compose down --volumes >"$tmp/cleanup-down.log" 2>&1 </dev/null
   local left
   left=$(leftovers)
@@ -73,7 +77,7 @@ check "dialtone:dev runs as the non-root user 10001" \
 has_healthcheck() { dt_ctr image inspect --format '{{json .Config.Healthcheck}}' dialtone:dev | grep -q 'dialtonectl health'; }
 check "dialtone:dev has a HEALTHCHECK asking dialtonectl health (gRPC)" has_healthcheck
 check "the runtime image holds the five services, dialtonectl and the migrations, and no compiler" \
-  dt_ctr run --rm --network none dialtone:dev sh -c '
+  dt_ctr run --rm --no-healthcheck --network none dialtone:dev sh -c '
     for b in call-router media-layer rest-gateway usage-metering triggers dialtonectl; do
       command -v "$b" >/dev/null || exit 1; done
     ls "$DIALTONE_MIGRATIONS_DIR"/call-router/*.sql >/dev/null &&
@@ -157,20 +161,20 @@ call_ok() {
   call_json | python3 -c '
 import json, sys
 c = json.load(sys.stdin)
-print(f"Call {c[\"sid\"]}: {c[\"status\"]} {c[\"direction\"]} to {c[\"to\"]} duration {c[\"duration\"]}")
+print("Call %(sid)s: %(status)s %(direction)s to %(to)s, duration %(duration)s s" % c)
 sys.exit(0 if c["status"] == "completed" and c["direction"] == "inbound" and c["to"] == "+15005550100"
          and int(c["duration"] or 0) >= 1 else 1)'
 }
 check "the Call is read back through the REST API: completed, inbound, lasted the Say" wait_for 10 call_ok
-usage_ok() {  # the call's usage record: calls-inbound, count 1, for today
+usage_ok() {  # N: today's usage record for calls-inbound counts N calls
   curl -sf -u "$sid:$token" -G "$api/Accounts/$sid/Usage/Records/Today.json" --data-urlencode Category=calls-inbound \
     | python3 -c '
 import json, sys
 r = json.load(sys.stdin)["usage_records"]
-print(r)
-sys.exit(0 if len(r) == 1 and r[0]["category"] == "calls-inbound" and str(r[0]["count"]) == "1" else 1)'
+print({k: r[0][k] for k in ("category", "count", "usage", "start_date")} if r else r)
+sys.exit(0 if len(r) == 1 and r[0]["category"] == "calls-inbound" and str(r[0]["count"]) == sys.argv[1] else 1)' "$1"
 }
-check "its usage record (calls-inbound, count 1) is read back through the REST API" wait_for 20 usage_ok
+check "its usage record (calls-inbound, count 1) is read back through the REST API" wait_for 20 usage_ok 1
 
 stamp "SIP call to +15005550101 (Record)"
 check "SIP call to +15005550101: SIPp streams g711a.pcap, Record stores it, then BYE" \
@@ -182,6 +186,7 @@ rec_ok() {
   [[ -n $rec_sid ]]
 }
 check "the Recording is listed through the REST API" wait_for 20 rec_ok
+check "the usage record now counts the two calls" wait_for 20 usage_ok 2
 curl -sf -u "$sid:$token" -o "$tmp/rec1.wav" "$api/Accounts/$sid/Recordings/$rec_sid.wav" || true
 check "its audio downloads as WAV" bash -c "file -b '$tmp/rec1.wav' | grep -q WAVE"
 say_url=$(dialtonectl media resolve --say "Hello from the containers" --account "$sid" \
@@ -201,7 +206,7 @@ check "the second scripts/dev compose up exits 0" test "$rc" -eq 0
 check "it keeps the demo account" test "$(env_value DIALTONE_ACCOUNT_SID)" = "$sid"
 check "it reuses the demo number" grep -q "demo number +15005550006: reused PN" "$tmp/up2.log"
 check "after the restart the Call is read back unchanged" call_ok
-check "after the restart its usage record is still there" usage_ok
+check "after the restart its usage record is still there (2 calls)" usage_ok 2
 check "after the restart the Recording is still listed" rec_ok
 curl -sf -u "$sid:$token" -o "$tmp/rec2.wav" "$api/Accounts/$sid/Recordings/$rec_sid.wav" || true
 check "after the restart the Recording's audio is the same" cmp -s "$tmp/rec1.wav" "$tmp/rec2.wav"
@@ -225,6 +230,10 @@ check "and call-router reports SERVING again" wait_for 60 bash -c \
 check "and answers calls again" media_call +15005550100 - say3
 
 # 6. down --volumes leaves nothing behind.
+if ((T_FAILS > 0)); then
+  "$dev" compose logs >"$tmp/compose-services.log" 2>&1 </dev/null || true
+  echo "the containers' logs: $tmp/compose-services.log" >&2
+fi
 stamp "scripts/dev compose down --volumes"
 "$dev" compose down --volumes >"$tmp/down2.log" 2>&1 </dev/null && rc=0 || rc=$?
 check "scripts/dev compose down --volumes exits 0" test "$rc" -eq 0
@@ -244,8 +253,5 @@ stamp "done"
 
 if ((T_FAILS > 0)); then
   echo "--- up (first)"; cat "$tmp/up1.log"
-  for s in call-router rest-gateway media-layer; do
-    echo "--- $s (last lines)"; dt_ctr logs --tail 20 "${project}_${s}_1" 2>&1 || true
-  done
 fi
 finish
