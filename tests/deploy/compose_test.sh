@@ -6,8 +6,9 @@
 # to a number bound through the REST API hears the Say over RTP and gets the BYE of <Hangup>; a
 # second call leaves a Recording; the Call, its usage record, the Recording and the Say's media
 # are read back, then again after `compose down` + `compose up`; a crashed service (SIGKILL to
-# its process) is restarted by the restart policy and reports SERVING again; `compose down
-# --volumes` leaves no container, network, volume or port. Free ports, its own compose project.
+# its process) is restarted by the restart policy and reports SERVING again; with existing
+# stores' URLs compose starts only the services; `compose down --volumes` leaves no container,
+# network, volume or port. Free ports, its own compose project.
 set -euo pipefail
 source "$(dirname "$0")/../lib/testlib.sh"
 source "$DIALTONE_SOURCE_DIR/scripts/lib/containers.sh"
@@ -50,6 +51,8 @@ cleanup() {
     dt_ctr volume ls --format '{{.Name}}' | grep "^${project}_" | xargs -r "${DT_CTR_VOL_RM[@]}" >/dev/null 2>&1
   fi
   dt_compose_socket_stop "$DIALTONE_DEV_DIR/compose"
+  dt_redis_stop "$tmp/ext-redis"
+  dt_pg_stop "$tmp/ext-pg"
   local p
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
   if [[ -d $DIALTONE_DEV_DIR ]]; then cp -r "$DIALTONE_DEV_DIR/logs" "$tmp/dev-logs" 2>/dev/null; fi
@@ -95,8 +98,12 @@ grep -A 24 '^Dialtone is up' "$tmp/up1.log" || true
 sid=$DIALTONE_ACCOUNT_SID token=$DIALTONE_AUTH_TOKEN api=$DIALTONE_API_URL
 check ".dev/env names the demo account and the API on the stack's REST port" \
   test -n "$sid" -a "$api" = "http://127.0.0.1:$DIALTONE_REST_PORT/2010-04-01"
-check "dialtonectl health (from .dev/env's PATH): every service SERVING" \
-  bash -c 'dialtonectl health | tee /dev/stderr | grep -c " SERVING$" | grep -qx 5'
+all_serving() {
+  dialtonectl health >"$tmp/health.out" || true
+  sed 's/^/  /' "$tmp/health.out"
+  [[ $(grep -c ' SERVING$' "$tmp/health.out") -eq 5 ]]
+}
+check "dialtonectl health (from .dev/env's PATH): every service SERVING" all_serving
 healthy() {  # CONTAINER: the image's HEALTHCHECK run once by the engine
   if [[ $(dt_engine) == podman ]]; then dt_ctr healthcheck run "$1" >/dev/null
   else wait_for 60 bash -c "docker inspect --format '{{.State.Health.Status}}' '$1' | grep -qx healthy"; fi
@@ -229,13 +236,34 @@ check "and call-router reports SERVING again" wait_for 60 bash -c \
   "dialtonectl health --addr $DIALTONE_CALL_ROUTER_ADDR --timeout-ms 1000 | grep -q ' SERVING$'"
 check "and answers calls again" media_call +15005550100 - say3
 
-# 6. down --volumes leaves nothing behind.
+# 6. Existing stores: with DIALTONE_PG_URL / DIALTONE_REDIS_URL, compose starts only the services.
+stamp "scripts/dev compose down; up with existing Redis and PostgreSQL"
+"$dev" compose down >"$tmp/down2.log" 2>&1 </dev/null && rc=0 || rc=$?
+check "scripts/dev compose down exits 0" test "$rc" -eq 0
+ext_redis_port=$(dt_free_port) ext_pg_port=$(dt_free_port)
+dt_redis_start "$tmp/ext-redis" "$ext_redis_port"
+dt_pg_start "$tmp/ext-pg" "$ext_pg_port"
+ext_pg_url=postgresql://dialtone@127.0.0.1:$ext_pg_port/dialtone
+DIALTONE_PG_URL=$ext_pg_url DIALTONE_REDIS_URL=redis://127.0.0.1:$ext_redis_port/0 \
+  "$dev" compose up >"$tmp/up-ext.log" 2>&1 </dev/null && rc=0 || rc=$?
+check "compose up with existing stores exits 0" test "$rc" -eq 0
+no_store_containers() {
+  ! dt_ctr ps --filter "label=com.docker.compose.project=$project" --format '{{.Names}}' | grep -E '_(redis|postgres)_1$'
+}
+check "it starts no Redis or PostgreSQL container" no_store_containers
+check "the services use the existing PostgreSQL: the demo account is created there" \
+  bash -c "psql '$ext_pg_url' -Atc \"select count(*) from accounts where friendly_name = 'Dialtone demo'\" | grep -qx 1"
+check "and answer calls (scripts/dev call to the demo number)" bash -c "'$dev' call +15005550006 >'$tmp/call-ext.out' 2>&1 </dev/null"
+
+# 7. down --volumes leaves nothing behind.
 if ((T_FAILS > 0)); then
   "$dev" compose logs >"$tmp/compose-services.log" 2>&1 </dev/null || true
   echo "the containers' logs: $tmp/compose-services.log" >&2
 fi
 stamp "scripts/dev compose down --volumes"
-"$dev" compose down --volumes >"$tmp/down2.log" 2>&1 </dev/null && rc=0 || rc=$?
+"$dev" compose down --volumes >"$tmp/down3.log" 2>&1 </dev/null && rc=0 || rc=$?
+dt_redis_stop "$tmp/ext-redis"
+dt_pg_stop "$tmp/ext-pg"
 check "scripts/dev compose down --volumes exits 0" test "$rc" -eq 0
 check "no container, network or volume of the project is left" test -z "$(leftovers)"
 ports_free() {
