@@ -103,6 +103,7 @@ dt_build() {
   local image=$1 file=$2 context=$3 log=${DT_BUILD_LOG:-/dev/stderr} start=$SECONDS
   shift 3
   local args=(-f "$file" -t "$image")
+  [[ -z ${DT_BUILD_TARGET:-} ]] || args+=(--target "$DT_BUILD_TARGET")
   local a
   for a in "$@"; do args+=(--build-arg "$a"); done
   dt_log "building $image ($file)"
@@ -123,9 +124,13 @@ dt_build_store_images() {
 
 # dt_build_dialtone_image: the suite's image from deploy/docker/Dockerfile (compiles the project
 # inside; ccache keeps its cache in a build cache mount, so a rebuild recompiles only what changed).
+# The build stage is tagged too ($DT_BUILD_IMAGE): an untagged stage would be pruned below with
+# the images a rebuild replaced, and the next build would start again from its first step.
+DT_BUILD_IMAGE=${DT_IMAGE%%:*}-build:${DT_IMAGE##*:}
 dt_build_dialtone_image() {
-  dt_build "$DT_IMAGE" "$DT_ROOT/deploy/docker/Dockerfile" "$DT_ROOT" "BUILD_JOBS=${DIALTONE_JOBS:-2}"
-  # Images the rebuild replaced keep their layers until pruned: drop the dangling ones.
+  local args=("$DT_ROOT/deploy/docker/Dockerfile" "$DT_ROOT" "BUILD_JOBS=${DIALTONE_JOBS:-2}")
+  DT_BUILD_TARGET=build dt_build "$DT_BUILD_IMAGE" "${args[@]}"
+  dt_build "$DT_IMAGE" "${args[@]}"
   dt_ctr image prune -f >/dev/null 2>&1 || true
 }
 
