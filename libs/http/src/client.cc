@@ -221,7 +221,8 @@ void Client::Start(Job& job) {
                    static_cast<long>(absl::ToInt64Milliseconds(r.connect_timeout)));
   int64_t left = std::max<int64_t>(1, absl::ToInt64Milliseconds(job.deadline - absl::Now()));
   curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(left));
-  if (r.keep_body) {
+  // A body that may be dropped (skip_body_for_type) must not be refused for its announced size.
+  if (r.keep_body && r.skip_body_for_type.empty()) {
     curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(r.max_body_bytes));
   }
   if (r.decompress) curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");

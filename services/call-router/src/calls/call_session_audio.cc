@@ -99,6 +99,7 @@ void CallSession::StartPlay(const PlayCommand& c) {
   }
   const int loop = c.media.loop;
   media().With(c.media, [this, op, loop](const AudioSource::AudioResult& audio) {
+    auto self = shared_from_this();  // Step may drop the last other owner
     if (finished() || stream_ == nullptr) return;
     // Twilio moves on past media it cannot play (the error is in the log).
     if (!audio.ok()) return Step(PlaybackDone{op});
@@ -124,6 +125,7 @@ void CallSession::StartGather(const CollectDigitsCommand& c) {
   next_gather_id_ += c.prompts.size() + 1;
   VerbContext& context = *this;
   gather_ = std::make_shared<GatherOperation>(context, c, first_play_id, [this](DigitsCollected e) {
+    auto self = shared_from_this();  // Step may drop the last other owner
     gather_.reset();
     Step(std::move(e));
   });

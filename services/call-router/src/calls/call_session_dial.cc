@@ -7,7 +7,11 @@ namespace dialtone::call_router {
 void CallSession::StartDial(const DialCommand& c) {
   DialContext& context = *this;
   dial_ = std::make_shared<DialOperation>(
-      context, c, [this] { dial_.reset(); }, [this](DialResult r) { Step(std::move(r)); });
+      context, c, [this] { dial_.reset(); },
+      [this](DialResult r) {
+        auto self = shared_from_this();  // Step may drop the last other owner
+        Step(std::move(r));
+      });
   // Start may end the Dial at once (no leg could be placed): hold it until it returns.
   std::shared_ptr<DialOperation> dial = dial_;
   dial->Start();

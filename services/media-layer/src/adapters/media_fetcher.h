@@ -48,7 +48,8 @@ class HttpMediaFetcher final : public MediaFetcher {
 
  private:
   Options options_;
-  http::Client client_;
+  // Many calls may ask one CDN host at once: fetches must not queue behind a small cap.
+  http::Client client_{{.max_host_connections = 256}};
 };
 
 }  // namespace dialtone::media_layer
