@@ -211,7 +211,7 @@ void CallSession::StopCurrentVerb() {
   if (dial_) std::shared_ptr<DialOperation>(dial_)->Abandon();
   if (gather_) std::exchange(gather_, nullptr)->Stop();
   // A recording under way is kept (stored with its action ignored), as when the caller hangs up.
-  if (record_) record_->StopCapture();
+  StopRecord();
   if (stream_ != nullptr) stream_->StopPlayback();
 }
 
@@ -381,7 +381,7 @@ void CallSession::HangUp(const absl::Status& error) {
 
 void CallSession::OnCallerBye() {
   // A recording under way keeps what was said so far (Twilio posts it with Digits=hangup).
-  if (record_) record_->StopCapture();
+  StopRecord();
   if (dial_) {  // a Dial under way ends with the caller; its action still hears how it went
     std::shared_ptr<DialOperation> dial = dial_;
     Step(CallerHungUp{});
@@ -426,7 +426,7 @@ void CallSession::Finish(CallState end) {
   if (finished()) return;
   call_state_ = end;
   if (deps_.live != nullptr) deps_.live->Remove(call_sid_, this);
-  if (record_) record_->StopCapture();
+  StopRecord();
   if (call_recording_started_ && stream_ != nullptr) {  // Record=true: the whole call
     StoreRecording(stream_->StopCallRecording(),
                    {.trim = false,

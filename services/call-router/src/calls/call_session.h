@@ -131,6 +131,8 @@ class CallSession final : public SipCallHandler,
   void StartGather(const CollectDigitsCommand& command);
   void StartRecord(const RecordCommand& command);
   void OnRecorded(Samples audio, RecordEnd end);
+  // Ends a Record's capture (what was said is kept), or drops a Record still at its beep.
+  void StopRecord();
   void OnDigit(char digit);
   void OnPlayDone(uint64_t id);
 

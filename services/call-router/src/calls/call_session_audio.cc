@@ -157,6 +157,14 @@ void CallSession::StartRecord(const RecordCommand& c) {
   record_->Start();
 }
 
+void CallSession::StopRecord() {
+  if (record_ == nullptr || record_->StopCapture()) return;
+  // Stopped during the beep: nothing was recorded and no result comes. The keep-alive goes on
+  // the SIP loop, so that the session does not end inside its own call stack.
+  record_.reset();
+  deps_.loop->Post([self = std::move(keepalive_)] {});
+}
+
 void CallSession::OnRecorded(Samples audio, RecordEnd end) {
   if (record_) record_->OnRecorded(std::move(audio), end);
 }

@@ -44,7 +44,7 @@ void RecordOperation::Start() {
 
 void RecordOperation::OnBeepDone(uint64_t id) {
   CallAudio* audio = ctx_.audio();
-  if (id != beep_id_ || capturing_ || saving_ || audio == nullptr) return;
+  if (id != beep_id_ || capturing_ || saving_ || stopped_ || audio == nullptr) return;
   capturing_ = true;
   started_ = absl::Now();
   const Record& r = command_.options;
@@ -54,12 +54,18 @@ void RecordOperation::OnBeepDone(uint64_t id) {
 void RecordOperation::OnDigit(char digit) {
   if (!capturing_ || !absl::StrContains(command_.options.finish_on_key, digit)) return;
   finished_on_key_ = std::string(1, digit);
-  StopCapture();
+  (void)StopCapture();
 }
 
-void RecordOperation::StopCapture() {
-  if (!capturing_) return;
-  if (CallAudio* audio = ctx_.audio()) audio->StopRecording();
+bool RecordOperation::StopCapture() {
+  if (capturing_) {
+    if (CallAudio* audio = ctx_.audio()) audio->StopRecording();
+    return true;
+  }
+  if (saving_) return true;
+  stopped_ = true;
+  if (CallAudio* audio = ctx_.audio()) audio->DetectInbandDigits(false);
+  return false;
 }
 
 void RecordOperation::OnRecorded(Samples audio, RecordEnd end) {

@@ -31,8 +31,10 @@ class RecordOperation : public std::enable_shared_from_this<RecordOperation> {
   // True while the caller is being recorded (keys go to finishOnKey).
   bool capturing() const { return capturing_; }
   void OnDigit(char digit);
-  // Ends the capture now (the caller hung up, an API redirect): what was said is kept.
-  void StopCapture();
+  // Ends the capture now (the caller hung up, an API redirect): what was said is kept. Before
+  // the capture began (during the beep) there is nothing to keep: the Record is over, false is
+  // returned and `done` is never called. True while a result is still to come.
+  bool StopCapture();
   // The audio came back from the stream.
   void OnRecorded(Samples audio, RecordEnd end);
 
@@ -45,6 +47,7 @@ class RecordOperation : public std::enable_shared_from_this<RecordOperation> {
   std::string finished_on_key_;
   bool capturing_ = false;
   bool saving_ = false;
+  bool stopped_ = false;  // stopped before the capture began
   absl::Time started_;
 };
 

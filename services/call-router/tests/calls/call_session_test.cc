@@ -329,3 +329,31 @@ TEST_CASE("An API redirect during a Dial hangs the legs up without asking the Di
   CHECK(w.app.fetches[1].url == "http://app.test/new");
   CHECK(w.records.status[w.records.dialed.at(0).first.sid] == "canceled");
 }
+
+TEST_CASE("A caller hanging up during Record's beep ends the Record, and the session goes") {
+  SessionWorld w;
+  w.app.documents[kVoiceUrl] = R"(<Response><Record action="/recorded"/></Response>)";
+  auto session = w.Inbound();
+  REQUIRE(w.CallerAudio().plays.size() == 1);  // the beep, still playing
+  std::weak_ptr<CallSession> weak = session;
+  session->OnCallerBye();
+  session.reset();
+  w.CallerAudio().FinishPlays();  // the beep's report comes late: nothing starts recording
+  w.loop.Drain();
+  CHECK_FALSE(w.CallerAudio().recording.has_value());
+  CHECK(w.records.recordings.empty());
+  CHECK(w.records.status[w.CallSid()] == "completed");
+  CHECK(weak.expired());  // not kept alive by a Record that will never end
+}
+
+TEST_CASE("An API redirect during Record's beep runs the new document without recording") {
+  SessionWorld w;
+  w.app.documents[kVoiceUrl] = R"(<Response><Record action="/recorded"/></Response>)";
+  w.app.documents["http://app.test/new"] = "<Response><Pause length=\"5\"/></Response>";
+  auto session = w.Inbound();
+  session->Control(CallControl{.redirect = ApiRedirect{.url = "http://app.test/new"}});
+  w.loop.Drain();
+  REQUIRE(w.app.fetches.size() == 2);
+  CHECK(w.app.fetches[1].url == "http://app.test/new");
+  CHECK_FALSE(w.CallerAudio().recording.has_value());
+}
