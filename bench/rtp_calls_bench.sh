@@ -74,7 +74,7 @@ run() {
   # Drops so far, while every call's sockets are still open: the router's RTP range, SIPp's
   # media port (-mp; -rtp_echo receives on mp+2? both are counted).
   local dr ds
-  dr=$(udp_drops 20000 29999)
+  dr=$(udp_drops "$DIALTONE_RTP_PORT_MIN" "$DIALTONE_RTP_PORT_MAX")
   ds=$(udp_drops "$mp" $((mp + 3)))
   wait "$sipp_pid" || true
   python3 - "$dir/stat.csv" "$c0" "$c1" "$t0" "$t1" "$hz" "$dr" "$ds" <<'PY'

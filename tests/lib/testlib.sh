@@ -90,8 +90,10 @@ stack_env() {
   export DIALTONE_REST_PORT=$(dt_free_port) DIALTONE_MEDIA_PORT=$(dt_free_port)
   export DIALTONE_SIP_PORT=$(dt_free_port) DIALTONE_DEMO_APP_PORT=$(dt_free_port)
   export DIALTONE_LOCAL_REDIS_PORT=$(dt_free_port) DIALTONE_LOCAL_PG_PORT=$(dt_free_port)
-  DIALTONE_RTP_PORT_MIN=$(free_port_block 40)
-  export DIALTONE_RTP_PORT_MIN DIALTONE_RTP_PORT_MAX=$((DIALTONE_RTP_PORT_MIN + 39))
+  # DIALTONE_TEST_RTP_PORTS: the RTP range's size (two ports a leg); benches ask for more.
+  local rtp_ports=${DIALTONE_TEST_RTP_PORTS:-40}
+  DIALTONE_RTP_PORT_MIN=$(free_port_block "$rtp_ports")
+  export DIALTONE_RTP_PORT_MIN DIALTONE_RTP_PORT_MAX=$((DIALTONE_RTP_PORT_MIN + rtp_ports - 1))
 }
 
 # env_value NAME: the value `scripts/dev up` wrote for NAME in $DIALTONE_DEV_DIR/env.
