@@ -84,8 +84,7 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
   return size * n;
 }
 
-Failure Classify(CURLcode code, bool too_large) {
-  if (too_large) return Failure::kTooLarge;
+Failure Classify(CURLcode code) {
   switch (code) {
     case CURLE_URL_MALFORMAT: return Failure::kInvalidUrl;
     case CURLE_UNSUPPORTED_PROTOCOL: return Failure::kUnsupportedScheme;
@@ -317,7 +316,7 @@ void Client::OnTransferDone(void* easy_ptr, int curl_code) {
       return fail(Failure::kTimeout,
                   absl::StrCat("timed out after ", absl::FormatDuration(r.total_timeout)));
     }
-    return fail(Classify(code, false), curl_easy_strerror(code));
+    return fail(Classify(code), curl_easy_strerror(code));
   }
   if (status >= 300 && status < 400 && redirect != nullptr && r.max_redirects > 0) {
     if (job.redirects >= r.max_redirects) {

@@ -17,7 +17,17 @@ struct AppHttpClient::Fetch {
 
 AppHttpClient::AppHttpClient(Options options) : options_(std::move(options)) {}
 
-http::Request AppHttpClient::HttpRequest(const std::string& url, HttpMethod method,
+namespace {
+
+// The error of an answer that is not 2xx.
+absl::Status StatusError(const http::Response& answer) {
+  return TwimlError(kErrorHttpRetrieval, absl::StrCat("request to ", answer.url,
+                                                      " failed: HTTP status ", answer.status));
+}
+
+}  // namespace
+
+http::Request AppHttpClient::HttpRequest(Kind kind, const std::string& url, HttpMethod method,
                                          AppParams params, const std::string& auth_token) const {
   return {.url = url,
           .method = method == HttpMethod::kPost ? http::Method::kPost : http::Method::kGet,
@@ -30,6 +40,8 @@ http::Request AppHttpClient::HttpRequest(const std::string& url, HttpMethod meth
           .connect_attempts = options_.connect_attempts,
           .max_redirects = options_.max_redirects,
           .max_body_bytes = options_.max_body_bytes,
+          .keep_body = kind == Kind::kDocument,
+          .skip_body_for_type = kind == Kind::kDocument ? "audio/" : "",
           .user_agent = options_.user_agent};
 }
 
@@ -37,9 +49,7 @@ void AppHttpClient::FetchDocument(DocumentRequest request,
                                   std::function<void(DocumentResult)> done) {
   auto fetch = std::make_shared<Fetch>();
   http::Request first =
-      HttpRequest(request.url, request.method, request.params, request.auth_token);
-  // An audio answer is played from its URL: its bytes are not needed here.
-  first.skip_body_for_type = "audio/";
+      HttpRequest(Kind::kDocument, request.url, request.method, request.params, request.auth_token);
   fetch->request = std::move(request);
   fetch->done = std::move(done);
   SendDocumentRequest(std::move(fetch), std::move(first));
@@ -61,9 +71,7 @@ void AppHttpClient::OnDocument(std::shared_ptr<Fetch> fetch,
     program =
         TwimlError(core::TwilioCodeOf(answer.status()), std::string(answer.status().message()));
   } else if (!answer->ok()) {
-    program = TwimlError(
-        kErrorHttpRetrieval,
-        absl::StrCat("request to ", answer->url, " failed: HTTP status ", answer->status));
+    program = StatusError(*answer);
     document_url = answer->url;
   } else {
     document_url = answer->url;
@@ -75,9 +83,8 @@ void AppHttpClient::OnDocument(std::shared_ptr<Fetch> fetch,
     AppParams params = req.params;
     params.emplace_back("ErrorCode", std::to_string(fetch->primary_error));
     params.emplace_back("ErrorUrl", req.url);
-    http::Request fallback =
-        HttpRequest(req.fallback_url, req.fallback_method, std::move(params), req.auth_token);
-    fallback.skip_body_for_type = "audio/";
+    http::Request fallback = HttpRequest(Kind::kDocument, req.fallback_url, req.fallback_method,
+                                         std::move(params), req.auth_token);
     return SendDocumentRequest(std::move(fetch), std::move(fallback));
   }
   DocumentResult result{.program = std::move(program),
@@ -88,16 +95,13 @@ void AppHttpClient::OnDocument(std::shared_ptr<Fetch> fetch,
 }
 
 void AppHttpClient::SendCallback(CallbackRequest request, std::function<void(absl::Status)> done) {
-  http::Request r =
-      HttpRequest(request.url, request.method, std::move(request.params), request.auth_token);
-  r.keep_body = false;
+  http::Request r = HttpRequest(Kind::kCallback, request.url, request.method,
+                                std::move(request.params), request.auth_token);
   client_.Send(std::move(r), [done = std::move(done)](absl::StatusOr<http::Response> answer) {
     if (!done) return;
     if (!answer.ok()) return done(answer.status());
     if (!answer->ok()) {
-      return done(TwimlError(
-          kErrorHttpRetrieval,
-          absl::StrCat("request to ", answer->url, " failed: HTTP status ", answer->status)));
+      return done(StatusError(*answer));
     }
     done(absl::OkStatus());
   });

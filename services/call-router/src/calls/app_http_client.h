@@ -81,7 +81,10 @@ class AppHttpClient final : public AppClient {
 
  private:
   struct Fetch;  // one document fetch: the primary URL, then perhaps the fallback
-  http::Request HttpRequest(const std::string& url, HttpMethod method, AppParams params,
+  // A document request keeps the body (TwiML) but drops an audio answer's, which is played from
+  // its URL; a callback's answer body is never read.
+  enum class Kind { kDocument, kCallback };
+  http::Request HttpRequest(Kind kind, const std::string& url, HttpMethod method, AppParams params,
                             const std::string& auth_token) const;
   void SendDocumentRequest(std::shared_ptr<Fetch> fetch, http::Request request);
   void OnDocument(std::shared_ptr<Fetch> fetch, absl::StatusOr<http::Response> answer);

@@ -5,6 +5,10 @@
 
 namespace dialtone::call_router {
 
+SharedSamples SilenceOf(int seconds) {
+  return std::make_shared<Samples>(static_cast<size_t>(seconds) * 8000, 0);
+}
+
 CallMedia::CallMedia(SipLoop* loop, AudioSource* source, std::string account_sid,
                      std::string call_sid)
     : loop_(loop),

@@ -14,6 +14,9 @@
 
 namespace dialtone::call_router {
 
+// `seconds` of silence at 8 kHz (a <Pause>, or a Pause among a Gather's prompts).
+SharedSamples SilenceOf(int seconds);
+
 // SIP thread only; the media layer's answers come back through the SIP loop, and are dropped
 // once this object is gone.
 //

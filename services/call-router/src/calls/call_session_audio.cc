@@ -15,10 +15,6 @@ namespace {
 constexpr uint64_t kGatherIds = uint64_t{1} << 62;  // prompt play ids: kGatherIds + id + index
 constexpr uint64_t kBeepIds = uint64_t{1} << 61;    // the beep before a recording
 
-SharedSamples Silence(int seconds) {
-  return std::make_shared<Samples>(static_cast<size_t>(seconds) * 8000, 0);
-}
-
 }  // namespace
 
 // Hands the RTP thread's reports to the SIP thread, to the session if it still exists.
@@ -92,7 +88,7 @@ void CallSession::StartPlay(const PlayCommand& c) {
   if (stream_ == nullptr) return HangUp(absl::InternalError("no media stream"));
   const uint64_t op = c.operation;
   switch (c.media.kind) {
-    case MediaKind::kSilence: return stream_->Play(op, Silence(c.media.silence_seconds));
+    case MediaKind::kSilence: return stream_->Play(op, SilenceOf(c.media.silence_seconds));
     case MediaKind::kDigits: return stream_->PlayDigits(op, c.media.digits);
     case MediaKind::kSpeech:
     case MediaKind::kAudioUrl: break;

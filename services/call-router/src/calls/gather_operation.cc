@@ -4,13 +4,6 @@
 #include <utility>
 
 namespace dialtone::call_router {
-namespace {
-
-SharedSamples Silence(int seconds) {
-  return std::make_shared<Samples>(static_cast<size_t>(seconds) * 8000, 0);
-}
-
-}  // namespace
 
 GatherOperation::GatherOperation(VerbContext& ctx, CollectDigitsCommand command,
                                  uint64_t first_play_id, Done done)
@@ -37,7 +30,7 @@ void GatherOperation::QueuePrompt(size_t index) {
     if (m.kind == MediaKind::kDigits)
       audio->PlayDigits(id, m.digits);
     else
-      audio->Play(id, Silence(m.silence_seconds));
+      audio->Play(id, SilenceOf(m.silence_seconds));
     return QueuePrompt(index + 1);
   }
   // Prompts go out in order: the next one is queued once this one's audio is in hand.
