@@ -38,6 +38,11 @@ absl::StatusOr<std::shared_ptr<const Program>> InlineTwiml(const std::string& tw
 CallControlApi::CallControlApi(ProtoTable& calls, ProtoTable& applications)
     : calls_(calls), applications_(applications) {}
 
+void CallControlApi::SetLive(LiveCallControl* live) {
+  live_ = live;
+  peers_ = live == nullptr ? nullptr : std::make_unique<PeerRouters>(live->RouterId());
+}
+
 grpc::Status CallControlApi::RouteFor(const pb::CreateCallRequest& req, CallRoute* route) {
   route->account_sid = req.account_sid();
   if (!req.application_sid().empty()) {
@@ -136,7 +141,8 @@ grpc::Status CallControlApi::Create(const pb::CreateCallRequest& request, pb::Ca
   return rpc::ToGrpcStatus(read);
 }
 
-grpc::Status CallControlApi::Update(const pb::UpdateCallRequest& request, pb::Call* resp) {
+grpc::Status CallControlApi::Update(const pb::UpdateCallRequest& request, pb::Call* resp,
+                                    bool forwarded) {
   const pb::UpdateCallRequest* req = &request;
   if (live_ == nullptr) return {grpc::StatusCode::UNAVAILABLE, "calls cannot be updated yet"};
   pb::Call call;
@@ -181,8 +187,13 @@ grpc::Status CallControlApi::Update(const pb::UpdateCallRequest& request, pb::Ca
   }
   if (auto s = live_->Control(req->sid(), control); !s.ok()) {
     if (absl::IsNotFound(s)) {
+      // Owned by another replica: it applies the update and answers.
+      if (auto owner = live_->Owner(req->sid());
+          !forwarded && owner.ok() && owner->router_id != live_->RouterId()) {
+        return peers_->UpdateCall(owner->address, request, resp);
+      }
       return rpc::TwilioGrpcError(grpc::StatusCode::FAILED_PRECONDITION, kTwilioNotInProgress,
-                                  "Call is not live on this call router");
+                                  "Call is not in-progress. Cannot redirect.");
     }
     return rpc::ToGrpcStatus(s);
   }

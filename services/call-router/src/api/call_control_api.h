@@ -4,9 +4,11 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "api/peer_routers.h"
 #include "api/proto_table.h"
 #include "calls/call_session.h"
 #include "dialtone/callrouter/v1/call_router.pb.h"
@@ -31,6 +33,11 @@ class LiveCallControl {
   virtual absl::Status Control(const std::string& call_sid, const CallControl& control) = 0;
   // An incoming phone number or application changed: routing must not use cached copies.
   virtual void RoutesChanged() = 0;
+  // The router holding a live lease on the call (this one or another replica); NotFound when
+  // none does. Blocking.
+  virtual absl::StatusOr<CallOwner> Owner(const std::string& call_sid) = 0;
+  // This process's router ID, as leases name it.
+  virtual std::string RouterId() const = 0;
 };
 
 // Runs on gRPC's server threads; reads calls and applications through their tables.
@@ -42,10 +49,13 @@ class CallControlApi {
  public:
   CallControlApi(ProtoTable& calls, ProtoTable& applications);
   // Without it, Create and Update answer UNAVAILABLE. Set before serving.
-  void SetLive(LiveCallControl* live) { live_ = live; }
+  void SetLive(LiveCallControl* live);
 
   grpc::Status Create(const callrouter::v1::CreateCallRequest& request, callrouter::v1::Call* resp);
-  grpc::Status Update(const callrouter::v1::UpdateCallRequest& request, callrouter::v1::Call* resp);
+  // A call live on another replica is updated there (`forwarded`: this request came from a
+  // replica already, and is not passed on again).
+  grpc::Status Update(const callrouter::v1::UpdateCallRequest& request, callrouter::v1::Call* resp,
+                      bool forwarded = false);
 
  private:
   // The voice settings of an outbound call: its own, or its application's.
@@ -54,6 +64,7 @@ class CallControlApi {
   ProtoTable& calls_;
   ProtoTable& applications_;
   LiveCallControl* live_ = nullptr;
+  std::unique_ptr<PeerRouters> peers_;  // made with the live side
 };
 
 }  // namespace dialtone::call_router

@@ -176,9 +176,10 @@ grpc::Status CallRouterGrpc::CreateCall(ServerContext*, const pb::CreateCallRequ
   return control_.Create(*req, resp);
 }
 
-grpc::Status CallRouterGrpc::UpdateCall(ServerContext*, const pb::UpdateCallRequest* req,
+grpc::Status CallRouterGrpc::UpdateCall(ServerContext* context, const pb::UpdateCallRequest* req,
                                         pb::Call* resp) {
-  return control_.Update(*req, resp);
+  const bool forwarded = context != nullptr && context->client_metadata().count(kForwardedHeader);
+  return control_.Update(*req, resp, forwarded);
 }
 
 // ---- Applications ----

@@ -4,14 +4,38 @@
 #include "calls/call_session.h"
 #include "dialtone/service/stores.h"
 
+#include <unistd.h>
+
+#include <cstring>
 #include <future>
 
 #include "absl/strings/str_cat.h"
+#include "dialtone/core/sid.h"
+#include "dialtone/log/log.h"
 
 namespace dialtone::call_router {
+namespace {
+
+// "<host>-<random>": readable in logs, unique per process (a restarted router is a new owner).
+std::string NewRouterId() {
+  char host[256] = {};
+  if (gethostname(host, sizeof(host) - 1) != 0 || host[0] == '\0') std::strcpy(host, "router");
+  return absl::StrCat(host, "-", core::RandomHex(4));
+}
+
+// The gRPC address other replicas reach us on.
+std::string AdvertisedAddress(const Config& c) {
+  if (!c.advertise_addr.empty()) return c.advertise_addr;
+  const std::string& listen = c.common.grpc_addr;
+  if (listen.rfind("0.0.0.0:", 0) == 0) return "127.0.0.1:" + listen.substr(8);
+  return listen;
+}
+
+}  // namespace
 
 CallRouterApp::CallRouterApp(Config config)
     : config_(std::move(config)),
+      router_id_(NewRouterId()),
       pg_({.url = config_.pg_url, .max_connections = 8}),
       grpc_(pg_),
       runtime_("call-router", "dialtone.callrouter.v1.CallRouter", config_.common),
@@ -32,7 +56,11 @@ CallRouterApp::CallRouterApp(Config config)
   grpc_.SetLiveCallControl(this);
   runtime_.AddGrpcService(&grpc_);
   runtime_.OnShutdown([this] {
+    Drain();
     sip_.Stop();
+    recovery_.reset();
+    if (leases_) leases_->Flush(absl::Seconds(2));  // the ended calls' leases go
+    changes_.reset();
     if (publisher_) publisher_->Shutdown();  // sends or spools the usage of every ended call
   });
   runtime_.AddStore(service::PostgresStore(pg_, "call-router", config_.migrations_dir));
@@ -79,7 +107,9 @@ std::string CallRouterApp::LocalSipHost() const {
 }
 
 absl::Status CallRouterApp::Place(OutboundCall call, const std::function<void()>& inserted) {
-  if (store_ == nullptr) return absl::UnavailableError("call-router is starting");
+  if (store_ == nullptr || leases_ == nullptr) {
+    return absl::UnavailableError("call-router is starting");
+  }
   if (call.invite.auth_username.empty()) {
     call.invite.auth_username = config_.sip_trunk_username;
     call.invite.auth_password = config_.sip_trunk_password;
@@ -87,8 +117,17 @@ absl::Status CallRouterApp::Place(OutboundCall call, const std::function<void()>
   NewCall row{.sid = call.call_sid,
               .account_sid = call.route.account_sid,
               .from = call.from,
-              .to = call.to};
-  if (absl::Status s = store_->InsertQueued(row); !s.ok()) return s;
+              .to = call.to,
+              .status_callback = call.route.status_callback,
+              .status_callback_method = call.route.status_callback_method,
+              .status_callback_events = CallEventsText(call.events)};
+  // Owned from the start: an UpdateCall through any replica finds the call here.
+  leases_->Hold(call.call_sid);
+  leases_->Flush(absl::Seconds(1));
+  if (absl::Status s = store_->InsertQueued(row); !s.ok()) {
+    leases_->Release(call.call_sid);
+    return s;
+  }
   if (inserted) inserted();
   sip_.Post([this, call = std::move(call)]() mutable {
     auto session = std::make_shared<CallSession>(SessionDeps(), std::move(call));
@@ -99,6 +138,15 @@ absl::Status CallRouterApp::Place(OutboundCall call, const std::function<void()>
 
 absl::Status CallRouterApp::Control(const std::string& call_sid, const CallControl& control) {
   if (live_.Find(call_sid) == nullptr) return absl::NotFoundError("call is not live here");
+  if (control.status_callback) {  // kept with the row, for whoever ends the call
+    CallStore* store = store_.get();
+    store->Submit(call_sid, [store, call_sid, url = *control.status_callback,
+                             method = control.status_callback_method.value_or(HttpMethod::kPost)] {
+      if (absl::Status s = store->SetStatusCallback(call_sid, url, method); !s.ok()) {
+        log::Error("cannot keep a call's status callback", {{"call_sid", call_sid}, {"error", s}});
+      }
+    });
+  }
   // The session applies it on the SIP thread and submits its row changes; the flush after
   // that returns once they are written, so the caller reads the call as it now is.
   auto applied = std::make_shared<std::promise<void>>();
@@ -112,6 +160,41 @@ absl::Status CallRouterApp::Control(const std::string& call_sid, const CallContr
   }
   if (!store_->Flush(absl::Seconds(5))) return absl::UnavailableError("the call store is slow");
   return absl::OkStatus();
+}
+
+absl::StatusOr<CallOwner> CallRouterApp::Owner(const std::string& call_sid) {
+  if (leases_ == nullptr) return absl::UnavailableError("call-router is starting");
+  return leases_->Owner(call_sid);
+}
+
+void CallRouterApp::Drain() {
+  sip_.SetDraining(true);
+  const absl::Time deadline = absl::Now() + absl::Seconds(config_.drain_seconds);
+  log::Info("draining: new calls get 503, calls up may finish",
+            {{"calls", static_cast<long long>(live_.size())},
+             {"drain_seconds", config_.drain_seconds}});
+  absl::Time next_report = absl::Now() + absl::Seconds(5);
+  while (live_.size() > 0 && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(100));
+    if (absl::Now() >= next_report) {
+      log::Info("draining", {{"calls", static_cast<long long>(live_.size())},
+                             {"seconds_left", absl::ToInt64Seconds(deadline - absl::Now())}});
+      next_report += absl::Seconds(5);
+    }
+  }
+  if (live_.size() == 0) {
+    log::Info("drained: no call left");
+    return;
+  }
+  // Time is up: hang up properly (BYE or CANCEL, rows, callbacks, usage), as the API would.
+  log::Info("drain time is up: hanging up the calls left",
+            {{"calls", static_cast<long long>(live_.size())}});
+  sip_.Post([this] {
+    for (auto& call : live_.All()) call->Control(CallControl{.end = CallState::kCompleted});
+  });
+  const absl::Time hung_up = absl::Now() + absl::Seconds(5);
+  while (live_.size() > 0 && absl::Now() < hung_up) absl::SleepFor(absl::Milliseconds(50));
+  if (store_) store_->Flush(absl::Seconds(5));
 }
 
 void CallRouterApp::PublishUsage(const CallUsage& usage, const std::string& account_sid) {
@@ -138,6 +221,34 @@ absl::Status CallRouterApp::Run() {
   http_ = std::make_unique<AppHttpClient>(AppHttpClient::Options{});
   media_ = std::make_unique<MediaClient>(
       MediaClient::Options{.media_layer_addr = config_.media_layer_addr});
+  auto redis = redis::RedisPool::Create({.url = config_.redis_url, .max_connections = 4});
+  if (!redis.ok()) {
+    runtime_.Shutdown();
+    return redis.status();
+  }
+  redis_ = std::move(*redis);
+  leases_ = std::make_unique<CallLeases>(
+      *redis_, CallLeases::Options{.router_id = router_id_,
+                                   .address = AdvertisedAddress(config_),
+                                   .ttl = absl::Seconds(config_.call_lease_seconds)});
+  live_.LeaseWith(leases_.get());
+  recovery_ = std::make_unique<CallRecovery>(
+      *leases_, *store_, *http_,
+      [this](const CallUsage& u, const std::string& account) { PublishUsage(u, account); },
+      CallRecovery::Options{.interval = absl::Seconds(config_.call_lease_seconds) / 3});
+  changes_ = std::make_unique<pg::ChangeListener>(
+      config_.pg_url, std::vector<std::string>{"dialtone_routes", "dialtone_accounts"},
+      [this](const std::string& channel, const std::string& payload) {
+        if (channel == "dialtone_accounts") store_->ForgetToken(payload);
+        store_->ForgetRoutes();  // a route carries its account's token
+      },
+      [this] {
+        store_->ForgetToken("");
+        store_->ForgetRoutes();
+      });
+  log::Info("call-router replica", {{"router_id", router_id_},
+                                    {"address", AdvertisedAddress(config_)},
+                                    {"lease_seconds", config_.call_lease_seconds}});
   rtp_ = std::make_unique<RtpEngine>(RtpEngine::Options{.bind_host = config_.sip_host,
                                                         .port_min = config_.rtp_port_min,
                                                         .port_max = config_.rtp_port_max});

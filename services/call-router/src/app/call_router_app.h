@@ -11,6 +11,10 @@
 #include "app/config.h"
 #include "calls/app_http_client.h"
 #include "calls/call_executor.h"
+#include "calls/call_leases.h"
+#include "calls/call_recovery.h"
+#include "dialtone/pg/change_listener.h"
+#include "dialtone/redis/redis_pool.h"
 #include "calls/call_session.h"
 #include "calls/call_store.h"
 #include "media/media_client.h"
@@ -35,14 +39,19 @@ class CallRouterApp final : public LiveCallControl {
   absl::Status Place(OutboundCall call, const std::function<void()>& inserted) override;
   absl::Status Control(const std::string& call_sid, const CallControl& control) override;
   void RoutesChanged() override;
+  absl::StatusOr<CallOwner> Owner(const std::string& call_sid) override;
+  std::string RouterId() const override { return router_id_; }
 
  private:
   CallSessionDeps SessionDeps();
+  // SIGTERM: new calls go elsewhere, calls up may finish for drain_seconds, then are hung up.
+  void Drain();
   std::string MediaHost() const;
   // Counts an ended call's usage (SIP thread; never blocks).
   void PublishUsage(const CallUsage& usage, const std::string& account_sid);
 
   Config config_;
+  const std::string router_id_;  // unique per process: leases name their owner by it
   pg::PgPool pg_;
   CallRouterGrpc grpc_;
   service::ServiceRuntime runtime_;
@@ -59,6 +68,10 @@ class CallRouterApp final : public LiveCallControl {
   std::unique_ptr<RtpEngine> rtp_;
   std::unique_ptr<MediaClient> media_;
   std::unique_ptr<usage_publisher::UsagePublisher> publisher_;
+  std::unique_ptr<redis::RedisPool> redis_;
+  std::unique_ptr<CallLeases> leases_;
+  std::unique_ptr<CallRecovery> recovery_;
+  std::unique_ptr<pg::ChangeListener> changes_;  // numbers, applications, accounts
 };
 
 }  // namespace dialtone::call_router

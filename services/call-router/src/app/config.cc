@@ -49,6 +49,17 @@ void AddOptions(config::ConfigLoader& loader, Config* c) {
                    config::CheckHostPort());
   loader.AddString("usage_metering_addr", &c->usage_metering_addr, "usage-metering gRPC address",
                    config::CheckHostPort());
+  loader.AddString("redis_url", &c->redis_url, "Redis URL (which router owns each live call)",
+                   config::CheckUrl({"redis"}));
+  loader.AddString("advertise_addr", &c->advertise_addr,
+                   "this router's gRPC host:port as other replicas reach it (default: grpc_addr)",
+                   [](absl::string_view v) -> std::string {
+                     return v.empty() ? std::string() : config::CheckHostPort()(v);
+                   });
+  loader.AddInt("call_lease_seconds", &c->call_lease_seconds, 3, 600,
+                "a router silent this long is dead and another ends its calls");
+  loader.AddInt("drain_seconds", &c->drain_seconds, 0, 86400,
+                "on SIGTERM, how long calls in progress may last before being hung up");
 }
 
 }  // namespace dialtone::call_router

@@ -35,6 +35,15 @@ struct Config {
   std::string usage_spool = "/tmp/dialtone-call-router-usage.spool";
   std::string media_layer_addr = "127.0.0.1:50052";
   std::string usage_metering_addr = "127.0.0.1:50054";
+  // Call ownership across replicas: leases in Redis, refreshed while the call lives.
+  std::string redis_url = "redis://127.0.0.1:16379/0";
+  // This router's gRPC address as the other replicas reach it; empty: grpc_addr (0.0.0.0 read
+  // as 127.0.0.1). In Kubernetes, the pod IP.
+  std::string advertise_addr;
+  // A router silent this long is dead: another replica ends its calls.
+  int call_lease_seconds = 15;
+  // On SIGTERM: new calls get 503 and the calls up may last this long before being hung up.
+  int drain_seconds = 30;
 };
 
 // Binds every option of `config` to `loader`.

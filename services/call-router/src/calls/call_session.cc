@@ -56,12 +56,30 @@ void LiveCalls::Add(const std::string& call_sid, std::weak_ptr<LiveCall> call) {
   std::lock_guard<std::mutex> lock(mu_);
   const LiveCall* owner = call.lock().get();
   calls_[call_sid] = {std::move(call), owner};
+  if (leases_ != nullptr) leases_->Hold(call_sid);
 }
 
 void LiveCalls::Remove(const std::string& call_sid, const LiveCall* owner) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = calls_.find(call_sid);
-  if (it != calls_.end() && it->second.owner == owner) calls_.erase(it);
+  if (it != calls_.end() && it->second.owner == owner) {
+    calls_.erase(it);
+    if (leases_ != nullptr) leases_->Release(call_sid);
+  }
+}
+
+size_t LiveCalls::size() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return calls_.size();
+}
+
+std::vector<std::shared_ptr<LiveCall>> LiveCalls::All() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::shared_ptr<LiveCall>> out;
+  for (auto& [sid, entry] : calls_) {
+    if (auto call = entry.call.lock()) out.push_back(std::move(call));
+  }
+  return out;
 }
 
 std::shared_ptr<LiveCall> LiveCalls::Find(const std::string& call_sid) {
@@ -233,6 +251,8 @@ void CallSession::Start() {
       row.account_sid = (*route)->account_sid;
       row.phone_number_sid = (*route)->phone_number_sid;
       row.to = (*route)->phone_number;
+      row.status_callback = (*route)->status_callback;
+      row.status_callback_method = (*route)->status_callback_method;
       if (absl::Status s = store->InsertRinging(row); !s.ok()) *route = s;
     }
     done(route);

@@ -195,16 +195,19 @@ absl::StatusOr<CallRoute> CallStore::LookUp(const std::string& to) {
 absl::Status CallStore::InsertRinging(const NewCall& call) {
   return Write(
       "insert into calls (sid, account_sid, to_number, from_number, phone_number_sid,"
-      " status, direction, caller_name) values ($1, $2, $3, $4, $5, 'ringing', 'inbound',"
-      " nullif($6, ''))",
-      call.sid, call.account_sid, call.to, call.from, call.phone_number_sid, call.caller_name);
+      " status, direction, caller_name, status_callback, status_callback_method)"
+      " values ($1, $2, $3, $4, $5, 'ringing', 'inbound', nullif($6, ''), nullif($7, ''), $8)",
+      call.sid, call.account_sid, call.to, call.from, call.phone_number_sid, call.caller_name,
+      call.status_callback, std::string(HttpMethodName(call.status_callback_method)));
 }
 
 absl::Status CallStore::InsertQueued(const NewCall& call) {
   return Write(
-      "insert into calls (sid, account_sid, to_number, from_number, status, direction)"
-      " values ($1, $2, $3, $4, 'queued', 'outbound-api')",
-      call.sid, call.account_sid, call.to, call.from);
+      "insert into calls (sid, account_sid, to_number, from_number, status, direction,"
+      " status_callback, status_callback_method, status_callback_events)"
+      " values ($1, $2, $3, $4, 'queued', 'outbound-api', nullif($5, ''), $6, $7)",
+      call.sid, call.account_sid, call.to, call.from, call.status_callback,
+      std::string(HttpMethodName(call.status_callback_method)), call.status_callback_events);
 }
 
 absl::Status CallStore::InsertDialed(const NewCall& call, const std::string& parent) {
@@ -245,6 +248,64 @@ absl::Status CallStore::MarkEnded(const std::string& sid, const std::string& sta
       "update calls set status = $2, start_time = coalesce(start_time, $3::timestamptz),"
       " end_time = $4::timestamptz, duration = $5, date_updated = now() where sid = $1",
       sid, status, start_text, PgTime(end), duration_seconds);
+}
+
+absl::Status CallStore::SetStatusCallback(const std::string& sid, const std::string& url,
+                                          HttpMethod method) {
+  return Write(
+      "update calls set status_callback = $2, status_callback_method = $3 where sid = $1", sid,
+      url, std::string(HttpMethodName(method)));
+}
+
+absl::StatusOr<std::optional<AbandonedCall>> CallStore::EndAbandoned(const std::string& sid,
+                                                                     absl::Time last_alive) {
+  std::optional<AbandonedCall> out;
+  absl::Status s = pool_.Run([&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    // Only a call still up changes, so one replica reports it however many try.
+    pqxx::result r = tx.exec_params(
+        "update calls set"
+        " status = case when status = 'in-progress' then 'completed' else 'failed' end,"
+        " start_time = coalesce(start_time, $2::timestamptz),"
+        " end_time = greatest(coalesce(start_time, $2::timestamptz), $2::timestamptz),"
+        " duration = case when status = 'in-progress' then greatest(0, round(extract(epoch from"
+        "   ($2::timestamptz - start_time))))::integer else 0 end,"
+        " date_updated = now()"
+        " where sid = $1 and status in ('queued', 'ringing', 'in-progress')"
+        " returning account_sid, status, direction, from_number, to_number,"
+        " coalesce(parent_call_sid, ''), duration, coalesce(status_callback, ''),"
+        " coalesce(status_callback_method, 'POST'), coalesce(status_callback_events, '')",
+        sid, PgTime(last_alive));
+    tx.commit();
+    if (r.empty()) return absl::OkStatus();
+    const pqxx::row row = r[0];
+    AbandonedCall a;
+    a.facts.call_sid = sid;
+    a.facts.account_sid = row[0].as<std::string>();
+    a.facts.call_status = row[1].as<std::string>();
+    a.facts.direction = row[2].as<std::string>();
+    a.facts.from = row[3].as<std::string>();
+    a.facts.to = row[4].as<std::string>();
+    a.facts.parent_call_sid = row[5].as<std::string>();
+    a.facts.duration_seconds = row[6].as<int64_t>();
+    a.answered = a.facts.call_status == "completed";
+    a.status_callback = row[7].as<std::string>();
+    a.status_callback_method = MethodOf(row[8].as<std::string>());
+    a.status_callback_events = row[9].as<std::string>();
+    out = std::move(a);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+void CallStore::ForgetToken(const std::string& account_sid) {
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  if (account_sid.empty()) {
+    tokens_cached_.clear();
+  } else {
+    tokens_cached_.erase(account_sid);
+  }
 }
 
 }  // namespace dialtone::call_router

@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "calls/twiml_names.h"
+#include "calls/voice_request.h"
 #include "dialtone/accounts/v1/accounts.grpc.pb.h"
 #include "dialtone/pg/pg_pool.h"
 
@@ -55,6 +56,20 @@ struct NewCall {
   std::string from;
   std::string to;
   std::string caller_name;
+  // Kept with the row so that another router can send the completed callback if ours dies.
+  std::string status_callback;
+  HttpMethod status_callback_method = HttpMethod::kPost;
+  std::string status_callback_events;  // "initiated ringing answered completed"
+};
+
+// A call whose router died, ended by another replica (status completed if it was answered,
+// failed if not): what its completed callback and its usage need.
+struct AbandonedCall {
+  CallFacts facts;  // call_status, duration_seconds set
+  bool answered = false;
+  std::string status_callback;
+  HttpMethod status_callback_method = HttpMethod::kPost;
+  std::string status_callback_events;
 };
 
 // Where the account's auth token comes from (rest-gateway's Accounts service in production).
@@ -143,6 +158,14 @@ class CallStore final : public CallRecords {
   // `start` unset for calls never answered; duration is then 0.
   absl::Status MarkEnded(const std::string& sid, const std::string& status, absl::Time end,
                          std::optional<absl::Time> start, int64_t duration_seconds) override;
+  // A new status callback set through the API (UpdateCall), kept with the row.
+  absl::Status SetStatusCallback(const std::string& sid, const std::string& url, HttpMethod method);
+  // Ends a call whose router died, last known up at `last_alive`: nullopt when the call had
+  // already ended (or never existed), so only one replica reports it.
+  absl::StatusOr<std::optional<AbandonedCall>> EndAbandoned(const std::string& sid,
+                                                           absl::Time last_alive);
+  // Forgets the cached auth token of an account that changed ("": every account). Thread-safe.
+  void ForgetToken(const std::string& account_sid);
 
  private:
   struct Worker {

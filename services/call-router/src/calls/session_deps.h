@@ -14,6 +14,7 @@
 #include "absl/base/thread_annotations.h"
 #include "calls/app_http_client.h"
 #include "calls/call_executor.h"
+#include "calls/call_leases.h"
 #include "calls/call_state.h"
 #include "calls/call_store.h"
 #include "calls/call_usage.h"
@@ -45,8 +46,15 @@ class LiveCalls {
   void Remove(const std::string& call_sid, const LiveCall* owner);
   // Null when the call is not live here.
   std::shared_ptr<LiveCall> Find(const std::string& call_sid);
+  size_t size();
+  // Every call live now (a drain hangs up what is left).
+  std::vector<std::shared_ptr<LiveCall>> All();
+  // From then on every call added holds a lease (other replicas reach it through its owner;
+  // one ends it if this process dies), released when it is removed. Set before calls start.
+  void LeaseWith(CallLeases* leases) { leases_ = leases; }
 
  private:
+  CallLeases* leases_ = nullptr;
   struct Entry {
     std::weak_ptr<LiveCall> call;
     const LiveCall* owner = nullptr;

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 
 namespace dialtone::call_router {
@@ -68,6 +69,39 @@ std::optional<RequestParams> StatusCallbackSequencer::Next(CallEvent event, cons
     p.emplace_back("CallDuration", std::to_string(*facts.duration_seconds));
   }
   return p;
+}
+
+std::string CallEventsText(const std::vector<CallEvent>& events) {
+  std::vector<absl::string_view> names;
+  for (CallEvent e : events) {
+    switch (e) {
+      case CallEvent::kInitiated:
+        names.push_back("initiated");
+        break;
+      case CallEvent::kRinging:
+        names.push_back("ringing");
+        break;
+      case CallEvent::kAnswered:
+        names.push_back("answered");
+        break;
+      case CallEvent::kCompleted:
+        names.push_back("completed");
+        break;
+    }
+  }
+  return absl::StrJoin(names, " ");
+}
+
+std::optional<RequestParams> AbandonedCallCallback(const std::vector<CallEvent>& requested,
+                                                   const CallFacts& facts, bool answered,
+                                                   absl::Time now) {
+  StatusCallbackSequencer seq(requested);
+  // Only the numbering matters here: what was sent before counts, whatever it said.
+  for (CallEvent before : {CallEvent::kInitiated, CallEvent::kRinging, CallEvent::kAnswered}) {
+    if (before == CallEvent::kAnswered && !answered) break;
+    (void)seq.Next(before, facts, now);
+  }
+  return seq.Next(CallEvent::kCompleted, facts, now);
 }
 
 }  // namespace dialtone::call_router

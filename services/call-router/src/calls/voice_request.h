@@ -42,6 +42,10 @@ enum class CallEvent { kInitiated, kRinging, kAnswered, kCompleted };
 absl::StatusOr<std::vector<CallEvent>> ParseStatusCallbackEvents(
     const std::vector<std::string>& values);
 
+// The events' names, space-separated, as ParseStatusCallbackEvents reads them back.
+// Example: CallEventsText({kRinging, kCompleted}) -> "ringing completed".
+std::string CallEventsText(const std::vector<CallEvent>& events);
+
 // Decides which call progress events reach the status callback and numbers them from 0, as
 // Twilio's SequenceNumber does. A call that asked for no event gets only "completed".
 //
@@ -58,5 +62,12 @@ class StatusCallbackSequencer {
   std::vector<CallEvent> requested_;
   int next_sequence_ = 0;
 };
+
+// The "completed" callback of a call another replica ended because its router died, numbered
+// after the events the call had already reported (initiated, ringing and, if it was answered,
+// answered: those it asked for). nullopt when the call did not ask for "completed".
+std::optional<RequestParams> AbandonedCallCallback(const std::vector<CallEvent>& requested,
+                                                   const CallFacts& facts, bool answered,
+                                                   absl::Time now);
 
 }  // namespace dialtone::call_router

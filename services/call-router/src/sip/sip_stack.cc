@@ -156,6 +156,8 @@ absl::Status SipStack::Start() {
                          SIPTAG_USER_AGENT_STR(options_.user_agent.c_str()), NUTAG_AUTOANSWER(0),
                          NUTAG_AUTOALERT(0), NUTAG_ENABLEMESSAGE(0),
                          NUTAG_ALLOW("INVITE, ACK, BYE, CANCEL, OPTIONS"),
+                         // OPTIONS are ours to answer: 200, or 503 while draining.
+                         NUTAG_APPL_METHOD("OPTIONS"),
                          // Sessions write and read SDP themselves (one stream, G.711).
                          NUTAG_MEDIA_ENABLE(0), TAG_END());
       if (l.nua == nullptr) {
@@ -297,7 +299,15 @@ void SipStack::OnNuaEvent(int ev, int status, const char* phrase, void* handle, 
     case nua_r_shutdown:
       if (status >= 200) su_root_break(loop_->root);
       return;
-    case nua_i_options:  // answered by nua itself
+    case nua_i_options:
+      // A front door's health probe (or a peer's keep-alive): are we taking calls?
+      if (draining_) {
+        nua_respond(nh, SIP_503_SERVICE_UNAVAILABLE, NUTAG_WITH_THIS(loop_->nua), TAG_END());
+      } else {
+        nua_respond(nh, SIP_200_OK, NUTAG_WITH_THIS(loop_->nua), TAG_END());
+      }
+      if (dialog == nullptr && nh != nullptr) nua_handle_destroy(nh);
+      return;
     case nua_i_method:
     case nua_i_message:
     case nua_i_info:
@@ -319,7 +329,7 @@ void SipStack::OnNuaEvent(int ev, int status, const char* phrase, void* handle, 
 void SipStack::OnIncomingInvite(void* handle, const void* sip_ptr) {
   auto* nh = static_cast<nua_handle_t*>(handle);
   const auto* sip = static_cast<const sip_t*>(sip_ptr);
-  if (shutting_down_) {
+  if (shutting_down_ || draining_) {
     nua_respond(nh, SIP_503_SERVICE_UNAVAILABLE, TAG_END());
     return;  // the handle goes with the terminated state
   }

@@ -98,8 +98,8 @@ class SipDialer {
 // which returns the handler of the new call (or null after refusing it through the dialog).
 // Everything sofia-sip does happens on the SIP thread; other threads reach it only through
 // Post(), which queues the work and wakes the loop with an eventfd. nua itself answers 100
-// Trying, OPTIONS (200), CANCEL (200, then 487 to the INVITE), BYE (200) and requests in unknown
-// dialogs (481).
+// Trying, CANCEL (200, then 487 to the INVITE), BYE (200) and requests in unknown dialogs (481);
+// the stack answers OPTIONS itself (200, or 503 while draining).
 //
 //   SipStack sip({.bind_host = "127.0.0.1", .port = 5060},
 //                [&](SipDialog& d, const SipInvite& inv) { return MakeSession(d, inv); });
@@ -132,6 +132,9 @@ class SipStack final : public SipLoop, public SipDialer {
   absl::Status Start();
   // Shuts nua down (BYE to live calls), stops and joins the thread. Idempotent.
   void Stop();
+  // Draining: OPTIONS and new INVITEs get 503 Service Unavailable (a front door such as
+  // Kamailio takes this router out and sends new calls elsewhere); calls up go on. Thread-safe.
+  void SetDraining(bool draining) { draining_ = draining; }
 
   void Post(std::function<void()> fn) override;
   void RunAfter(absl::Duration delay, std::function<void()> fn) override;
@@ -166,6 +169,7 @@ class SipStack final : public SipLoop, public SipDialer {
   std::multimap<absl::Time, std::function<void()>> timers_;
   std::map<Dialog*, std::unique_ptr<Dialog>> dialogs_;
   bool shutting_down_ = false;
+  std::atomic<bool> draining_{false};
 };
 
 }  // namespace dialtone::call_router

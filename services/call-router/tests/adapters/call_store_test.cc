@@ -41,6 +41,10 @@ class RoutesOnly final : public LiveCallControl {
     ++changes;
     store_.ForgetRoutes();
   }
+  absl::StatusOr<CallOwner> Owner(const std::string&) override {
+    return absl::NotFoundError("test");
+  }
+  std::string RouterId() const override { return "test"; }
   int changes = 0;
 
  private:

@@ -25,8 +25,10 @@ web::HttpServer::Response AccountReply(const Account& a, ResponseFormat format) 
 
 absl::StatusOr<Account> ApiHandler::Authenticate(const std::string& sid, const std::string& token) {
   auto now = std::chrono::steady_clock::now();
+  uint64_t generation = 0;
   {
     std::lock_guard lock(mu_);
+    generation = forgotten_;
     auto it = auth_cache_.find(sid);
     if (it != auth_cache_.end() && it->second.expires > now &&
         CredentialsMatch(it->second.account, token)) {
@@ -40,9 +42,20 @@ absl::StatusOr<Account> ApiHandler::Authenticate(const std::string& sid, const s
   if (!account.ok()) return account.status();
   if (!CredentialsMatch(*account, token)) return absl::UnauthenticatedError("wrong token");
   std::lock_guard lock(mu_);
+  if (generation != forgotten_) return account;  // changed while we read: do not keep it
   if (auth_cache_.size() > 100000) auth_cache_.clear();  // bound memory under odd traffic
   auth_cache_[sid] = {*account, now + std::chrono::seconds(1)};
   return account;
+}
+
+void ApiHandler::ForgetAccount(const std::string& account_sid) {
+  std::lock_guard lock(mu_);
+  ++forgotten_;
+  if (account_sid.empty()) {
+    auth_cache_.clear();
+  } else {
+    auth_cache_.erase(account_sid);
+  }
 }
 
 web::HttpServer::Response ApiHandler::Handle(const web::HttpServer::Request& req) {

@@ -35,6 +35,9 @@ class ApiHandler {
         max_concurrent_(max_concurrent) {}
 
   web::HttpServer::Response Handle(const web::HttpServer::Request& request);
+  // An account changed (through any replica: a PostgreSQL notification), or "" for all of them:
+  // its next request reads it afresh. Thread-safe.
+  void ForgetAccount(const std::string& account_sid);
 
  private:
   web::HttpServer::Response Route(const web::HttpServer::Request& request, const Account& account,
@@ -45,7 +48,8 @@ class ApiHandler {
   OnRequest on_request_;
   int max_concurrent_;
   // Accounts that authenticated in the last second, by SID: a burst of requests costs one
-  // PostgreSQL read, and a rotated or suspended token stops working within a second.
+  // PostgreSQL read. A change through any replica drops the entry at once (ForgetAccount); the
+  // second is the bound should a notification be lost.
   struct CachedAuth {
     Account account;
     std::chrono::steady_clock::time_point expires;
@@ -53,6 +57,7 @@ class ApiHandler {
   std::map<std::string, CachedAuth> auth_cache_ ABSL_GUARDED_BY(mu_);
   absl::StatusOr<Account> Authenticate(const std::string& sid, const std::string& token);
   std::mutex mu_;
+  uint64_t forgotten_ ABSL_GUARDED_BY(mu_) = 0;  // ForgetAccount calls: a read overtaken is not kept
   std::map<std::string, int> in_flight_;  // account SID -> requests being handled
 };
 

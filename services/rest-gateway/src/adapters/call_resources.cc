@@ -196,6 +196,17 @@ void EndedCallCache::Erase(const std::string& key) {
   entries_.erase(key);
 }
 
+void EndedCallCache::Clear() {
+  std::lock_guard<std::mutex> lock(mu_);
+  entries_.clear();
+}
+
+void CallResources::ForgetEndedCall(const std::string& account_and_sid) {
+  if (account_and_sid.empty()) return ended_calls_.Clear();
+  ended_calls_.Erase(account_and_sid + ".json");
+  ended_calls_.Erase(account_and_sid);
+}
+
 CallResources::CallResources(std::shared_ptr<grpc::ChannelInterface> call_router)
     : stub_(pb::CallRouter::NewStub(call_router)) {}
 
@@ -271,8 +282,7 @@ web::HttpServer::Response CallResources::Serve(const web::HttpServer::Request& r
     return res;
   }
   if (req.method() == http::verb::delete_) {
-    ended_calls_.Erase(absl::StrCat(route.account_sid, "/", sid, ".json"));
-    ended_calls_.Erase(absl::StrCat(route.account_sid, "/", sid));
+    ForgetEndedCall(absl::StrCat(route.account_sid, "/", sid));
     pb::DeleteCallRequest in;
     in.set_account_sid(account);
     in.set_sid(sid);

@@ -16,13 +16,14 @@
 namespace dialtone::rest_gateway {
 
 // Answers to GET of ended calls (which never change), by account, SID and format. A DELETE
-// through this gateway drops its entry; one through another gateway leaves it at most kTtl.
-// Thread-safe.
+// through this gateway drops its entry; one through another replica reaches every gateway as a
+// PostgreSQL notification (ForgetEndedCall). Thread-safe.
 class EndedCallCache {
  public:
   std::optional<web::HttpServer::Response> Get(const std::string& key);
   void Put(const std::string& key, const web::HttpServer::Response& response);
   void Erase(const std::string& key);
+  void Clear();
 
  private:
   static constexpr size_t kMaxEntries = 20000;
@@ -42,6 +43,8 @@ class CallResources final : public ResourceRoutes {
 
   std::optional<web::HttpServer::Response> Handle(const web::HttpServer::Request& request,
                                                   const ApiRoute& route) override;
+  // A call deleted through any replica ("<AccountSid>/<CallSid>"), or "" for all of them.
+  void ForgetEndedCall(const std::string& account_and_sid);
 
  private:
   web::HttpServer::Response Serve(const web::HttpServer::Request& req, const ApiRoute& route);

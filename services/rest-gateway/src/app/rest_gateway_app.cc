@@ -50,6 +50,19 @@ absl::Status RestGatewayApp::Run() {
       usage_publisher::MakeGrpcUsageTransport(config_.usage_metering_addr));
   if (!publisher.ok()) return publisher.status();
   publisher_ = std::move(*publisher);
+  changes_ = std::make_unique<pg::ChangeListener>(
+      config_.pg_url, std::vector<std::string>{"dialtone_accounts", "dialtone_calls_deleted"},
+      [this](const std::string& channel, const std::string& payload) {
+        if (channel == "dialtone_accounts") {
+          api_.ForgetAccount(payload);
+        } else {
+          calls_.ForgetEndedCall(payload);
+        }
+      },
+      [this] {
+        api_.ForgetAccount("");
+        calls_.ForgetEndedCall("");
+      });
   auto http =
       web::HttpServer::Start({.address = config_.http_addr, .threads = config_.http_threads},
                              [this](const web::HttpServer::Request& r) { return api_.Handle(r); });

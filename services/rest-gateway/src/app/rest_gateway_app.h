@@ -11,6 +11,7 @@
 #include "adapters/trigger_resources.h"
 #include "adapters/usage_resources.h"
 #include "app/config.h"
+#include "dialtone/pg/change_listener.h"
 #include "dialtone/pg/pg_pool.h"
 #include "dialtone/service/service_runtime.h"
 #include "dialtone/usage_publisher/usage_publisher.h"
@@ -42,6 +43,8 @@ class RestGatewayApp {
   ApiHandler api_;
   service::ServiceRuntime runtime_;
   std::unique_ptr<web::HttpServer> http_;
+  // Changes made through any replica: the caches above drop what they kept of them.
+  std::unique_ptr<pg::ChangeListener> changes_;
 };
 
 }  // namespace dialtone::rest_gateway
