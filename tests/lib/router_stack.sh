@@ -58,7 +58,7 @@ env "${ROUTER_ENV[@]}" DIALTONE_GRPC_ADDR="$router_grpc" DIALTONE_METRICS_ADDR=1
   DIALTONE_RTP_PORT_MIN="$rtp_base" DIALTONE_RTP_PORT_MAX=$((rtp_base + 39)) \
   DIALTONE_PG_URL="$pg_url" DIALTONE_MIGRATIONS_DIR="$DIALTONE_SOURCE_DIR/deploy/sql" \
   DIALTONE_SIP_PORT="$sip_port" DIALTONE_SIP_HOST=127.0.0.1 \
-  DIALTONE_REST_GATEWAY_ADDR="$gateway_grpc" \
+  DIALTONE_REST_GATEWAY_ADDR="$gateway_grpc" DIALTONE_REDIS_URL="redis://127.0.0.1:$redis_port/0" \
   "$DIALTONE_BUILD_DIR/services/call-router/call-router" >"$tmp/router.log" 2>&1 &
 router_pid=$!
 pids+=("$router_pid")

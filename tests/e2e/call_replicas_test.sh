@@ -1,0 +1,219 @@
+#!/usr/bin/env bash
+# Two call-routers and two rest-gateways on one PostgreSQL and one Redis (issue 17):
+# - a call placed through gateway 1 (router 1 owns it) is redirected, then hung up, through
+#   gateway 2 (router 2 forwards to the owner): the app hears the redirect and the completed
+#   callback;
+# - router 2 is killed (SIGKILL) with a call up: router 1 ends it when the lease lapses
+#   (completed, one completed callback, usage counted once);
+# - a new router 2 gets SIGTERM with a call up: OPTIONS and new INVITEs get 503, the call goes on
+#   to its own end, and the router exits 0 after it.
+# Real processes on loopback: PostgreSQL, Redis, two rest-gateways, usage-metering, media-layer,
+# two call-routers, the app server, SIPp.
+set -euo pipefail
+source "$(dirname "$0")/../lib/testlib.sh"
+
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d /tmp/dialtone-replicas.XXXXXX)
+chmod 755 "$tmp"
+LEASE=3
+ROUTER_ENV=(DIALTONE_CALL_LEASE_SECONDS=$LEASE DIALTONE_DRAIN_SECONDS=30)
+source "$here/../lib/router_stack.sh"
+psql_q() { psql -h 127.0.0.1 -p "$pg_port" -U dialtone -d dialtone -Atqc "$1"; }
+field() { python3 -c 'import json,sys; print(json.load(sys.stdin).get(sys.argv[1], ""))' "$1"; }
+doc() { cat >"$tmp/media/$1.xml"; }  # NAME < TwiML
+gone() { ! alive "$1"; }
+
+# ---- the second router and the second gateway ----
+block=$(free_port_block 4)
+router2_grpc=127.0.0.1:$block
+gateway2_grpc=127.0.0.1:$((block + 2))
+rest2_port=$(dt_free_port)
+sip2_port=$(dt_free_port)
+rtp2=$(free_port_block 40)
+start_router2() {  # LOG
+  env "${ROUTER_ENV[@]}" DIALTONE_GRPC_ADDR="$router2_grpc" DIALTONE_METRICS_ADDR=127.0.0.1:$((block + 1)) \
+    DIALTONE_USAGE_METERING_ADDR="$metering_grpc" DIALTONE_USAGE_SPOOL="$tmp/router2.spool" \
+    DIALTONE_MEDIA_LAYER_ADDR="$media_grpc" DIALTONE_PUBLIC_API_URL="http://127.0.0.1:$rest_port" \
+    DIALTONE_RTP_PORT_MIN="$rtp2" DIALTONE_RTP_PORT_MAX=$((rtp2 + 39)) \
+    DIALTONE_PG_URL="$pg_url" DIALTONE_MIGRATIONS_DIR="$DIALTONE_SOURCE_DIR/deploy/sql" \
+    DIALTONE_SIP_PORT="$sip2_port" DIALTONE_SIP_HOST=127.0.0.1 \
+    DIALTONE_REST_GATEWAY_ADDR="$gateway_grpc" DIALTONE_REDIS_URL="redis://127.0.0.1:$redis_port/0" \
+    "$DIALTONE_BUILD_DIR/services/call-router/call-router" >"$tmp/$1" 2>&1 &
+  router2_pid=$!
+  pids+=("$router2_pid")
+  wait_for 60 serving "$router2_grpc" || { cat "$tmp/$1" >&2; fail "router 2 serving"; finish; }
+}
+start_router2 router2.log
+env DIALTONE_GRPC_ADDR="$gateway2_grpc" DIALTONE_METRICS_ADDR=127.0.0.1:$((block + 3)) \
+  DIALTONE_PG_URL="$pg_url" DIALTONE_MIGRATIONS_DIR="$DIALTONE_SOURCE_DIR/deploy/sql" \
+  DIALTONE_HTTP_ADDR=127.0.0.1:$rest2_port DIALTONE_CALL_ROUTER_ADDR="$router2_grpc" \
+  DIALTONE_MEDIA_LAYER_ADDR="$media_grpc" DIALTONE_USAGE_METERING_ADDR="$metering_grpc" \
+  DIALTONE_TRIGGERS_ADDR=127.0.0.1:$(dt_free_port) DIALTONE_USAGE_SPOOL="$tmp/gw2.spool" \
+  "$DIALTONE_BUILD_DIR/services/rest-gateway/rest-gateway" >"$tmp/gateway2.log" 2>&1 &
+pids+=($!)
+wait_for 60 serving "$gateway2_grpc" || { cat "$tmp/gateway2.log" >&2; fail "gateway 2 serving"; finish; }
+
+api1="http://127.0.0.1:$rest_port/2010-04-01/Accounts/$sid"
+api2="http://127.0.0.1:$rest2_port/2010-04-01/Accounts/$sid"
+call_status() { curl -sf -u "$sid:$token" "$1/Calls/$2.json" | field status; }
+status_is() { [[ $(call_status "$1" "$2") == "$3" ]]; }  # API CALL STATUS
+# requests_to PATH CALL_SID: the form bodies the app got at PATH for the call, as JSON lines.
+requests_to() {
+  curl -sf "$app/_requests" | python3 -c '
+import json, sys, urllib.parse
+path, call = sys.argv[1], sys.argv[2]
+for r in json.load(sys.stdin):
+    if r["path"].split("?")[0] != path: continue
+    form = dict(urllib.parse.parse_qsl(r["body"]))
+    if form.get("CallSid") == call: print(json.dumps(form))' "$@"
+}
+got_request() { [[ -n $(requests_to "$@") ]]; }
+completed_callbacks() {  # CALL_SID: how many status callbacks said the call ended
+  requests_to /callback "$1" | python3 -c '
+import json, sys
+print(sum(1 for l in sys.stdin if json.loads(l)["CallStatus"] in ("completed", "failed")))'
+}
+usage_count() {  # CATEGORY: the all-time count of the account's usage record
+  curl -sf -u "$sid:$token" "$api1/Usage/Records.json?Category=$1" |
+    python3 -c 'import json,sys; r=json.load(sys.stdin)["usage_records"]; print(r[0]["count"] if r else 0)'
+}
+# sip_answer_code PORT METHOD [NUMBER]: sends one OPTIONS or INVITE over UDP, prints the final
+# status code (or "none" after 3 s).
+sip_answer_code() {
+  python3 - "$@" <<'PY'
+import socket, sys, uuid
+port, method = int(sys.argv[1]), sys.argv[2]
+number = sys.argv[3] if len(sys.argv) > 3 else "probe"
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+me = s.getsockname()[1]
+branch, callid = "z9hG4bK" + uuid.uuid4().hex[:12], uuid.uuid4().hex
+sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n"
+body = sdp if method == "INVITE" else ""
+msg = (f"{method} sip:{number}@127.0.0.1:{port} SIP/2.0\r\n"
+       f"Via: SIP/2.0/UDP 127.0.0.1:{me};branch={branch};rport\r\n"
+       f"Max-Forwards: 70\r\nFrom: <sip:probe@127.0.0.1:{me}>;tag={uuid.uuid4().hex[:8]}\r\n"
+       f"To: <sip:{number}@127.0.0.1:{port}>\r\nCall-ID: {callid}\r\nCSeq: 1 {method}\r\n"
+       f"Contact: <sip:probe@127.0.0.1:{me}>\r\n"
+       + ("Content-Type: application/sdp\r\n" if body else "")
+       + f"Content-Length: {len(body)}\r\n\r\n{body}")
+s.sendto(msg.encode(), ("127.0.0.1", port))
+s.settimeout(3)
+try:
+    while True:
+        code = int(s.recv(65535).decode(errors="replace").split(" ", 2)[1])
+        if code >= 200:
+            print(code)
+            break
+except socket.timeout:
+    print("none")
+PY
+}
+# caller PORT NUMBER NAME: a SIPp caller in the background that waits up to 60 s for the BYE.
+caller() {
+  local scenario=$tmp/$3.xml
+  sed -e "s|@RTP_PORT@|$(dt_free_port)|" -e "s|@CODECS@|0 101|" \
+    -e '/<pause milliseconds="1000"\/>/d' -e '/<nop>/,/<\/nop>/d' "$here/sipp/uac_media.xml" >"$scenario"
+  sipp "127.0.0.1:$1" -sf "$scenario" -s "$2" -i 127.0.0.1 -p "$(dt_free_port)" \
+    -mp "$(dt_free_port)" -m 1 -timeout 60s -timeout_error -nostdin >"$tmp/$3.log" 2>&1 &
+  caller_pid=$!
+  pids+=("$caller_pid")
+}
+newest_call_to() {  # NUMBER STATUS: the newest call to NUMBER once it reads STATUS
+  local end=$((SECONDS + 10)) s
+  while ((SECONDS < end)); do
+    s=$(psql_q "select sid from calls where to_number = '$1' and status = '$2' order by date_created desc limit 1")
+    [[ -n $s ]] && { echo "$s"; return 0; }
+    sleep 0.2
+  done
+}
+
+# A leading Pause would keep an inbound call ringing: Say answers it first.
+doc long <<'EOF'
+<Response><Say>Hello</Say><Pause length="50"/><Hangup/></Response>
+EOF
+doc redirected <<'EOF'
+<Response><Pause length="50"/><Hangup/></Response>
+EOF
+doc short <<'EOF'
+<Response><Say>Hello</Say><Pause length="4"/><Hangup/></Response>
+EOF
+pn() { python3 -c 'import uuid; print("PN" + uuid.uuid4().hex)'; }
+psql_q "insert into incoming_phone_numbers (sid, account_sid, phone_number, voice_url, status_callback)
+        values ('$(pn)', '$sid', '+15005550161', '$app/doc/long', '$app/callback'),
+               ('$(pn)', '$sid', '+15005550162', '$app/doc/short', '$app/callback')" >/dev/null
+
+# ---- 1. placed through gateway 1, redirected and hung up through gateway 2 ----
+sipp_callee builtin-uas bob 60
+placed=$(curl -sf -u "$sid:$token" "$api1/Calls.json" --data-urlencode "To=$callee_uri" \
+  --data-urlencode "From=+15005550100" --data-urlencode "Url=$app/doc/long" \
+  --data-urlencode "StatusCallback=$app/callback")
+out_sid=$(field sid <<<"$placed")
+check "the call placed through gateway 1 is answered" wait_for 10 status_is "$api1" "$out_sid" in-progress
+check "its owner is router 1: router 2 does not run it" \
+  bash -c "! grep -q '$out_sid' '$tmp/router2.log'"
+node "$DIALTONE_SOURCE_DIR/tests/node/update_call.js" "$sid" "$token" "http://127.0.0.1:$rest2_port" \
+  "$out_sid" "url=$app/doc/redirected" >"$tmp/redirect.out" 2>&1
+check "gateway 2 redirects it (twilio-node): the app is asked for the new document" \
+  wait_for 5 got_request /doc/redirected "$out_sid"
+check "router 1 ran the redirect (router 2 forwarded it)" \
+  grep -q "call redirected through the API.*$out_sid" "$tmp/router.log"
+node "$DIALTONE_SOURCE_DIR/tests/node/update_call.js" "$sid" "$token" "http://127.0.0.1:$rest2_port" \
+  "$out_sid" "status=completed" >"$tmp/hangup.out" 2>&1
+check "gateway 2 hangs it up: completed, read through either gateway" \
+  wait_for 5 status_is "$api2" "$out_sid" completed
+check "the app hears the completed callback once" \
+  wait_for 5 test "$(completed_callbacks "$out_sid")" = 1
+check "the callee got the BYE" wait_for 10 gone "$callee_pid"
+code=$(curl -s -o /dev/null -w '%{http_code}' -u "$sid:$token" "$api2/Calls/$out_sid.json" \
+  --data-urlencode "Url=$app/doc/redirected")
+check "redirecting the ended call through gateway 2 is refused (400, not in progress; got $code)" \
+  test "$code" = 400
+
+# ---- 2. router 2 killed with a call up: router 1 ends it ----
+caller "$sip2_port" +15005550161 killed
+killed_sid=$(newest_call_to +15005550161 in-progress)
+check "a call is up on router 2" test -n "$killed_sid"
+inbound_before=$(usage_count calls-inbound)
+sleep 1
+kill -9 "$router2_pid"
+t0=$SECONDS
+check "router 1 ends the dead router's call within 60 s (completed)" \
+  wait_for 60 status_is "$api1" "$killed_sid" completed
+echo "  ended $((SECONDS - t0)) s after the SIGKILL (lease $LEASE s)"
+check "router 1 says so in its log" grep -q "call of a dead router ended.*$killed_sid" "$tmp/router.log"
+check "one completed callback" wait_for 5 test "$(completed_callbacks "$killed_sid")" = 1
+duration=$(curl -sf -u "$sid:$token" "$api1/Calls/$killed_sid.json" | field duration)
+check "its duration is the time it was known up (${duration} s)" test "${duration:-0}" -ge 1
+check "its usage is counted once (calls-inbound $inbound_before -> +1)" \
+  wait_for 10 test "$(usage_count calls-inbound)" = $((inbound_before + 1))
+sleep 2
+check "and only once" test "$(usage_count calls-inbound)" = $((inbound_before + 1))
+check "the recovered call is not in progress anywhere: an UpdateCall is refused" \
+  test "$(curl -s -o /dev/null -w '%{http_code}' -u "$sid:$token" "$api1/Calls/$killed_sid.json" \
+    --data-urlencode "Url=$app/doc/redirected")" = 400
+kill "$caller_pid" 2>/dev/null || true
+
+# ---- 3. a new router 2 drains on SIGTERM ----
+start_router2 router2b.log
+check "the new router 2 answers OPTIONS 200" test "$(sip_answer_code "$sip2_port" OPTIONS)" = 200
+caller "$sip2_port" +15005550162 drained
+drained_sid=$(newest_call_to +15005550162 in-progress)
+check "a call (Say, Pause 4 s, Hangup) is up on router 2" test -n "$drained_sid"
+kill -TERM "$router2_pid"
+sleep 0.5
+check "draining: OPTIONS get 503" test "$(sip_answer_code "$sip2_port" OPTIONS)" = 503
+check "draining: a new INVITE gets 503" test "$(sip_answer_code "$sip2_port" INVITE +15005550162)" = 503
+check "the router still runs while its call is up" alive "$router2_pid"
+check "the call goes on to its own end (the caller gets Dialtone's BYE)" wait_for 20 gone "$caller_pid"
+wait "$caller_pid" && pass "the caller's SIPp scenario completed" || fail "the caller's SIPp scenario completed"
+check "the call is completed with its full duration" \
+  test "$(curl -sf -u "$sid:$token" "$api1/Calls/$drained_sid.json" | field duration)" -ge 4
+check "the router exits after its last call" wait_for 10 gone "$router2_pid"
+rc=0
+wait "$router2_pid" || rc=$?
+check "with status 0 (got $rc)" test "$rc" = 0
+check "its log says it drained" grep -q "drained: no call left" "$tmp/router2b.log"
+check "one completed callback for the drained call" test "$(completed_callbacks "$drained_sid")" = 1
+
+finish
