@@ -73,6 +73,8 @@ completed_callbacks() {  # CALL_SID: how many status callbacks said the call end
 import json, sys
 print(sum(1 for l in sys.stdin if json.loads(l)["CallStatus"] in ("completed", "failed")))'
 }
+callbacks_are() { [[ $(completed_callbacks "$1") == "$2" ]]; }  # CALL_SID N
+usage_is() { [[ $(usage_count "$1") == "$2" ]]; }                 # CATEGORY N
 usage_count() {  # CATEGORY: the all-time count of the account's usage record
   curl -sf -u "$sid:$token" "$api1/Usage/Records.json?Category=$1" |
     python3 -c 'import json,sys; r=json.load(sys.stdin)["usage_records"]; print(r[0]["count"] if r else 0)'
@@ -163,12 +165,49 @@ node "$DIALTONE_SOURCE_DIR/tests/node/update_call.js" "$sid" "$token" "http://12
 check "gateway 2 hangs it up: completed, read through either gateway" \
   wait_for 5 status_is "$api2" "$out_sid" completed
 check "the app hears the completed callback once" \
-  wait_for 5 test "$(completed_callbacks "$out_sid")" = 1
+  wait_for 5 callbacks_are "$out_sid" 1
 check "the callee got the BYE" wait_for 10 gone "$callee_pid"
 code=$(curl -s -o /dev/null -w '%{http_code}' -u "$sid:$token" "$api2/Calls/$out_sid.json" \
   --data-urlencode "Url=$app/doc/redirected")
 check "redirecting the ended call through gateway 2 is refused (400, not in progress; got $code)" \
   test "$code" = 400
+
+# ---- caches: what one gateway changed, another never answers stale ----
+curl -sf -u "$sid:$token" "$api1/Calls/$out_sid.json" >/dev/null  # gateway 1 keeps the ended call
+curl -sf -u "$sid:$token" "$api1.json" >/dev/null                 # and the account
+code=$(curl -s -o /dev/null -w '%{http_code}' -u "$sid:$token" -X DELETE "$api2/Calls/$out_sid.json")
+check "gateway 2 deletes the ended call (204; got $code)" test "$code" = 204
+code=$(curl -s -o /dev/null -w '%{http_code}' -u "$sid:$token" "$api1/Calls/$out_sid.json")
+check "gateway 1 no longer serves it (404; got $code)" test "$code" = 404
+curl -sf -u "$sid:$token" "$api2.json" --data-urlencode "FriendlyName=renamed through gateway 2" >/dev/null
+name=$(curl -sf -u "$sid:$token" "$api1.json" | field friendly_name)
+check "gateway 1 reads the account renamed through gateway 2 at once (got '$name')" \
+  test "$name" = "renamed through gateway 2"
+
+doc route-a <<'EOF'
+<Response><Say>A</Say><Hangup/></Response>
+EOF
+doc route-b <<'EOF'
+<Response><Say>B</Say><Hangup/></Response>
+EOF
+pn3=$(pn)
+psql_q "insert into incoming_phone_numbers (sid, account_sid, phone_number, voice_url)
+        values ('$pn3', '$sid', '+15005550163', '$app/doc/route-a')" >/dev/null
+asked_for() {  # DOC: how many times the app was asked for /doc/DOC
+  curl -sf "$app/_requests" | python3 -c '
+import json, sys
+print(sum(1 for r in json.load(sys.stdin) if r["path"].split("?")[0] == "/doc/" + sys.argv[1]))' "$1"
+}
+asked() { [[ $(asked_for "$1") -ge 1 ]]; }
+caller "$sip_port" +15005550163 route-a
+check "router 1 routes the number to its voice URL (and caches the route)" wait_for 10 asked route-a
+wait "$caller_pid" || true
+code=$(curl -s -o /dev/null -w '%{http_code}' -u "$sid:$token" "$api2/IncomingPhoneNumbers/$pn3.json" \
+  --data-urlencode "VoiceUrl=$app/doc/route-b")
+check "gateway 2 (router 2) changes the number's VoiceUrl (200; got $code)" test "$code" = 200
+caller "$sip_port" +15005550163 route-b
+check "router 1's next call to it uses the new URL at once" wait_for 10 asked route-b
+wait "$caller_pid" || true
 
 # ---- 2. router 2 killed with a call up: router 1 ends it ----
 caller "$sip2_port" +15005550161 killed
@@ -182,11 +221,11 @@ check "router 1 ends the dead router's call within 60 s (completed)" \
   wait_for 60 status_is "$api1" "$killed_sid" completed
 echo "  ended $((SECONDS - t0)) s after the SIGKILL (lease $LEASE s)"
 check "router 1 says so in its log" grep -q "call of a dead router ended.*$killed_sid" "$tmp/router.log"
-check "one completed callback" wait_for 5 test "$(completed_callbacks "$killed_sid")" = 1
+check "one completed callback" wait_for 5 callbacks_are "$killed_sid" 1
 duration=$(curl -sf -u "$sid:$token" "$api1/Calls/$killed_sid.json" | field duration)
 check "its duration is the time it was known up (${duration} s)" test "${duration:-0}" -ge 1
 check "its usage is counted once (calls-inbound $inbound_before -> +1)" \
-  wait_for 10 test "$(usage_count calls-inbound)" = $((inbound_before + 1))
+  wait_for 10 usage_is calls-inbound $((inbound_before + 1))
 sleep 2
 check "and only once" test "$(usage_count calls-inbound)" = $((inbound_before + 1))
 check "the recovered call is not in progress anywhere: an UpdateCall is refused" \
