@@ -170,9 +170,9 @@ absl::StatusOr<CallOwner> CallRouterApp::Owner(const std::string& call_sid) {
 void CallRouterApp::Drain() {
   sip_.SetDraining(true);
   const absl::Time deadline = absl::Now() + absl::Seconds(config_.drain_seconds);
-  log::Info("draining: new calls get 503, calls up may finish",
-            {{"calls", static_cast<long long>(live_.size())},
-             {"drain_seconds", config_.drain_seconds}});
+  log::Info(
+      "draining: new calls get 503, calls up may finish",
+      {{"calls", static_cast<long long>(live_.size())}, {"drain_seconds", config_.drain_seconds}});
   absl::Time next_report = absl::Now() + absl::Seconds(5);
   while (live_.size() > 0 && absl::Now() < deadline) {
     absl::SleepFor(absl::Milliseconds(100));

@@ -8,8 +8,6 @@
 namespace dialtone::call_router {
 namespace {
 
-constexpr char kLeasesKey[] = "dialtone:{calls}:leases";
-constexpr char kOwnersKey[] = "dialtone:{calls}:owners";
 constexpr size_t kBatch = 500;  // SIDs per script call
 
 // Every script reads Redis's own clock, so the routers' clocks never decide a lease.
@@ -67,7 +65,9 @@ return 1)";
 }  // namespace
 
 CallLeases::CallLeases(redis::RedisPool& redis, Options options)
-    : redis_(redis), options_(std::move(options)) {
+    : redis_(redis),
+      options_(std::move(options)),
+      keys_{options_.key_prefix + ":leases", options_.key_prefix + ":owners"} {
   redis_.LoadScript("lease_hold", kHoldScript);
   redis_.LoadScript("lease_release", kReleaseScript);
   redis_.LoadScript("lease_owner", kOwnerScript);
@@ -163,8 +163,7 @@ void CallLeases::Write(Op op, const std::vector<std::string>& call_sids) {
     }
     const size_t end = std::min(call_sids.size(), i + kBatch);
     args.insert(args.end(), call_sids.begin() + i, call_sids.begin() + end);
-    auto r = redis_.Eval(op == Op::kHold ? "lease_hold" : "lease_release",
-                         {kLeasesKey, kOwnersKey}, args);
+    auto r = redis_.Eval(op == Op::kHold ? "lease_hold" : "lease_release", keys_, args);
     if (!r.ok()) {
       log::Warn("cannot write call leases", {{"calls", static_cast<long long>(end - i)},
                                              {"op", op == Op::kHold ? "hold" : "release"},
@@ -174,7 +173,7 @@ void CallLeases::Write(Op op, const std::vector<std::string>& call_sids) {
 }
 
 absl::StatusOr<CallOwner> CallLeases::Owner(const std::string& call_sid) {
-  auto r = redis_.Eval("lease_owner", {kLeasesKey, kOwnersKey}, {call_sid});
+  auto r = redis_.Eval("lease_owner", keys_, {call_sid});
   if (!r.ok()) return r.status();
   if (r->type != redis::RedisReply::Type::kString) {
     return absl::NotFoundError("no router holds the call");
@@ -186,9 +185,8 @@ absl::StatusOr<CallOwner> CallLeases::Owner(const std::string& call_sid) {
   return CallOwner{.router_id = r->str.substr(0, bar), .address = r->str.substr(bar + 1)};
 }
 
-absl::StatusOr<std::vector<LapsedCall>> CallLeases::ClaimLapsed(int max,
-                                                                absl::Duration claim_for) {
-  auto r = redis_.Eval("lease_claim", {kLeasesKey, kOwnersKey},
+absl::StatusOr<std::vector<LapsedCall>> CallLeases::ClaimLapsed(int max, absl::Duration claim_for) {
+  auto r = redis_.Eval("lease_claim", keys_,
                        {absl::StrCat(max), absl::StrCat(absl::ToInt64Milliseconds(claim_for)),
                         absl::StrCat(absl::ToInt64Milliseconds(options_.ttl))});
   if (!r.ok()) return r.status();
@@ -202,7 +200,7 @@ absl::StatusOr<std::vector<LapsedCall>> CallLeases::ClaimLapsed(int max,
 }
 
 absl::Status CallLeases::Forget(const std::string& call_sid) {
-  return redis_.Eval("lease_forget", {kLeasesKey, kOwnersKey}, {call_sid}).status();
+  return redis_.Eval("lease_forget", keys_, {call_sid}).status();
 }
 
 }  // namespace dialtone::call_router

@@ -51,6 +51,7 @@ class CallLeases {
     std::string router_id;
     std::string address;
     absl::Duration ttl = absl::Seconds(15);
+    std::string key_prefix = "dialtone:{calls}";  // tests use their own
   };
 
   CallLeases(redis::RedisPool& redis, Options options);
@@ -86,6 +87,7 @@ class CallLeases {
 
   redis::RedisPool& redis_;
   const Options options_;
+  const std::vector<std::string> keys_;  // the leases, the owners
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::pair<Op, std::string>> queue_ ABSL_GUARDED_BY(mu_);

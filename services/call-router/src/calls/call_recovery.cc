@@ -65,10 +65,10 @@ void CallRecovery::End(const LapsedCall& call) {
   }
   if (!ended->has_value()) return;  // it had ended already
   const AbandonedCall& a = **ended;
-  log::Info("call of a dead router ended", {{"call_sid", call.call_sid},
-                                            {"status", a.facts.call_status},
-                                            {"duration", static_cast<long long>(
-                                                             a.facts.duration_seconds.value_or(0))}});
+  log::Info("call of a dead router ended",
+            {{"call_sid", call.call_sid},
+             {"status", a.facts.call_status},
+             {"duration", static_cast<long long>(a.facts.duration_seconds.value_or(0))}});
   if (publish_) {
     if (auto usage = CallUsageFor(call.call_sid, a.facts.direction,
                                   a.facts.duration_seconds.value_or(0), a.answered)) {

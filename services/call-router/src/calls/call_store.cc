@@ -252,9 +252,8 @@ absl::Status CallStore::MarkEnded(const std::string& sid, const std::string& sta
 
 absl::Status CallStore::SetStatusCallback(const std::string& sid, const std::string& url,
                                           HttpMethod method) {
-  return Write(
-      "update calls set status_callback = $2, status_callback_method = $3 where sid = $1", sid,
-      url, std::string(HttpMethodName(method)));
+  return Write("update calls set status_callback = $2, status_callback_method = $3 where sid = $1",
+               sid, url, std::string(HttpMethodName(method)));
 }
 
 absl::StatusOr<std::optional<AbandonedCall>> CallStore::EndAbandoned(const std::string& sid,

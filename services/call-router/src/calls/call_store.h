@@ -163,7 +163,7 @@ class CallStore final : public CallRecords {
   // Ends a call whose router died, last known up at `last_alive`: nullopt when the call had
   // already ended (or never existed), so only one replica reports it.
   absl::StatusOr<std::optional<AbandonedCall>> EndAbandoned(const std::string& sid,
-                                                           absl::Time last_alive);
+                                                            absl::Time last_alive);
   // Forgets the cached auth token of an account that changed ("": every account). Thread-safe.
   void ForgetToken(const std::string& account_sid);
 

@@ -75,18 +75,10 @@ std::string CallEventsText(const std::vector<CallEvent>& events) {
   std::vector<absl::string_view> names;
   for (CallEvent e : events) {
     switch (e) {
-      case CallEvent::kInitiated:
-        names.push_back("initiated");
-        break;
-      case CallEvent::kRinging:
-        names.push_back("ringing");
-        break;
-      case CallEvent::kAnswered:
-        names.push_back("answered");
-        break;
-      case CallEvent::kCompleted:
-        names.push_back("completed");
-        break;
+      case CallEvent::kInitiated: names.push_back("initiated"); break;
+      case CallEvent::kRinging: names.push_back("ringing"); break;
+      case CallEvent::kAnswered: names.push_back("answered"); break;
+      case CallEvent::kCompleted: names.push_back("completed"); break;
     }
   }
   return absl::StrJoin(names, " ");

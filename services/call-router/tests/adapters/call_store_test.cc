@@ -141,3 +141,57 @@ TEST_CASE("CallStore: updating a number through the CallRouter handler takes eff
 
 }  // namespace
 }  // namespace dialtone::call_router
+
+namespace dialtone::call_router {
+
+TEST_CASE("CallStore: a dead router's answered call ends completed, an unanswered one failed") {
+  Fixture f;
+  const absl::Time start = absl::Now() - absl::Seconds(42);
+  REQUIRE(f.store
+              .InsertQueued({.sid = "CA00000000000000000000000000000001",
+                             .account_sid = kAccount,
+                             .from = "+15005550100",
+                             .to = "sip:bob@example.com",
+                             .status_callback = "https://app.example/status",
+                             .status_callback_method = HttpMethod::kGet,
+                             .status_callback_events = "ringing answered completed"})
+              .ok());
+  REQUIRE(f.store.MarkInProgress("CA00000000000000000000000000000001", start).ok());
+  REQUIRE(f.store
+              .InsertRinging({.sid = "CA00000000000000000000000000000002",
+                              .account_sid = kAccount,
+                              .from = "+15551230000",
+                              .to = "+15005550100"})
+              .ok());
+
+  auto answered =
+      f.store.EndAbandoned("CA00000000000000000000000000000001", start + absl::Seconds(30));
+  REQUIRE(answered.ok());
+  REQUIRE(answered->has_value());
+  const AbandonedCall& a = **answered;
+  CHECK(a.answered);
+  CHECK(a.facts.call_status == "completed");
+  CHECK(a.facts.direction == "outbound-api");
+  CHECK(a.facts.account_sid == kAccount);
+  CHECK(a.facts.duration_seconds == 30);  // until it was last known up
+  CHECK(a.status_callback == "https://app.example/status");
+  CHECK(a.status_callback_method == HttpMethod::kGet);
+  CHECK(a.status_callback_events == "ringing answered completed");
+
+  auto ringing = f.store.EndAbandoned("CA00000000000000000000000000000002", absl::Now());
+  REQUIRE(ringing.ok());
+  REQUIRE(ringing->has_value());
+  CHECK_FALSE((*ringing)->answered);
+  CHECK((*ringing)->facts.call_status == "failed");
+  CHECK((*ringing)->facts.duration_seconds == 0);
+
+  // A second replica (or a retry) finds them ended: nothing to report twice.
+  auto again = f.store.EndAbandoned("CA00000000000000000000000000000001", absl::Now());
+  REQUIRE(again.ok());
+  CHECK_FALSE(again->has_value());
+  auto unknown = f.store.EndAbandoned("CA0000000000000000000000000000000f", absl::Now());
+  REQUIRE(unknown.ok());
+  CHECK_FALSE(unknown->has_value());
+}
+
+}  // namespace dialtone::call_router

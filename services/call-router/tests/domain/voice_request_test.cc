@@ -69,3 +69,33 @@ TEST_CASE("Unknown status callback events are refused") {
   CHECK_FALSE(ParseStatusCallbackEvents({"ringing hungup"}).ok());
   CHECK(ParseStatusCallbackEvents({"ringing ringing"})->size() == 1);
 }
+
+TEST_CASE("A call ended for a dead router reports completed after the events it had sent") {
+  CallFacts f{.call_sid = "CA1",
+              .account_sid = "AC1",
+              .from = "+15005550100",
+              .to = "+15005550101",
+              .direction = "outbound-api",
+              .call_status = "completed",
+              .duration_seconds = 30};
+  auto events = *ParseStatusCallbackEvents({"initiated ringing answered completed"});
+  CHECK(CallEventsText(events) == "initiated ringing answered completed");
+  auto answered = AbandonedCallCallback(events, f, true, absl::Now());
+  REQUIRE(answered);
+  CHECK(Get(*answered, "CallStatus") == "completed");
+  CHECK(Get(*answered, "SequenceNumber") == "3");  // initiated 0, ringing 1, answered 2
+  CHECK(Get(*answered, "CallDuration") == "30");
+
+  f.call_status = "failed";
+  f.duration_seconds = 0;
+  auto unanswered = AbandonedCallCallback(events, f, false, absl::Now());
+  REQUIRE(unanswered);
+  CHECK(Get(*unanswered, "CallStatus") == "failed");
+  CHECK(Get(*unanswered, "SequenceNumber") == "2");  // never answered
+
+  // A number's callback (no events asked for) hears only completed: its first callback.
+  auto plain = AbandonedCallCallback({}, f, true, absl::Now());
+  REQUIRE(plain);
+  CHECK(Get(*plain, "SequenceNumber") == "0");
+  CHECK_FALSE(AbandonedCallCallback(*ParseStatusCallbackEvents({"ringing"}), f, true, absl::Now()));
+}

@@ -42,7 +42,7 @@ absl::StatusOr<Account> ApiHandler::Authenticate(const std::string& sid, const s
   if (!account.ok()) return account.status();
   if (!CredentialsMatch(*account, token)) return absl::UnauthenticatedError("wrong token");
   std::lock_guard lock(mu_);
-  if (generation != forgotten_) return account;  // changed while we read: do not keep it
+  if (generation != forgotten_) return account;          // changed while we read: do not keep it
   if (auth_cache_.size() > 100000) auth_cache_.clear();  // bound memory under odd traffic
   auth_cache_[sid] = {*account, now + std::chrono::seconds(1)};
   return account;

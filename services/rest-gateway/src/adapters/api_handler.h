@@ -57,7 +57,8 @@ class ApiHandler {
   std::map<std::string, CachedAuth> auth_cache_ ABSL_GUARDED_BY(mu_);
   absl::StatusOr<Account> Authenticate(const std::string& sid, const std::string& token);
   std::mutex mu_;
-  uint64_t forgotten_ ABSL_GUARDED_BY(mu_) = 0;  // ForgetAccount calls: a read overtaken is not kept
+  uint64_t forgotten_ ABSL_GUARDED_BY(mu_) =
+      0;                                  // ForgetAccount calls: a read overtaken is not kept
   std::map<std::string, int> in_flight_;  // account SID -> requests being handled
 };
 
