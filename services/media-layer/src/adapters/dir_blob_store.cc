@@ -1,5 +1,5 @@
-// BlobStore on POSIX files.
-#include "adapters/blob_store.h"
+// DirBlobStore on POSIX files.
+#include "adapters/dir_blob_store.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -8,16 +8,20 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
-#include "absl/strings/str_cat.h"
 #include "dialtone/core/sid.h"
 #include "domain/media_key.h"
 
 namespace dialtone::media_layer {
+namespace {
 
-absl::Status BlobStore::Init() {
+absl::Status Unavailable(absl::string_view what, const std::string& path, int err) {
+  return absl::UnavailableError(absl::StrCat("cannot ", what, " ", path, ": ", std::strerror(err)));
+}
+
+}  // namespace
+
+absl::Status DirBlobStore::Init() {
   std::error_code ec;
   std::filesystem::create_directories(dir_ + "/blobs", ec);
   if (!ec) std::filesystem::create_directories(dir_ + "/tmp", ec);
@@ -25,25 +29,33 @@ absl::Status BlobStore::Init() {
   return absl::OkStatus();
 }
 
-std::string BlobStore::PathOf(const std::string& sha, const std::string& ext) const {
-  return absl::StrCat(dir_, "/blobs/", sha.substr(0, 2), "/", sha, ".", ext);
+absl::Status DirBlobStore::Probe() {
+  std::string blobs = dir_ + "/blobs";
+  if (::access(blobs.c_str(), R_OK | W_OK | X_OK) != 0) return Unavailable("use", blobs, errno);
+  return absl::OkStatus();
 }
 
-bool BlobStore::Exists(const std::string& sha, const std::string& ext) const {
+absl::StatusOr<bool> DirBlobStore::Exists(const std::string& sha, const std::string& ext) {
   struct stat st;
-  return ::stat(PathOf(sha, ext).c_str(), &st) == 0;
+  std::string path = PathOf(sha, ext);
+  if (::stat(path.c_str(), &st) == 0) return true;
+  if (errno == ENOENT) return false;
+  return Unavailable("stat", path, errno);
 }
 
-absl::StatusOr<std::string> BlobStore::Put(std::string_view data, const std::string& ext) {
+absl::StatusOr<std::string> DirBlobStore::Put(std::string_view data, const std::string& ext) {
   std::string sha = Sha256Hex(data);
+  auto exists = Exists(sha, ext);
+  if (!exists.ok()) return exists.status();
+  if (*exists) return sha;
   std::string path = PathOf(sha, ext);
-  if (Exists(sha, ext)) return sha;
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+  // tmp/ is on the blobs' volume, so the rename below is atomic: a reader on any replica opens
+  // either no file or the whole blob.
   std::string tmp = absl::StrCat(dir_, "/tmp/", sha, ".", core::RandomHex(8));
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0)
-    return absl::UnavailableError(absl::StrCat("cannot create ", tmp, ": ", std::strerror(errno)));
+  if (fd < 0) return Unavailable("create", tmp, errno);
   size_t done = 0;
   while (done < data.size()) {
     ssize_t n = ::write(fd, data.data() + done, data.size() - done);
@@ -52,7 +64,7 @@ absl::StatusOr<std::string> BlobStore::Put(std::string_view data, const std::str
       int err = errno;
       ::close(fd);
       ::unlink(tmp.c_str());
-      return absl::UnavailableError(absl::StrCat("cannot write ", tmp, ": ", std::strerror(err)));
+      return Unavailable("write", tmp, err);
     }
     done += static_cast<size_t>(n);
   }
@@ -61,21 +73,42 @@ absl::StatusOr<std::string> BlobStore::Put(std::string_view data, const std::str
   if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
     int err = errno;
     ::unlink(tmp.c_str());
-    return absl::UnavailableError(absl::StrCat("cannot store ", path, ": ", std::strerror(err)));
+    return Unavailable("store", path, err);
   }
   return sha;
 }
 
-absl::StatusOr<std::string> BlobStore::Read(const std::string& sha, const std::string& ext) const {
-  std::ifstream in(PathOf(sha, ext), std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("blob ", sha, " is gone"));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return std::move(ss).str();
+absl::StatusOr<std::string> DirBlobStore::Read(const std::string& sha, const std::string& ext,
+                                               uint64_t offset, uint64_t length) {
+  std::string path = PathOf(sha, ext);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 && errno == ENOENT) return absl::NotFoundError(absl::StrCat("blob ", sha, " is gone"));
+  if (fd < 0) return Unavailable("open", path, errno);
+  std::string out(length, '\0');
+  size_t done = 0;
+  while (done < length) {
+    ssize_t n = ::pread(fd, out.data() + done, length - done, static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      ::close(fd);
+      return Unavailable("read", path, err);
+    }
+    if (n == 0) break;
+    done += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  if (done < length) {
+    return absl::DataLossError(absl::StrCat("blob ", sha, " holds ", offset + done,
+                                            " bytes, fewer than ", offset + length));
+  }
+  return out;
 }
 
-void BlobStore::Remove(const std::string& sha, const std::string& ext) {
-  ::unlink(PathOf(sha, ext).c_str());
+absl::Status DirBlobStore::Remove(const std::string& sha, const std::string& ext) {
+  std::string path = PathOf(sha, ext);
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return Unavailable("remove", path, errno);
+  return absl::OkStatus();
 }
 
 }  // namespace dialtone::media_layer

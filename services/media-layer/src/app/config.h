@@ -16,6 +16,16 @@ struct Config {
   // Base of the persistent addresses handed out; empty: http://<http_addr>.
   std::string public_url;
   std::string media_dir = "/var/lib/dialtone/media";
+  // Where blobs live: "dir" (media_dir; shared when every replica mounts the same volume) or
+  // "s3" (a bucket of S3-compatible object storage, path-style URLs, AWS SigV4).
+  std::string blob_store = "dir";
+  std::string s3_endpoint;  // "https://s3.eu-west-3.amazonaws.com", "http://minio:9000"
+  std::string s3_bucket;
+  std::string s3_region = "us-east-1";
+  std::string s3_access_key;
+  std::string s3_secret_key;
+  std::string s3_prefix;  // before every object key ("media/"); may be empty
+  absl::Duration s3_timeout = absl::Seconds(60);
   std::string usage_metering_addr = "127.0.0.1:50054";
   int cache_max_mb = 1024;  // LRU cap on cached (not recorded) blobs
   int max_media_mb = 32;    // largest Play body fetched
@@ -27,5 +37,7 @@ struct Config {
 };
 
 void AddOptions(config::ConfigLoader& loader, Config* config);
+// What one option alone cannot check: blob_store=s3 needs its endpoint, bucket and keys.
+absl::Status Validate(const Config& config);
 
 }  // namespace dialtone::media_layer
