@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "adapters/s3_blob_store.h"
 #include "dialtone/config/config_loader.h"
 #include "dialtone/service/service_runtime.h"
 
@@ -19,13 +20,7 @@ struct Config {
   // Where blobs live: "dir" (media_dir; shared when every replica mounts the same volume) or
   // "s3" (a bucket of S3-compatible object storage, path-style URLs, AWS SigV4).
   std::string blob_store = "dir";
-  std::string s3_endpoint;  // "https://s3.eu-west-3.amazonaws.com", "http://minio:9000"
-  std::string s3_bucket;
-  std::string s3_region = "us-east-1";
-  std::string s3_access_key;
-  std::string s3_secret_key;
-  std::string s3_prefix;  // before every object key ("media/"); may be empty
-  absl::Duration s3_timeout = absl::Seconds(60);
+  S3Options s3;  // blob_store=s3: the s3_* options
   std::string usage_metering_addr = "127.0.0.1:50054";
   int cache_max_mb = 1024;  // LRU cap on cached (not recorded) blobs
   int max_media_mb = 32;    // largest Play body fetched

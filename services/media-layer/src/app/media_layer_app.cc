@@ -13,14 +13,8 @@ namespace {
 absl::StatusOr<std::unique_ptr<BlobStore>> MakeBlobStore(const Config& c) {
   if (c.blob_store == "s3") {
     log::Info("media blobs in S3-compatible storage",
-              {{"endpoint", c.s3_endpoint}, {"bucket", c.s3_bucket}, {"prefix", c.s3_prefix}});
-    return std::make_unique<S3BlobStore>(S3Options{.endpoint = c.s3_endpoint,
-                                                   .bucket = c.s3_bucket,
-                                                   .region = c.s3_region,
-                                                   .access_key = c.s3_access_key,
-                                                   .secret_key = c.s3_secret_key,
-                                                   .prefix = c.s3_prefix,
-                                                   .timeout = c.s3_timeout});
+              {{"endpoint", c.s3.endpoint}, {"bucket", c.s3.bucket}, {"prefix", c.s3.prefix}});
+    return std::make_unique<S3BlobStore>(c.s3);
   }
   auto dir = std::make_unique<DirBlobStore>(c.media_dir);
   if (auto s = dir->Init(); !s.ok()) return s;
