@@ -148,7 +148,7 @@ class Handler(BaseHTTPRequestHandler):
                 return self.reply(304, b"", ctype, extra)
         return self.reply(200, body, ctype, extra)
 
-    do_GET = do_POST = do_HEAD = handle_any
+    do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = handle_any
 
 
 def main():

@@ -83,6 +83,33 @@ TEST_CASE("A GET carries its parameters in the query, and without a token no sig
   CHECK(HeaderOf(seen[0], "x-twilio-signature").empty());
 }
 
+TEST_CASE("A PUT carries its body as is, HEAD and DELETE none; SigV4 signs with the given key") {
+  Reset();
+  http::AwsSigV4 sig{.provider = "aws:amz:eu-west-3:s3", .access_key = "AK1", .secret_key = "SK"};
+  auto put = Client().Fetch({.url = Server().Url("/bucket/blob"),
+                             .method = http::Method::kPut,
+                             .body = std::string("a\0b", 3),
+                             .aws_sigv4 = sig,
+                             .headers = {{"Content-Type", "application/octet-stream"}}});
+  REQUIRE(put.ok());
+  REQUIRE(
+      Client().Fetch({.url = Server().Url("/bucket/blob"), .method = http::Method::kHead}).ok());
+  REQUIRE(
+      Client().Fetch({.url = Server().Url("/bucket/blob"), .method = http::Method::kDelete}).ok());
+  auto seen = Seen();
+  REQUIRE(seen.size() == 3);
+  CHECK(seen[0].at("method").as_string() == "PUT");
+  CHECK(seen[0].at("body").as_string().size() == 3);
+  CHECK(HeaderOf(seen[0], "content-type") == "application/octet-stream");
+  std::string auth = HeaderOf(seen[0], "authorization");
+  CHECK(auth.rfind("AWS4-HMAC-SHA256 Credential=AK1/", 0) == 0);
+  CHECK(auth.find("/eu-west-3/s3/aws4_request") != std::string::npos);
+  CHECK_FALSE(HeaderOf(seen[0], "x-amz-date").empty());
+  CHECK(seen[1].at("method").as_string() == "HEAD");
+  CHECK(seen[2].at("method").as_string() == "DELETE");
+  CHECK(HeaderOf(seen[2], "authorization").empty());
+}
+
 TEST_CASE("Any HTTP answer is a response, 4xx and 5xx included") {
   auto r = Client().Fetch({.url = Server().Url("/error")});
   REQUIRE(r.ok());

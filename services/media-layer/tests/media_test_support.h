@@ -4,6 +4,7 @@
 #pragma once
 
 #include <curl/curl.h>
+#include <grpcpp/grpcpp.h>
 
 #include <filesystem>
 #include <fstream>
@@ -12,7 +13,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "adapters/blob_store.h"
+#include "adapters/dir_blob_store.h"
 #include "adapters/media_fetcher.h"
 #include "adapters/media_http.h"
 #include "adapters/media_index.h"
@@ -20,6 +21,7 @@
 #include "adapters/tts_engine.h"
 #include "dialtone/audio/test_audio.h"
 #include "dialtone/core/sid.h"
+#include "dialtone/media/v1/media_layer.grpc.pb.h"
 #include "dialtone/redis/redis_pool.h"
 #include "dialtone/testing/test_env.h"
 
@@ -190,11 +192,50 @@ struct Harness {
   std::string account = core::NewSid(core::kAccountPrefix);
   std::string media_dir;
   MediaIndex index;
-  BlobStore blobs;
+  DirBlobStore blobs;
   HttpMediaFetcher fetcher;
   MediaService service;
   MediaHttp http_handler;
   std::unique_ptr<dialtone::web::HttpServer> http;
+};
+
+// A media-layer process (the real binary) on the test Redis, its blob store given by `store_flags`
+// ({"--media_dir", dir} or the --blob_store s3 flags); killed with the object.
+struct MediaLayerProcess {
+  explicit MediaLayerProcess(std::vector<std::string> store_flags)
+      : grpc_port(dt::FreePort()), http_port(dt::FreePort()), metrics_port(dt::FreePort()) {
+    std::vector<std::string> argv{DIALTONE_MEDIA_LAYER_BIN,
+                                  "--grpc_addr",
+                                  "127.0.0.1:" + std::to_string(grpc_port),
+                                  "--metrics_addr",
+                                  "127.0.0.1:" + std::to_string(metrics_port),
+                                  "--http_addr",
+                                  "127.0.0.1:" + std::to_string(http_port),
+                                  "--redis_url",
+                                  dt::RequireEnv("DIALTONE_TEST_REDIS_URL"),
+                                  "--log_level",
+                                  "warn"};
+    argv.insert(argv.end(), store_flags.begin(), store_flags.end());
+    log = absl::StrCat("/tmp/dialtone-media-test-", grpc_port, "-", dt::RandomSuffix(), ".log");
+    proc = std::make_unique<dt::ChildProcess>(argv, log);
+    if (!dt::WaitForPort(grpc_port, 10000) || !dt::WaitForPort(http_port, 10000)) {
+      throw std::runtime_error("media-layer did not start; see " + log);
+    }
+    stub = dialtone::media::v1::MediaLayer::NewStub(grpc::CreateChannel(
+        "127.0.0.1:" + std::to_string(grpc_port), grpc::InsecureChannelCredentials()));
+  }
+  ~MediaLayerProcess() {
+    proc.reset();
+    std::filesystem::remove(log);
+  }
+  std::string Url(const std::string& path) const {
+    return absl::StrCat("http://127.0.0.1:", http_port, path);
+  }
+
+  int grpc_port, http_port, metrics_port;
+  std::string log;
+  std::unique_ptr<dt::ChildProcess> proc;
+  std::unique_ptr<dialtone::media::v1::MediaLayer::Stub> stub;
 };
 
 }  // namespace dialtone::media_layer::test

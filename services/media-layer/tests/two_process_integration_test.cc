@@ -2,57 +2,24 @@
 // through both make one origin request (the Redis lock), and either serves the address.
 #include <catch2/catch.hpp>
 
-#include <grpcpp/grpcpp.h>
 #include <sndfile.h>
 
 #include <future>
 
-#include "dialtone/media/v1/media_layer.grpc.pb.h"
 #include "media_test_support.h"
 
 using namespace dialtone::media_layer::test;
 namespace pb = dialtone::media::v1;
 
-namespace {
-
-struct Process {
-  Process(const std::string& media_dir)
-      : grpc_port(dt::FreePort()), http_port(dt::FreePort()), metrics_port(dt::FreePort()) {
-    proc = std::make_unique<dt::ChildProcess>(
-        std::vector<std::string>{DIALTONE_MEDIA_LAYER_BIN, "--grpc_addr",
-                                 "127.0.0.1:" + std::to_string(grpc_port), "--metrics_addr",
-                                 "127.0.0.1:" + std::to_string(metrics_port), "--http_addr",
-                                 "127.0.0.1:" + std::to_string(http_port), "--redis_url",
-                                 dt::RequireEnv("DIALTONE_TEST_REDIS_URL"), "--media_dir",
-                                 media_dir, "--log_level", "warn"},
-        log = media_dir + "-" + std::to_string(grpc_port) + ".log");
-    if (!dt::WaitForPort(grpc_port, 10000) || !dt::WaitForPort(http_port, 10000)) {
-      throw std::runtime_error("media-layer did not start");
-    }
-    stub = pb::MediaLayer::NewStub(grpc::CreateChannel("127.0.0.1:" + std::to_string(grpc_port),
-                                                       grpc::InsecureChannelCredentials()));
-  }
-  ~Process() {
-    proc.reset();
-    std::filesystem::remove(log);
-  }
-  int grpc_port, http_port, metrics_port;
-  std::string log;
-  std::unique_ptr<dt::ChildProcess> proc;
-  std::unique_ptr<pb::MediaLayer::Stub> stub;
-};
-
-}  // namespace
-
 TEST_CASE("20 concurrent resolves across two processes make one origin request") {
   Origin origin;
   origin.Put("two.wav", Tone(SF_FORMAT_WAV | SF_FORMAT_PCM_16, 44100, 2, 1.0));
   std::string media_dir = ScratchDir("shared");
-  Process a(media_dir), b(media_dir);
+  MediaLayerProcess a({"--media_dir", media_dir}), b({"--media_dir", media_dir});
   std::string account = dialtone::core::NewSid("AC");
   std::vector<std::future<std::pair<grpc::Status, pb::ResolveResponse>>> calls;
   for (int i = 0; i < 20; ++i) {
-    Process& p = i % 2 ? a : b;
+    MediaLayerProcess& p = i % 2 ? a : b;
     calls.push_back(std::async(std::launch::async, [&] {
       grpc::ClientContext ctx;
       ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));

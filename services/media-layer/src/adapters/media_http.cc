@@ -4,6 +4,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "dialtone/log/log.h"
 #include "domain/byte_range.h"
 #include "domain/cache_policy.h"
 
@@ -17,6 +18,15 @@ web::HttpServer::Response Text(http::status status, unsigned version, const std:
   res.set(http::field::content_type, "text/plain");
   res.body() = body + "\n";
   return res;
+}
+
+// A read from the blob store failed: gone (404), or the store is out of reach (503, logged).
+web::HttpServer::Response StoreError(const absl::Status& status, unsigned version) {
+  if (status.code() == absl::StatusCode::kNotFound) {
+    return Text(http::status::not_found, version, "media no longer stored");
+  }
+  log::Warn("media blob read failed", {{"error", status}});
+  return Text(http::status::service_unavailable, version, "media store unavailable");
 }
 
 bool EtagMatches(absl::string_view header, const std::string& etag) {
@@ -52,13 +62,12 @@ web::HttpServer::Response MediaHttp::Handle(const web::HttpServer::Request& req)
     return Text(missing ? http::status::not_found : http::status::service_unavailable, v,
                 missing ? "no such media" : "media index unavailable");
   }
-  auto payload = service_.ReadPayload(*entry);
-  if (!payload.ok()) return Text(http::status::not_found, v, "media no longer stored");
-  // Served in the codec the extension names; the other G.711 law is converted on the way.
+  // Served in the codec the extension names; the other G.711 law is converted on the way. The
+  // answer's size is known from the index, so only the bytes it holds are read from the store.
   G711 want = ext == "alaw" ? G711::kAlaw : ext == "ulaw" ? G711::kUlaw : entry->codec;
-  std::string body = want == entry->codec ? std::move(*payload)
-                                          : EncodeG711(DecodeG711(*payload, entry->codec), want);
-  if (ext == "wav") body = WavHeader(want, static_cast<uint32_t>(body.size())) + body;
+  auto payload_size = static_cast<uint64_t>(entry->size_bytes);
+  std::string header = ext == "wav" ? WavHeader(want, static_cast<uint32_t>(payload_size)) : "";
+  uint64_t size = header.size() + payload_size;
   std::string etag = absl::StrCat("\"", entry->sha256.substr(0, 32), "-", ext, "\"");
 
   web::HttpServer::Response res{http::status::ok, v};
@@ -75,12 +84,11 @@ web::HttpServer::Response MediaHttp::Handle(const web::HttpServer::Request& req)
     res.result(http::status::not_modified);
     return res;
   }
-  uint64_t size = body.size();
+  ByteRange r{.first = 0, .last = size == 0 ? 0 : size - 1};
   auto range_header = req.find(http::field::range);
   auto if_range = req.find(http::field::if_range);
   bool range_allowed = if_range == req.end() || std::string(if_range->value()) == etag;
   if (range_header != req.end() && range_allowed) {
-    ByteRange r;
     switch (ParseRange(std::string(range_header->value()), size, &r)) {
       case RangeResult::kUnsatisfiable:
         res.result(http::status::range_not_satisfiable);
@@ -90,19 +98,26 @@ web::HttpServer::Response MediaHttp::Handle(const web::HttpServer::Request& req)
         res.result(http::status::partial_content);
         res.set(http::field::content_range,
                 absl::StrCat("bytes ", r.first, "-", r.last, "/", size));
-        body = body.substr(r.first, r.last - r.first + 1);
         break;
       case RangeResult::kNone: break;
     }
   }
-  if (service_.metrics() && req.method() == http::verb::get) {
-    service_.metrics()->BytesServed(static_cast<int64_t>(body.size()));
-  }
+  uint64_t length = size == 0 ? 0 : r.last - r.first + 1;
+  // HEAD answers from the index alone.
   if (req.method() == http::verb::head) {
-    res.content_length(body.size());
-  } else {
-    res.body() = std::move(body);
+    res.content_length(length);
+    return res;
   }
+  std::string body;
+  if (r.first < header.size()) body = header.substr(r.first, length);
+  if (body.size() < length) {
+    uint64_t from = std::max<uint64_t>(r.first, header.size()) - header.size();
+    auto payload = service_.ReadPayload(*entry, from, length - body.size());
+    if (!payload.ok()) return StoreError(payload.status(), v);
+    body += want == entry->codec ? *payload : EncodeG711(DecodeG711(*payload, entry->codec), want);
+  }
+  if (service_.metrics()) service_.metrics()->BytesServed(static_cast<int64_t>(body.size()));
+  res.body() = std::move(body);
   return res;
 }
 

@@ -66,12 +66,14 @@ grpc::Status MediaLayerGrpc::ReadMedia(grpc::ServerContext* ctx, const pb::ReadM
                                        grpc::ServerWriter<pb::MediaChunk>* writer) {
   auto e = service_.Get(req->account_sid(), req->media_sid());
   if (!e.ok()) return rpc::ToGrpcStatus(e.status());
-  auto data = service_.ReadPayload(*e);
-  if (!data.ok()) return rpc::ToGrpcStatus(data.status());
-  if (req->offset() < 0 || static_cast<size_t>(req->offset()) > data->size()) {
+  if (req->offset() < 0 || req->offset() > e->size_bytes) {
     return {grpc::StatusCode::OUT_OF_RANGE, "offset past the end of the media"};
   }
-  size_t pos = static_cast<size_t>(req->offset());
+  // Read whole before the first chunk, so that a store failure is the call's status and never
+  // a stream cut short.
+  auto data = service_.ReadPayload(*e, static_cast<uint64_t>(req->offset()));
+  if (!data.ok()) return rpc::ToGrpcStatus(data.status());
+  size_t pos = 0;
   bool first = true;
   do {
     pb::MediaChunk chunk;
@@ -82,7 +84,7 @@ grpc::Status MediaLayerGrpc::ReadMedia(grpc::ServerContext* ctx, const pb::ReadM
     if (!writer->Write(chunk)) break;  // the client went away
   } while (pos < data->size());
   if (service_.metrics()) {
-    service_.metrics()->BytesServed(static_cast<int64_t>(pos) - req->offset());
+    service_.metrics()->BytesServed(static_cast<int64_t>(pos));
   }
   return grpc::Status::OK;
 }

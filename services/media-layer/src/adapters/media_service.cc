@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "dialtone/core/sid.h"
+#include "dialtone/log/log.h"
 #include "domain/media_error.h"
 #include "domain/media_key.h"
 
@@ -40,8 +41,16 @@ std::string MediaService::Address(const MediaEntry& e) const {
   return absl::StrCat(options_.public_url, "/v1/Media/", e.sid, ".wav");
 }
 
-bool MediaService::Usable(const std::optional<MediaEntry>& e, absl::Time now) const {
-  return e.has_value() && e->Fresh(now) && blobs_.Exists(e->sha256, e->blob_ext());
+absl::StatusOr<bool> MediaService::Usable(const std::optional<MediaEntry>& e, absl::Time now) {
+  if (!e.has_value() || !e->Fresh(now)) return false;
+  return blobs_.Exists(e->sha256, e->blob_ext());
+}
+
+void MediaService::RemoveBlob(const std::string& sha, const std::string& ext) {
+  // A blob left behind costs space only: nothing points at it any more.
+  if (auto s = blobs_.Remove(sha, ext); !s.ok()) {
+    log::Warn("media blob not removed", {{"blob", sha}, {"error", s}});
+  }
 }
 
 absl::StatusOr<ResolveResult> MediaService::Resolve(const ResolveInput& in) {
@@ -80,7 +89,9 @@ absl::StatusOr<ResolveResult> MediaService::Resolve(const ResolveInput& in) {
     entry = std::move(*stored);
     if (entry && entry->Fresh(now)) Remember(key, *entry, now);
   }
-  if (Usable(entry, now)) {
+  auto usable = Usable(entry, now);
+  if (!usable.ok()) return usable.status();
+  if (*usable) {
     index_.Touch(absl::StrCat(entry->sha256, ".", entry->blob_ext()));
     if (metrics_) metrics_->Resolved(MediaMetrics::Outcome::kHit);
     return ResolveResult{.entry = std::move(*entry), .outcome = MediaMetrics::Outcome::kHit};
@@ -167,7 +178,9 @@ absl::StatusOr<ResolveResult> MediaService::ResolveAcrossProcesses(const Request
   for (;;) {
     auto entry = index_.Lookup(account, r.hash);
     if (!entry.ok()) return entry.status();
-    if (Usable(*entry, absl::Now())) {
+    auto usable = Usable(*entry, absl::Now());
+    if (!usable.ok()) return usable.status();
+    if (*usable) {
       return ResolveResult{.entry = std::move(**entry), .outcome = MediaMetrics::Outcome::kHit};
     }
     auto locked = index_.TryLock(account, r.hash, token, options_.lock_ttl);
@@ -180,8 +193,10 @@ absl::StatusOr<ResolveResult> MediaService::ResolveAcrossProcesses(const Request
           index_.Unlock(account, r.hash, token);
           return entry.status();
         }
-        if (Usable(*entry, absl::Now())) {
+        usable = Usable(*entry, absl::Now());
+        if (!usable.ok() || *usable) {
           index_.Unlock(account, r.hash, token);
+          if (!usable.ok()) return usable.status();
           return ResolveResult{.entry = std::move(**entry), .outcome = MediaMetrics::Outcome::kHit};
         }
       }
@@ -209,7 +224,12 @@ absl::StatusOr<ResolveResult> MediaService::Produce(const Request& r,
 absl::StatusOr<ResolveResult> MediaService::ProduceUrl(const Request& r,
                                                        const std::optional<MediaEntry>& stale) {
   FetchRequest fetch{.url = r.url};
-  bool can_revalidate = stale.has_value() && blobs_.Exists(stale->sha256, stale->blob_ext());
+  bool can_revalidate = false;
+  if (stale.has_value()) {
+    auto stored = blobs_.Exists(stale->sha256, stale->blob_ext());
+    if (!stored.ok()) return stored.status();
+    can_revalidate = *stored;
+  }
   if (can_revalidate) {
     fetch.if_none_match = stale->etag;
     fetch.if_modified_since = stale->last_modified;
@@ -289,7 +309,7 @@ absl::StatusOr<MediaEntry> MediaService::Store(const Request& r, const std::stri
   if (!evicted.ok()) return evicted.status();
   for (const std::string& blob : *evicted) {
     auto dot = blob.rfind('.');
-    if (dot != std::string::npos) blobs_.Remove(blob.substr(0, dot), blob.substr(dot + 1));
+    if (dot != std::string::npos) RemoveBlob(blob.substr(0, dot), blob.substr(dot + 1));
   }
   if (metrics_ && !evicted->empty()) metrics_->Evicted(static_cast<int>(evicted->size()));
   return e;
@@ -310,8 +330,12 @@ absl::StatusOr<MediaEntry> MediaService::GetBySid(const std::string& sid) {
   return Get(*account, sid);
 }
 
-absl::StatusOr<std::string> MediaService::ReadPayload(const MediaEntry& e) {
-  return blobs_.Read(e.sha256, e.blob_ext());
+absl::StatusOr<std::string> MediaService::ReadPayload(const MediaEntry& e, uint64_t offset,
+                                                      std::optional<uint64_t> length) {
+  auto size = static_cast<uint64_t>(e.size_bytes);
+  if (offset > size) return absl::OutOfRangeError("offset past the end of the media");
+  return blobs_.Read(e.sha256, e.blob_ext(), offset,
+                     std::min(length.value_or(size), size - offset));
 }
 
 absl::StatusOr<MediaEntry> MediaService::StoreRecording(const RecordingInput& in) {
@@ -368,7 +392,7 @@ absl::Status MediaService::Delete(const std::string& account, const std::string&
   if (!e->has_value()) return absl::NotFoundError(absl::StrCat("no media ", sid));
   // Cached blobs may be shared by other entries and leave through the LRU; a recording's blob
   // is its own (recorded audio does not repeat byte for byte).
-  if ((*e)->kind == MediaKind::kRecording) blobs_.Remove((*e)->sha256, (*e)->blob_ext());
+  if ((*e)->kind == MediaKind::kRecording) RemoveBlob((*e)->sha256, (*e)->blob_ext());
   return absl::OkStatus();
 }
 

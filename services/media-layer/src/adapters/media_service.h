@@ -76,7 +76,10 @@ class MediaService {
   absl::StatusOr<MediaEntry> Get(const std::string& account, const std::string& sid);
   // The entry of `sid` whatever its account (for the persistent addresses).
   absl::StatusOr<MediaEntry> GetBySid(const std::string& sid);
-  absl::StatusOr<std::string> ReadPayload(const MediaEntry& e);
+  // The payload's bytes from `offset`, `length` of them (to its end when absent), read from the
+  // blob store; OutOfRange past the end.
+  absl::StatusOr<std::string> ReadPayload(const MediaEntry& e, uint64_t offset = 0,
+                                          std::optional<uint64_t> length = std::nullopt);
   absl::StatusOr<MediaEntry> StoreRecording(const RecordingInput& in);
   absl::Status Delete(const std::string& account, const std::string& sid);
   absl::StatusOr<int64_t> Purge(const std::string& account);
@@ -96,7 +99,9 @@ class MediaService {
   absl::StatusOr<ResolveResult> ProduceSpeech(const Request& r);
   absl::StatusOr<MediaEntry> Store(const Request& r, const std::string& payload, MediaKind kind,
                                    const std::optional<MediaEntry>& previous);
-  bool Usable(const std::optional<MediaEntry>& e, absl::Time now) const;
+  // Fresh, and its blob is in the store.
+  absl::StatusOr<bool> Usable(const std::optional<MediaEntry>& e, absl::Time now);
+  void RemoveBlob(const std::string& sha, const std::string& ext);
   std::optional<MediaEntry> Remembered(const std::string& key, absl::Time now);
   void Remember(const std::string& key, const MediaEntry& e, absl::Time now);
   void Forget(const std::string& account, const std::string& sid);  // empty sid: whole account

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "adapters/s3_blob_store.h"
 #include "dialtone/config/config_loader.h"
 #include "dialtone/service/service_runtime.h"
 
@@ -16,6 +17,10 @@ struct Config {
   // Base of the persistent addresses handed out; empty: http://<http_addr>.
   std::string public_url;
   std::string media_dir = "/var/lib/dialtone/media";
+  // Where blobs live: "dir" (media_dir; shared when every replica mounts the same volume) or
+  // "s3" (a bucket of S3-compatible object storage, path-style URLs, AWS SigV4).
+  std::string blob_store = "dir";
+  S3Options s3;  // blob_store=s3: the s3_* options
   std::string usage_metering_addr = "127.0.0.1:50054";
   int cache_max_mb = 1024;  // LRU cap on cached (not recorded) blobs
   int max_media_mb = 32;    // largest Play body fetched
@@ -27,5 +32,7 @@ struct Config {
 };
 
 void AddOptions(config::ConfigLoader& loader, Config* config);
+// What one option alone cannot check: blob_store=s3 needs its endpoint, bucket and keys.
+absl::Status Validate(const Config& config);
 
 }  // namespace dialtone::media_layer

@@ -1,12 +1,33 @@
 // MediaLayerApp wiring.
 #include "app/media_layer_app.h"
 
+#include "adapters/dir_blob_store.h"
+#include "adapters/s3_blob_store.h"
 #include "dialtone/log/log.h"
 #include "dialtone/service/stores.h"
 
 namespace dialtone::media_layer {
 
+namespace {
+
+absl::StatusOr<std::unique_ptr<BlobStore>> MakeBlobStore(const Config& c) {
+  if (c.blob_store == "s3") {
+    log::Info("media blobs in S3-compatible storage",
+              {{"endpoint", c.s3.endpoint}, {"bucket", c.s3.bucket}, {"prefix", c.s3.prefix}});
+    return std::make_unique<S3BlobStore>(c.s3);
+  }
+  auto dir = std::make_unique<DirBlobStore>(c.media_dir);
+  if (auto s = dir->Init(); !s.ok()) return s;
+  log::Info("media blobs in a directory", {{"media_dir", c.media_dir}});
+  return dir;
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<MediaLayerApp>> MediaLayerApp::Create(Config config) {
+  if (auto s = Validate(config); !s.ok()) return s;
+  auto blobs = MakeBlobStore(config);
+  if (!blobs.ok()) return blobs.status();
   // Resolves block gRPC threads on fetches, but each holds a Redis connection only briefly.
   auto redis = redis::RedisPool::Create({.url = config.redis_url, .max_connections = 16});
   if (!redis.ok()) return redis.status();
@@ -16,21 +37,20 @@ absl::StatusOr<std::unique_ptr<MediaLayerApp>> MediaLayerApp::Create(Config conf
   while (!config.public_url.empty() && config.public_url.back() == '/')
     config.public_url.pop_back();
   std::unique_ptr<MediaLayerApp> app(
-      new MediaLayerApp(std::move(config), std::move(*redis), std::move(*tts)));
-  if (auto s = app->blobs_.Init(); !s.ok()) return s;
+      new MediaLayerApp(std::move(config), std::move(*redis), std::move(*tts), std::move(*blobs)));
   return app;
 }
 
 MediaLayerApp::MediaLayerApp(Config config, std::unique_ptr<redis::RedisPool> redis,
-                             std::unique_ptr<TtsEngine> tts)
+                             std::unique_ptr<TtsEngine> tts, std::unique_ptr<BlobStore> blobs)
     : config_(std::move(config)),
       redis_(std::move(redis)),
       tts_(std::move(tts)),
       index_(*redis_, {.cache_max_bytes = int64_t{config_.cache_max_mb} << 20}),
-      blobs_(config_.media_dir),
+      blobs_(std::move(blobs)),
       fetcher_(
           {.timeout = config_.fetch_timeout, .max_bytes = int64_t{config_.max_media_mb} << 20}),
-      service_(index_, blobs_, fetcher_, *tts_, &metrics_,
+      service_(index_, *blobs_, fetcher_, *tts_, &metrics_,
                {.public_url = config_.public_url,
                 .default_ttl = config_.default_ttl,
                 .local_ttl = config_.local_cache_ttl}),
@@ -39,6 +59,10 @@ MediaLayerApp::MediaLayerApp(Config config, std::unique_ptr<redis::RedisPool> re
       runtime_("media-layer", "dialtone.media.v1.MediaLayer", config_.common) {
   runtime_.AddGrpcService(&grpc_);
   runtime_.AddStore(service::RedisStore(*redis_));
+  // Not ready while the blob store is out of reach; requests then fail with 503 / UNAVAILABLE.
+  runtime_.AddStore({.name = "blob store",
+                     .probe = [this] { return blobs_->Probe(); },
+                     .check_interval = absl::Seconds(5)});
   runtime_.OnShutdown([this] {
     if (http_) http_->Stop();
   });

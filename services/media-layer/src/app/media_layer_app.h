@@ -1,4 +1,4 @@
-// Composition root of media-layer: config -> Redis, disk, HTTP, espeak-ng -> service ->
+// Composition root of media-layer: config -> Redis, blob store, HTTP, espeak-ng -> service ->
 // gRPC and HTTP -> runtime.
 #pragma once
 
@@ -30,14 +30,14 @@ class MediaLayerApp {
 
  private:
   MediaLayerApp(Config config, std::unique_ptr<redis::RedisPool> redis,
-                std::unique_ptr<TtsEngine> tts);
+                std::unique_ptr<TtsEngine> tts, std::unique_ptr<BlobStore> blobs);
 
   Config config_;
   std::unique_ptr<redis::RedisPool> redis_;
   std::unique_ptr<TtsEngine> tts_;
   MediaMetrics metrics_;
   MediaIndex index_;
-  BlobStore blobs_;
+  std::unique_ptr<BlobStore> blobs_;
   HttpMediaFetcher fetcher_;
   MediaService service_;
   MediaLayerGrpc grpc_;

@@ -25,7 +25,7 @@
 
 namespace dialtone::http {
 
-enum class Method { kGet, kPost };
+enum class Method { kGet, kPost, kPut, kHead, kDelete };
 
 // What a request is for; it decides the Twilio code of a failure (see TwilioCodeFor).
 enum class Purpose {
@@ -57,11 +57,20 @@ int TwilioCodeFor(Failure failure, Purpose purpose);
 // The Failure of a status returned by Client, when it carries one.
 std::optional<Failure> FailureOf(const absl::Status& status);
 
+// AWS Signature Version 4, computed by libcurl (CURLOPT_AWS_SIGV4) for S3-compatible stores.
+struct AwsSigV4 {
+  std::string provider;  // "aws:amz:<region>:<service>", e.g. "aws:amz:us-east-1:s3"
+  std::string access_key;
+  std::string secret_key;
+};
+
 struct Request {
   std::string url;
   Method method = Method::kGet;
-  webhook::Params params;  // GET: appended to the query; POST: the form-encoded body
-  std::string auth_token;  // non-empty: the request carries X-Twilio-Signature
+  webhook::Params params;             // GET: appended to the query; POST: the form-encoded body
+  std::string body;                   // PUT: sent as is (give its Content-Type in `headers`)
+  std::optional<AwsSigV4> aws_sigv4;  // set: the request is signed with it
+  std::string auth_token;             // non-empty: the request carries X-Twilio-Signature
   std::vector<std::pair<std::string, std::string>> headers;  // sent as given
   Purpose purpose = Purpose::kWebhook;
 
