@@ -33,7 +33,7 @@ rtp2=$(free_port_block 40)
 start_router2() {  # LOG
   env "${ROUTER_ENV[@]}" DIALTONE_GRPC_ADDR="$router2_grpc" DIALTONE_METRICS_ADDR=127.0.0.1:$((block + 1)) \
     DIALTONE_USAGE_METERING_ADDR="$metering_grpc" DIALTONE_USAGE_SPOOL="$tmp/router2.spool" \
-    DIALTONE_MEDIA_LAYER_ADDR="$media_grpc" DIALTONE_PUBLIC_API_URL="http://127.0.0.1:$rest_port" \
+    DIALTONE_MEDIA_LAYER_ADDR="$media2_grpc" DIALTONE_PUBLIC_API_URL="http://127.0.0.1:$rest_port" \
     DIALTONE_RTP_PORT_MIN="$rtp2" DIALTONE_RTP_PORT_MAX=$((rtp2 + 39)) \
     DIALTONE_PG_URL="$pg_url" DIALTONE_MIGRATIONS_DIR="$DIALTONE_SOURCE_DIR/deploy/sql" \
     DIALTONE_SIP_PORT="$sip2_port" DIALTONE_SIP_HOST=127.0.0.1 \
@@ -43,11 +43,21 @@ start_router2() {  # LOG
   pids+=("$router2_pid")
   wait_for 60 serving "$router2_grpc" || { cat "$tmp/$1" >&2; fail "router 2 serving"; finish; }
 }
+# A second media-layer on the same blob store (the shared directory) and Redis index.
+mblock=$(free_port_block 2)
+media2_grpc=127.0.0.1:$mblock
+media2_http_port=$(dt_free_port)
+env DIALTONE_GRPC_ADDR="$media2_grpc" DIALTONE_METRICS_ADDR=127.0.0.1:$((mblock + 1)) \
+  DIALTONE_REDIS_URL="redis://127.0.0.1:$redis_port/0" DIALTONE_HTTP_ADDR=127.0.0.1:$media2_http_port \
+  DIALTONE_MEDIA_DIR="$tmp/media-store" DIALTONE_USAGE_METERING_ADDR="$metering_grpc" \
+  "$DIALTONE_BUILD_DIR/services/media-layer/media-layer" >"$tmp/media2.log" 2>&1 &
+pids+=($!)
+wait_for 60 serving "$media2_grpc" || { cat "$tmp/media2.log" >&2; fail "media-layer 2 serving"; finish; }
 start_router2 router2.log
 env DIALTONE_GRPC_ADDR="$gateway2_grpc" DIALTONE_METRICS_ADDR=127.0.0.1:$((block + 3)) \
   DIALTONE_PG_URL="$pg_url" DIALTONE_MIGRATIONS_DIR="$DIALTONE_SOURCE_DIR/deploy/sql" \
   DIALTONE_HTTP_ADDR=127.0.0.1:$rest2_port DIALTONE_CALL_ROUTER_ADDR="$router2_grpc" \
-  DIALTONE_MEDIA_LAYER_ADDR="$media_grpc" DIALTONE_USAGE_METERING_ADDR="$metering_grpc" \
+  DIALTONE_MEDIA_LAYER_ADDR="$media2_grpc" DIALTONE_USAGE_METERING_ADDR="$metering_grpc" \
   DIALTONE_TRIGGERS_ADDR=127.0.0.1:$(dt_free_port) DIALTONE_USAGE_SPOOL="$tmp/gw2.spool" \
   "$DIALTONE_BUILD_DIR/services/rest-gateway/rest-gateway" >"$tmp/gateway2.log" 2>&1 &
 pids+=($!)
@@ -149,7 +159,7 @@ psql_q "insert into incoming_phone_numbers (sid, account_sid, phone_number, voic
 sipp_callee builtin-uas bob 60
 placed=$(curl -sf -u "$sid:$token" "$api1/Calls.json" --data-urlencode "To=$callee_uri" \
   --data-urlencode "From=+15005550100" --data-urlencode "Url=$app/doc/long" \
-  --data-urlencode "StatusCallback=$app/callback")
+  --data-urlencode "StatusCallback=$app/callback" --data-urlencode "Record=true")
 out_sid=$(field sid <<<"$placed")
 check "the call placed through gateway 1 is answered" wait_for 10 status_is "$api1" "$out_sid" in-progress
 check "its owner is router 1: router 2 does not run it" \
@@ -171,6 +181,26 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -u "$sid:$token" "$api2/Calls/$out
   --data-urlencode "Url=$app/doc/redirected")
 check "redirecting the ended call through gateway 2 is refused (400, not in progress; got $code)" \
   test "$code" = 400
+
+# The call was recorded (Record=true) by router 1 through media-layer 1.
+recording_sid() {
+  curl -sf -u "$sid:$token" "$api1/Calls/$out_sid/Recordings.json" |
+    python3 -c 'import json,sys; r=json.load(sys.stdin)["recordings"]; print(r[0]["sid"] if r else "")'
+}
+has_recording() { [[ -n $(recording_sid) ]]; }
+check "router 1 stored the call's recording" wait_for 10 has_recording
+rec=$(recording_sid)
+curl -sf -u "$sid:$token" -o "$tmp/rec1.wav" "$api1/Recordings/$rec.wav" || true
+curl -sf -u "$sid:$token" -o "$tmp/rec2.wav" "$api2/Recordings/$rec.wav" || true
+check "it downloads through gateway 1 (media-layer 1): a WAV of $(stat -c %s "$tmp/rec1.wav" 2>/dev/null || echo 0) bytes" \
+  bash -c "head -c 4 '$tmp/rec1.wav' | grep -q RIFF && test \$(stat -c %s '$tmp/rec1.wav') -gt 1000"
+check "and the same bytes through gateway 2 (media-layer 2)" cmp -s "$tmp/rec1.wav" "$tmp/rec2.wav"
+media_path=$(psql_q "select media_url from recordings where sid = '$rec'" | sed -E 's|^https?://[^/]+||')
+for port in "$media_http_port" "$media2_http_port"; do
+  code=$(curl -s -o "$tmp/media-$port.ulaw" -w '%{http_code}' "http://127.0.0.1:$port$media_path")
+  check "its media URL's path serves it from the media-layer on port $port (200; got $code)" \
+    bash -c "test '$code' = 200 && test -s '$tmp/media-$port.ulaw'"
+done
 
 # ---- caches: what one gateway changed, another never answers stale ----
 curl -sf -u "$sid:$token" "$api1/Calls/$out_sid.json" >/dev/null  # gateway 1 keeps the ended call
@@ -214,7 +244,7 @@ caller "$sip2_port" +15005550161 killed
 killed_sid=$(newest_call_to +15005550161 in-progress)
 check "a call is up on router 2" test -n "$killed_sid"
 inbound_before=$(usage_count calls-inbound)
-sleep 1
+sleep 3  # up for a few lease refreshes (every 1 s)
 kill -9 "$router2_pid"
 t0=$SECONDS
 check "router 1 ends the dead router's call within 60 s (completed)" \
