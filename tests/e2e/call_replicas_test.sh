@@ -252,6 +252,11 @@ check "router 1 ends the dead router's call within 60 s (completed)" \
 echo "  ended $((SECONDS - t0)) s after the SIGKILL (lease $LEASE s)"
 check "router 1 says so in its log" grep -q "call of a dead router ended.*$killed_sid" "$tmp/router.log"
 check "one completed callback" wait_for 5 callbacks_are "$killed_sid" 1
+metric() {  # METRICS_PORT NAME: its value (empty when absent)
+  curl -sf "http://127.0.0.1:$1/metrics" | awk -v n="$2" '$1 == n {print $2}'
+}
+check "router 1 counts it (dialtone_call_router_recovered_calls_total 1)" \
+  test "$(metric $((grpc_base + 3)) dialtone_call_router_recovered_calls_total)" = 1
 duration=$(curl -sf -u "$sid:$token" "$api1/Calls/$killed_sid.json" | field duration)
 check "its duration is the time it was known up (${duration} s)" test "${duration:-0}" -ge 1
 check "its usage is counted once (calls-inbound $inbound_before -> +1)" \
@@ -274,6 +279,7 @@ sleep 0.5
 check "draining: OPTIONS get 503" test "$(sip_answer_code "$sip2_port" OPTIONS)" = 503
 check "draining: a new INVITE gets 503" test "$(sip_answer_code "$sip2_port" INVITE +15005550162)" = 503
 check "the router still runs while its call is up" alive "$router2_pid"
+check "its metrics say draining, one live call" test "$(metric $((block + 1)) dialtone_call_router_draining) $(metric $((block + 1)) dialtone_call_router_live_calls)" = "1 1"
 check "the call goes on to its own end (the caller gets Dialtone's BYE)" wait_for 20 gone "$caller_pid"
 wait "$caller_pid" && pass "the caller's SIPp scenario completed" || fail "the caller's SIPp scenario completed"
 check "the call is completed with its full duration" \

@@ -12,6 +12,8 @@
 #include "absl/strings/str_cat.h"
 #include "dialtone/core/sid.h"
 #include "dialtone/log/log.h"
+#include "prometheus/counter.h"
+#include "prometheus/gauge.h"
 
 namespace dialtone::call_router {
 namespace {
@@ -110,6 +112,7 @@ absl::Status CallRouterApp::Place(OutboundCall call, const std::function<void()>
   if (store_ == nullptr || leases_ == nullptr) {
     return absl::UnavailableError("call-router is starting");
   }
+  if (draining_) return absl::UnavailableError("call-router is draining: place the call elsewhere");
   if (call.invite.auth_username.empty()) {
     call.invite.auth_username = config_.sip_trunk_username;
     call.invite.auth_password = config_.sip_trunk_password;
@@ -168,6 +171,8 @@ absl::StatusOr<CallOwner> CallRouterApp::Owner(const std::string& call_sid) {
 }
 
 void CallRouterApp::Drain() {
+  draining_ = true;
+  if (draining_gauge_ != nullptr) draining_gauge_->Set(1);
   sip_.SetDraining(true);
   const absl::Time deadline = absl::Now() + absl::Seconds(config_.drain_seconds);
   log::Info(
@@ -232,10 +237,27 @@ absl::Status CallRouterApp::Run() {
                                    .address = AdvertisedAddress(config_),
                                    .ttl = absl::Seconds(config_.call_lease_seconds)});
   live_.LeaseWith(leases_.get());
+  auto& registry = runtime_.metrics();
+  live_.CountWith(&prometheus::BuildGauge()
+                       .Name("dialtone_call_router_live_calls")
+                       .Help("Calls live on this router (inbound, placed, Dial legs)")
+                       .Register(registry)
+                       .Add({}));
+  draining_gauge_ = &prometheus::BuildGauge()
+                         .Name("dialtone_call_router_draining")
+                         .Help("1 while this router drains after SIGTERM")
+                         .Register(registry)
+                         .Add({});
+  prometheus::Counter* recovered = &prometheus::BuildCounter()
+                                        .Name("dialtone_call_router_recovered_calls_total")
+                                        .Help("Calls of dead routers this replica ended")
+                                        .Register(registry)
+                                        .Add({});
   recovery_ = std::make_unique<CallRecovery>(
       *leases_, *store_, *http_,
       [this](const CallUsage& u, const std::string& account) { PublishUsage(u, account); },
-      CallRecovery::Options{.interval = absl::Seconds(config_.call_lease_seconds) / 3});
+      CallRecovery::Options{.interval = absl::Seconds(config_.call_lease_seconds) / 3,
+                            .on_ended = [recovered] { recovered->Increment(); }});
   changes_ = std::make_unique<pg::ChangeListener>(
       config_.pg_url, std::vector<std::string>{"dialtone_routes", "dialtone_accounts"},
       [this](const std::string& channel, const std::string& payload) {

@@ -4,6 +4,7 @@
 #include "calls/call_usage.h"
 #include "dialtone/usage_publisher/usage_publisher.h"
 
+#include <atomic>
 #include <memory>
 
 #include "absl/status/statusor.h"
@@ -13,14 +14,14 @@
 #include "calls/call_executor.h"
 #include "calls/call_leases.h"
 #include "calls/call_recovery.h"
-#include "dialtone/pg/change_listener.h"
-#include "dialtone/redis/redis_pool.h"
 #include "calls/call_session.h"
 #include "calls/call_store.h"
+#include "dialtone/pg/change_listener.h"
+#include "dialtone/pg/pg_pool.h"
+#include "dialtone/redis/redis_pool.h"
+#include "dialtone/service/service_runtime.h"
 #include "media/media_client.h"
 #include "media/rtp_engine.h"
-#include "dialtone/pg/pg_pool.h"
-#include "dialtone/service/service_runtime.h"
 #include "sip/sip_stack.h"
 
 namespace dialtone::call_router {
@@ -72,6 +73,8 @@ class CallRouterApp final : public LiveCallControl {
   std::unique_ptr<CallLeases> leases_;
   std::unique_ptr<CallRecovery> recovery_;
   std::unique_ptr<pg::ChangeListener> changes_;  // numbers, applications, accounts
+  std::atomic<bool> draining_{false};
+  prometheus::Gauge* draining_gauge_ = nullptr;
 };
 
 }  // namespace dialtone::call_router

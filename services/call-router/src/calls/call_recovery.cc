@@ -64,6 +64,7 @@ void CallRecovery::End(const LapsedCall& call) {
     log::Warn("cannot drop a recovered call's lease", {{"call_sid", call.call_sid}, {"error", s}});
   }
   if (!ended->has_value()) return;  // it had ended already
+  if (options_.on_ended) options_.on_ended();
   const AbandonedCall& a = **ended;
   log::Info("call of a dead router ended",
             {{"call_sid", call.call_sid},

@@ -27,6 +27,7 @@ class CallRecovery {
     absl::Duration interval = absl::Seconds(5);
     // How long a claimed call stays this replica's to end before another may try.
     absl::Duration claim_for = absl::Seconds(60);
+    std::function<void()> on_ended;  // once per call this replica ended (metrics)
   };
   using PublishUsage = std::function<void(const CallUsage&, const std::string& account_sid)>;
 

@@ -57,6 +57,7 @@ void LiveCalls::Add(const std::string& call_sid, std::weak_ptr<LiveCall> call) {
   const LiveCall* owner = call.lock().get();
   calls_[call_sid] = {std::move(call), owner};
   if (leases_ != nullptr) leases_->Hold(call_sid);
+  if (gauge_ != nullptr) gauge_->Set(static_cast<double>(calls_.size()));
 }
 
 void LiveCalls::Remove(const std::string& call_sid, const LiveCall* owner) {
@@ -65,6 +66,7 @@ void LiveCalls::Remove(const std::string& call_sid, const LiveCall* owner) {
   if (it != calls_.end() && it->second.owner == owner) {
     calls_.erase(it);
     if (leases_ != nullptr) leases_->Release(call_sid);
+    if (gauge_ != nullptr) gauge_->Set(static_cast<double>(calls_.size()));
   }
 }
 

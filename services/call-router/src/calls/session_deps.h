@@ -21,6 +21,7 @@
 #include "calls/voice_request.h"
 #include "media/call_audio.h"
 #include "media/media_client.h"
+#include "prometheus/gauge.h"
 #include "sip/sip_stack.h"
 
 namespace dialtone::call_router {
@@ -52,9 +53,12 @@ class LiveCalls {
   // From then on every call added holds a lease (other replicas reach it through its owner;
   // one ends it if this process dies), released when it is removed. Set before calls start.
   void LeaseWith(CallLeases* leases) { leases_ = leases; }
+  // Keeps `gauge` at the number of live calls. Set before calls start.
+  void CountWith(prometheus::Gauge* gauge) { gauge_ = gauge; }
 
  private:
   CallLeases* leases_ = nullptr;
+  prometheus::Gauge* gauge_ = nullptr;
   struct Entry {
     std::weak_ptr<LiveCall> call;
     const LiveCall* owner = nullptr;
