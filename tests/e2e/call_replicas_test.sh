@@ -30,18 +30,10 @@ gateway2_grpc=127.0.0.1:$((block + 2))
 rest2_port=$(dt_free_port)
 sip2_port=$(dt_free_port)
 rtp2=$(free_port_block 40)
-start_router2() {  # LOG
-  env "${ROUTER_ENV[@]}" DIALTONE_GRPC_ADDR="$router2_grpc" DIALTONE_METRICS_ADDR=127.0.0.1:$((block + 1)) \
-    DIALTONE_USAGE_METERING_ADDR="$metering_grpc" DIALTONE_USAGE_SPOOL="$tmp/router2.spool" \
-    DIALTONE_MEDIA_LAYER_ADDR="$media2_grpc" DIALTONE_PUBLIC_API_URL="http://127.0.0.1:$rest_port" \
-    DIALTONE_RTP_PORT_MIN="$rtp2" DIALTONE_RTP_PORT_MAX=$((rtp2 + 39)) \
-    DIALTONE_PG_URL="$pg_url" DIALTONE_MIGRATIONS_DIR="$DIALTONE_SOURCE_DIR/deploy/sql" \
-    DIALTONE_SIP_PORT="$sip2_port" DIALTONE_SIP_HOST=127.0.0.1 \
-    DIALTONE_REST_GATEWAY_ADDR="$gateway_grpc" DIALTONE_REDIS_URL="redis://127.0.0.1:$redis_port/0" \
-    "$DIALTONE_BUILD_DIR/services/call-router/call-router" >"$tmp/$1" 2>&1 &
-  router2_pid=$!
-  pids+=("$router2_pid")
-  wait_for 60 serving "$router2_grpc" || { cat "$tmp/$1" >&2; fail "router 2 serving"; finish; }
+start_router2() {  # NAME
+  start_call_router "$1" "$router2_grpc" $((block + 1)) "$sip2_port" "$rtp2" "$media2_grpc"
+  router2_pid=$started_pid
+  wait_for 60 serving "$router2_grpc" || { cat "$tmp/$1.log" >&2; fail "router 2 serving"; finish; }
 }
 # A second media-layer on the same blob store (the shared directory) and Redis index.
 mblock=$(free_port_block 2)
@@ -53,7 +45,7 @@ env DIALTONE_GRPC_ADDR="$media2_grpc" DIALTONE_METRICS_ADDR=127.0.0.1:$((mblock 
   "$DIALTONE_BUILD_DIR/services/media-layer/media-layer" >"$tmp/media2.log" 2>&1 &
 pids+=($!)
 wait_for 60 serving "$media2_grpc" || { cat "$tmp/media2.log" >&2; fail "media-layer 2 serving"; finish; }
-start_router2 router2.log
+start_router2 router2
 env DIALTONE_GRPC_ADDR="$gateway2_grpc" DIALTONE_METRICS_ADDR=127.0.0.1:$((block + 3)) \
   DIALTONE_PG_URL="$pg_url" DIALTONE_MIGRATIONS_DIR="$DIALTONE_SOURCE_DIR/deploy/sql" \
   DIALTONE_HTTP_ADDR=127.0.0.1:$rest2_port DIALTONE_CALL_ROUTER_ADDR="$router2_grpc" \
@@ -121,16 +113,7 @@ except socket.timeout:
     print("none")
 PY
 }
-# caller PORT NUMBER NAME: a SIPp caller in the background that waits up to 60 s for the BYE.
-caller() {
-  local scenario=$tmp/$3.xml
-  sed -e "s|@RTP_PORT@|$(dt_free_port)|" -e "s|@CODECS@|0 101|" \
-    -e '/<pause milliseconds="1000"\/>/d' -e '/<nop>/,/<\/nop>/d' "$here/sipp/uac_media.xml" >"$scenario"
-  sipp "127.0.0.1:$1" -sf "$scenario" -s "$2" -i 127.0.0.1 -p "$(dt_free_port)" \
-    -mp "$(dt_free_port)" -m 1 -timeout 60s -timeout_error -nostdin >"$tmp/$3.log" 2>&1 &
-  caller_pid=$!
-  pids+=("$caller_pid")
-}
+caller() { sip_caller "$@"; }  # PORT NUMBER NAME
 newest_call_to() {  # NUMBER STATUS: the newest call to NUMBER once it reads STATUS
   local end=$((SECONDS + 10)) s
   while ((SECONDS < end)); do
@@ -269,7 +252,7 @@ check "the recovered call is not in progress anywhere: an UpdateCall is refused"
 kill "$caller_pid" 2>/dev/null || true
 
 # ---- 3. a new router 2 drains on SIGTERM ----
-start_router2 router2b.log
+start_router2 router2b
 check "the new router 2 answers OPTIONS 200" test "$(sip_answer_code "$sip2_port" OPTIONS)" = 200
 caller "$sip2_port" +15005550162 drained
 drained_sid=$(newest_call_to +15005550162 in-progress)

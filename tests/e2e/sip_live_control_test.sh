@@ -58,20 +58,7 @@ for r in json.load(sys.stdin):
     print(json.dumps(form))' "$@"
 }
 got_request() { [[ -n $(requests_to "$@") ]]; }
-# caller NUMBER NAME [SCENARIO]: a SIPp caller in the background (uac_media without audio: it
-# waits up to 60 s for the router's BYE); sets caller_pid.
-caller() {
-  local scenario=${3:-}
-  if [[ -z $scenario ]]; then
-    scenario=$tmp/$2.xml
-    sed -e "s|@RTP_PORT@|$(dt_free_port)|" -e "s|@CODECS@|0 101|" \
-      -e '/<pause milliseconds="1000"\/>/d' -e '/<nop>/,/<\/nop>/d' "$here/sipp/uac_media.xml" >"$scenario"
-  fi
-  sipp "127.0.0.1:$sip_port" -sf "$scenario" -s "$1" -i 127.0.0.1 -p "$(dt_free_port)" \
-    -mp "$(dt_free_port)" -m 1 -timeout 60s -timeout_error -nostdin >"$tmp/$2.log" 2>&1 &
-  caller_pid=$!
-  pids+=("$caller_pid")
-}
+caller() { sip_caller "$sip_port" "$@"; }  # NUMBER NAME [SCENARIO]
 # ended_within SECONDS PID: the SIPp process exits 0 within SECONDS.
 ended_within() {
   local end=$((SECONDS + $1))

@@ -52,16 +52,22 @@ env DIALTONE_GRPC_ADDR="$media_grpc" DIALTONE_METRICS_ADDR=127.0.0.1:$((grpc_bas
   DIALTONE_MEDIA_DIR="$tmp/media-store" DIALTONE_USAGE_METERING_ADDR="$metering_grpc" \
   "$DIALTONE_BUILD_DIR/services/media-layer/media-layer" >"$tmp/media.log" 2>&1 &
 pids+=($!)
-env "${ROUTER_ENV[@]}" DIALTONE_GRPC_ADDR="$router_grpc" DIALTONE_METRICS_ADDR=127.0.0.1:$((grpc_base + 3)) \
-  DIALTONE_USAGE_METERING_ADDR="$metering_grpc" DIALTONE_USAGE_SPOOL="$tmp/router.spool" \
-  DIALTONE_MEDIA_LAYER_ADDR="$media_grpc" DIALTONE_PUBLIC_API_URL="http://127.0.0.1:$rest_port" \
-  DIALTONE_RTP_PORT_MIN="$rtp_base" DIALTONE_RTP_PORT_MAX=$((rtp_base + 39)) \
-  DIALTONE_PG_URL="$pg_url" DIALTONE_MIGRATIONS_DIR="$DIALTONE_SOURCE_DIR/deploy/sql" \
-  DIALTONE_SIP_PORT="$sip_port" DIALTONE_SIP_HOST=127.0.0.1 \
-  DIALTONE_REST_GATEWAY_ADDR="$gateway_grpc" DIALTONE_REDIS_URL="redis://127.0.0.1:$redis_port/0" \
-  "$DIALTONE_BUILD_DIR/services/call-router/call-router" >"$tmp/router.log" 2>&1 &
-router_pid=$!
-pids+=("$router_pid")
+# start_call_router NAME GRPC_ADDR METRICS_PORT SIP_PORT RTP_MIN MEDIA_GRPC: one call-router of
+# this stack (40 RTP ports from RTP_MIN), logging to $tmp/NAME.log; sets started_pid.
+start_call_router() {
+  env "${ROUTER_ENV[@]}" DIALTONE_GRPC_ADDR="$2" DIALTONE_METRICS_ADDR="127.0.0.1:$3" \
+    DIALTONE_USAGE_METERING_ADDR="$metering_grpc" DIALTONE_USAGE_SPOOL="$tmp/$1.spool" \
+    DIALTONE_MEDIA_LAYER_ADDR="$6" DIALTONE_PUBLIC_API_URL="http://127.0.0.1:$rest_port" \
+    DIALTONE_RTP_PORT_MIN="$5" DIALTONE_RTP_PORT_MAX=$(($5 + 39)) \
+    DIALTONE_PG_URL="$pg_url" DIALTONE_MIGRATIONS_DIR="$DIALTONE_SOURCE_DIR/deploy/sql" \
+    DIALTONE_SIP_PORT="$4" DIALTONE_SIP_HOST=127.0.0.1 \
+    DIALTONE_REST_GATEWAY_ADDR="$gateway_grpc" DIALTONE_REDIS_URL="redis://127.0.0.1:$redis_port/0" \
+    "$DIALTONE_BUILD_DIR/services/call-router/call-router" >"$tmp/$1.log" 2>&1 &
+  started_pid=$!
+  pids+=("$started_pid")
+}
+start_call_router router "$router_grpc" $((grpc_base + 3)) "$sip_port" "$rtp_base" "$media_grpc"
+router_pid=$started_pid
 # The app also serves the files of $tmp/media at /media/<name> (Play URLs).
 python3 -u "$DIALTONE_SOURCE_DIR/tests/lib/app_server.py" 0 "$tmp/media" >"$tmp/app.out" 2>&1 &
 pids+=($!)
@@ -72,6 +78,23 @@ wait_for 60 serving "$router_grpc" || { cat "$tmp/router.log" >&2; fail "call-ro
 wait_for 60 serving "$media_grpc" || { cat "$tmp/media.log" >&2; fail "media-layer serving"; finish; }
 wait_for 10 grep -q '^PORT ' "$tmp/app.out" || { fail "app server started"; finish; }
 app="http://127.0.0.1:$(sed -n 's/^PORT //p' "$tmp/app.out")"
+
+# sip_caller PORT NUMBER NAME [SCENARIO]: a SIPp caller to the router on PORT in the background
+# (uac_media without audio: it waits up to 60 s for the router's BYE), logging to $tmp/NAME.log;
+# sets caller_pid.
+sip_caller() {
+  local scenario=${4:-}
+  if [[ -z $scenario ]]; then
+    scenario=$tmp/$3.xml
+    sed -e "s|@RTP_PORT@|$(dt_free_port)|" -e "s|@CODECS@|0 101|" \
+      -e '/<pause milliseconds="1000"\/>/d' -e '/<nop>/,/<\/nop>/d' \
+      "$DIALTONE_SOURCE_DIR/tests/e2e/sipp/uac_media.xml" >"$scenario"
+  fi
+  sipp "127.0.0.1:$1" -sf "$scenario" -s "$2" -i 127.0.0.1 -p "$(dt_free_port)" \
+    -mp "$(dt_free_port)" -m 1 -timeout 60s -timeout_error -nostdin >"$tmp/$3.log" 2>&1 &
+  caller_pid=$!
+  pids+=("$caller_pid")
+}
 
 acct=$("$CTL" accounts create --friendly-name sip-e2e --addr "$gateway_grpc")
 sid=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["sid"])' <<<"$acct")
