@@ -222,6 +222,23 @@ caller "$sip_port" +15005550163 route-b
 check "router 1's next call to it uses the new URL at once" wait_for 10 asked route-b
 wait "$caller_pid" || true
 
+# ---- Redis out of reach for longer than a lease: no live call is ended ----
+caller "$sip_port" +15005550161 frozen
+frozen_sid=$(newest_call_to +15005550161 in-progress)
+check "a call is up on router 1" test -n "$frozen_sid"
+kill -STOP "$(cat "$tmp/redis/redis.pid")"
+sleep $((LEASE * 2))
+kill -CONT "$(cat "$tmp/redis/redis.pid")"
+sleep $((LEASE + 2))
+check "after Redis froze for $((LEASE * 2)) s, the call is still in progress" \
+  status_is "$api1" "$frozen_sid" in-progress
+check "no router ended it" bash -c "! grep -q 'call of a dead router ended.*$frozen_sid' '$tmp/router.log' '$tmp/router2.log'"
+node "$DIALTONE_SOURCE_DIR/tests/node/update_call.js" "$sid" "$token" "http://127.0.0.1:$rest2_port" \
+  "$frozen_sid" "status=completed" >"$tmp/frozen-hangup.out" 2>&1
+check "gateway 2 still reaches it through its owner and hangs it up" \
+  wait_for 5 status_is "$api1" "$frozen_sid" completed
+wait "$caller_pid" || true
+
 # ---- 2. router 2 killed with a call up: router 1 ends it ----
 caller "$sip2_port" +15005550161 killed
 killed_sid=$(newest_call_to +15005550161 in-progress)

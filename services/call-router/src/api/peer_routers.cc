@@ -7,14 +7,15 @@
 
 namespace dialtone::call_router {
 
-callrouter::v1::CallRouter::Stub& PeerRouters::StubFor(const std::string& address) {
+PeerRouters::Peer& PeerRouters::PeerAt(const std::string& address) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto& stub = stubs_[address];
-  if (stub == nullptr) {
-    stub = callrouter::v1::CallRouter::NewStub(
-        grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  Peer& peer = peers_[address];
+  if (peer.channel == nullptr) {
+    peer.channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+    peer.calls = callrouter::v1::CallRouter::NewStub(peer.channel);
+    peer.peers = callrouter::v1::RouterPeers::NewStub(peer.channel);
   }
-  return *stub;
+  return peer;
 }
 
 grpc::Status PeerRouters::UpdateCall(const std::string& address,
@@ -24,7 +25,33 @@ grpc::Status PeerRouters::UpdateCall(const std::string& address,
   context.AddMetadata(kForwardedHeader, own_id_);
   // The owner waits up to 5 s for its SIP thread and 5 s for its store.
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(12));
-  return StubFor(address).UpdateCall(&context, request, response);
+  return PeerAt(address).calls->UpdateCall(&context, request, response);
+}
+
+absl::StatusOr<std::vector<std::string>> PeerRouters::LiveCalls(
+    const CallOwner& owner, const std::vector<std::string>& call_sids) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  callrouter::v1::LiveCallsRequest request;
+  for (const auto& sid : call_sids) request.add_call_sids(sid);
+  callrouter::v1::LiveCallsResponse response;
+  grpc::Status s = PeerAt(owner.address).peers->LiveCalls(&context, request, &response);
+  if (!s.ok()) return absl::UnavailableError(s.error_message());
+  if (response.router_id() != owner.router_id) {
+    return absl::NotFoundError("another router answers at the owner's address");
+  }
+  return std::vector<std::string>(response.live_call_sids().begin(),
+                                  response.live_call_sids().end());
+}
+
+grpc::Status RouterPeersService::LiveCalls(grpc::ServerContext*,
+                                           const callrouter::v1::LiveCallsRequest* request,
+                                           callrouter::v1::LiveCallsResponse* response) {
+  response->set_router_id(router_id_);
+  for (const auto& sid : request->call_sids()) {
+    if (live_.Find(sid) != nullptr) response->add_live_call_sids(sid);
+  }
+  return grpc::Status::OK;
 }
 
 }  // namespace dialtone::call_router

@@ -8,7 +8,11 @@
 #include <string>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "calls/call_leases.h"
+#include "calls/session_deps.h"
 #include "dialtone/callrouter/v1/call_router.grpc.pb.h"
+#include "dialtone/callrouter/v1/router_peers.grpc.pb.h"
 
 namespace dialtone::call_router {
 
@@ -22,14 +26,35 @@ class PeerRouters {
   grpc::Status UpdateCall(const std::string& address,
                           const callrouter::v1::UpdateCallRequest& request,
                           callrouter::v1::Call* response);
+  // Which of `call_sids` the router `owner` runs now (within 2 s). NotFound when another
+  // process answers at its address (it restarted); Unavailable when nothing does.
+  absl::StatusOr<std::vector<std::string>> LiveCalls(const CallOwner& owner,
+                                                     const std::vector<std::string>& call_sids);
 
  private:
-  callrouter::v1::CallRouter::Stub& StubFor(const std::string& address);
+  struct Peer {
+    std::shared_ptr<grpc::Channel> channel;
+    std::unique_ptr<callrouter::v1::CallRouter::Stub> calls;
+    std::unique_ptr<callrouter::v1::RouterPeers::Stub> peers;
+  };
+  Peer& PeerAt(const std::string& address);
 
   const std::string own_id_;
   std::mutex mu_;
-  std::map<std::string, std::unique_ptr<callrouter::v1::CallRouter::Stub>> stubs_
-      ABSL_GUARDED_BY(mu_);
+  std::map<std::string, Peer> peers_ ABSL_GUARDED_BY(mu_);
+};
+
+// Serves RouterPeers from the calls live in this process.
+class RouterPeersService final : public callrouter::v1::RouterPeers::Service {
+ public:
+  RouterPeersService(std::string router_id, call_router::LiveCalls& live)
+      : router_id_(std::move(router_id)), live_(live) {}
+  grpc::Status LiveCalls(grpc::ServerContext*, const callrouter::v1::LiveCallsRequest* request,
+                         callrouter::v1::LiveCallsResponse* response) override;
+
+ private:
+  const std::string router_id_;
+  call_router::LiveCalls& live_;
 };
 
 }  // namespace dialtone::call_router

@@ -40,6 +40,7 @@ CallRouterApp::CallRouterApp(Config config)
       router_id_(NewRouterId()),
       pg_({.url = config_.pg_url, .max_connections = 8}),
       grpc_(pg_),
+      peers_service_(router_id_, live_),
       runtime_("call-router", "dialtone.callrouter.v1.CallRouter", config_.common),
       sip_({.bind_host = config_.sip_host,
             .port = config_.sip_port,
@@ -54,9 +55,11 @@ CallRouterApp::CallRouterApp(Config config)
              session->Start();
              return session;
            }),
-      tokens_(config_.rest_gateway_addr) {
+      tokens_(config_.rest_gateway_addr),
+      peers_(router_id_) {
   grpc_.SetLiveCallControl(this);
   runtime_.AddGrpcService(&grpc_);
+  runtime_.AddGrpcService(&peers_service_);
   runtime_.OnShutdown([this] {
     Drain();
     sip_.Stop();
@@ -256,8 +259,13 @@ absl::Status CallRouterApp::Run() {
   recovery_ = std::make_unique<CallRecovery>(
       *leases_, *store_, *http_,
       [this](const CallUsage& u, const std::string& account) { PublishUsage(u, account); },
-      CallRecovery::Options{.interval = absl::Seconds(config_.call_lease_seconds) / 3,
-                            .on_ended = [recovered] { recovered->Increment(); }});
+      CallRecovery::Options{
+          .interval = absl::Seconds(config_.call_lease_seconds) / 3,
+          .on_ended = [recovered] { recovered->Increment(); },
+          .live_at_owner =
+              [this](const CallOwner& owner, const std::vector<std::string>& sids) {
+                return peers_.LiveCalls(owner, sids);
+              }});
   changes_ = std::make_unique<pg::ChangeListener>(
       config_.pg_url, std::vector<std::string>{"dialtone_routes", "dialtone_accounts"},
       [this](const std::string& channel, const std::string& payload) {

@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "api/call_router_grpc.h"
+#include "api/peer_routers.h"
 #include "app/config.h"
 #include "calls/app_http_client.h"
 #include "calls/call_executor.h"
@@ -55,6 +56,7 @@ class CallRouterApp final : public LiveCallControl {
   const std::string router_id_;  // unique per process: leases name their owner by it
   pg::PgPool pg_;
   CallRouterGrpc grpc_;
+  RouterPeersService peers_service_;  // answers the other replicas from live_
   service::ServiceRuntime runtime_;
   // Stopped explicitly before the members below go: sessions use them, and their worker
   // threads post back to it (a no-op once stopped).
@@ -62,6 +64,7 @@ class CallRouterApp final : public LiveCallControl {
   GatewayAuthTokenSource tokens_;
   CallExecutor executor_;
   LiveCalls live_;
+  PeerRouters peers_;  // asked by recovery whether an owner still runs its calls
   // Made in Run(), after the runtime has blocked SIGTERM/SIGINT: their threads must inherit
   // the mask, or a signal could kill the process instead of stopping it gracefully.
   std::unique_ptr<CallStore> store_;

@@ -43,17 +43,19 @@ local expiry = redis.call('zscore', KEYS[1], ARGV[1])
 if not expiry or tonumber(expiry) <= now then return nil end
 return redis.call('hget', KEYS[2], ARGV[1]))");
 
-// ARGV: max, claim ms, ttl ms. Returns {sid, last alive ms, ...}; each claimed SID's lease is
-// pushed to now + claim, so exactly one replica gets it.
+// ARGV: max, claim ms, ttl ms. Returns {sid, last alive ms, owner, ...}; each claimed SID's
+// lease is pushed to now + claim, so exactly one replica gets it.
 const std::string kClaimScript = absl::StrCat(kNowMs, R"(
 local due = redis.call('zrangebyscore', KEYS[1], '-inf', now, 'WITHSCORES', 'LIMIT', 0,
                        tonumber(ARGV[1]))
 local out = {}
 for i = 1, #due, 2 do
   redis.call('zadd', KEYS[1], now + tonumber(ARGV[2]), due[i])
+  local owner = redis.call('hget', KEYS[2], due[i]) or ''
   redis.call('hset', KEYS[2], due[i], 'recovering|')
   out[#out + 1] = due[i]
   out[#out + 1] = tostring(tonumber(due[i + 1]) - tonumber(ARGV[3]))
+  out[#out + 1] = owner
 end
 return out)");
 
@@ -191,10 +193,15 @@ absl::StatusOr<std::vector<LapsedCall>> CallLeases::ClaimLapsed(int max, absl::D
                         absl::StrCat(absl::ToInt64Milliseconds(options_.ttl))});
   if (!r.ok()) return r.status();
   std::vector<LapsedCall> out;
-  for (size_t i = 0; i + 1 < r->elements.size(); i += 2) {
+  for (size_t i = 0; i + 2 < r->elements.size(); i += 3) {
     int64_t ms = 0;
     if (!absl::SimpleAtoi(r->elements[i + 1].str, &ms)) ms = absl::ToUnixMillis(absl::Now());
-    out.push_back({.call_sid = r->elements[i].str, .last_alive = absl::FromUnixMillis(ms)});
+    LapsedCall call{.call_sid = r->elements[i].str, .last_alive = absl::FromUnixMillis(ms)};
+    const std::string& owner = r->elements[i + 2].str;
+    if (const auto bar = owner.find('|'); bar != std::string::npos) {
+      call.owner = {.router_id = owner.substr(0, bar), .address = owner.substr(bar + 1)};
+    }
+    out.push_back(std::move(call));
   }
   return out;
 }

@@ -30,6 +30,7 @@ struct CallOwner {
 struct LapsedCall {
   std::string call_sid;
   absl::Time last_alive;  // the owner's last refresh: when the call was last known up
+  CallOwner owner;        // who held it (empty if unknown)
 };
 
 // Redis keys (one hash tag, so the scripts run on one Redis Cluster slot):

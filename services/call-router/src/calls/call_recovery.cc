@@ -1,6 +1,9 @@
 // CallRecovery: lapsed leases to ended calls.
 #include "calls/call_recovery.h"
 
+#include <map>
+#include <set>
+
 #include "dialtone/log/log.h"
 
 namespace dialtone::call_router {
@@ -44,9 +47,28 @@ int CallRecovery::RecoverOnce() {
       log::Warn("cannot look for calls of dead routers", {{"error", claimed.status()}});
       return ended;
     }
-    for (const LapsedCall& call : *claimed) {
-      End(call);
-      ++ended;
+    // Grouped by owner: one question to each owner still answering.
+    std::map<std::string, std::vector<const LapsedCall*>> by_owner;
+    for (const LapsedCall& call : *claimed) by_owner[call.owner.router_id].push_back(&call);
+    for (const auto& [router_id, calls] : by_owner) {
+      std::set<std::string> kept;
+      if (options_.live_at_owner && !router_id.empty()) {
+        std::vector<std::string> sids;
+        for (const LapsedCall* c : calls) sids.push_back(c->call_sid);
+        if (auto live = options_.live_at_owner(calls.front()->owner, sids); live.ok()) {
+          kept.insert(live->begin(), live->end());
+        }
+      }
+      for (const LapsedCall* call : calls) {
+        if (kept.count(call->call_sid) > 0) {
+          // Its owner's next refresh takes the lease back.
+          log::Warn("a lapsed lease's call is live at its owner: left to it",
+                    {{"call_sid", call->call_sid}, {"router_id", router_id}});
+          continue;
+        }
+        End(*call);
+        ++ended;
+      }
     }
     if (claimed->size() < 100) return ended;
   }

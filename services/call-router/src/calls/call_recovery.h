@@ -28,6 +28,12 @@ class CallRecovery {
     // How long a claimed call stays this replica's to end before another may try.
     absl::Duration claim_for = absl::Seconds(60);
     std::function<void()> on_ended;  // once per call this replica ended (metrics)
+    // Which of `call_sids` their owner says it runs (an error: it does not answer, or is another
+    // process now). A live owner keeps its calls: its leases lapsed only because Redis was
+    // out of its reach. Unset: every owner whose leases lapsed is dead.
+    std::function<absl::StatusOr<std::vector<std::string>>(
+        const CallOwner& owner, const std::vector<std::string>& call_sids)>
+        live_at_owner;
   };
   using PublishUsage = std::function<void(const CallUsage&, const std::string& account_sid)>;
 

@@ -85,6 +85,8 @@ TEST_CASE("CallLeases: a dead owner's calls are claimed by exactly one replica, 
   for (const auto* batch : {&*first, &*second}) {
     for (const LapsedCall& c : *batch) {
       sids.insert(c.call_sid);
+      CHECK(c.owner.router_id == "router-dead");  // whom to ask whether it still runs it
+      CHECK(c.owner.address == "router-dead.example:50051");
       // Last known up: around when the dead router wrote its leases.
       CHECK(c.last_alive >= before - absl::Seconds(1));
       CHECK(c.last_alive <= absl::Now());
