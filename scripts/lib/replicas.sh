@@ -53,24 +53,34 @@ replica_env() {
   esac
 }
 
-# Kamailio on 127.0.0.1:SIP_PORT (UDP and TCP), dispatching to the N routers.
-start_kamailio() {
-  local dir=$DEV_DIR/kamailio r
+# dt_kamailio_start DIR PORT LOG DEST...: Kamailio (deploy/kamailio/kamailio.cfg) on
+# 127.0.0.1:PORT, UDP and TCP, dispatching to the SIP URIs DEST; its dispatcher list and runtime
+# files in DIR, its log appended to LOG. Sets KAMAILIO_PID. DIALTONE_KAMAILIO_PING_INTERVAL,
+# _PROBING_THRESHOLD and _CHILDREN override the config's probe settings and worker count.
+dt_kamailio_start() {
+  local dir=$1 port=$2 log=$3 dest
+  shift 3
   command -v kamailio >/dev/null || dt_die "kamailio not found (scripts/dev setup installs it)"
   mkdir -p "$dir"
   : >"$dir/dispatcher.list"
-  for ((r = 0; r < REPLICAS; r++)); do
-    echo "1 sip:127.0.0.1:$(router_sip_port "$r")" >>"$dir/dispatcher.list"
-  done
+  for dest in "$@"; do echo "1 $dest" >>"$dir/dispatcher.list"; done
   local defines=(-A "DS_LIST=\"$dir/dispatcher.list\"")
   [[ -z ${DIALTONE_KAMAILIO_PING_INTERVAL:-} ]] || defines+=(-A "DS_PING_INTERVAL=$DIALTONE_KAMAILIO_PING_INTERVAL")
   [[ -z ${DIALTONE_KAMAILIO_PROBING_THRESHOLD:-} ]] \
     || defines+=(-A "DS_PROBING_THRESHOLD=$DIALTONE_KAMAILIO_PROBING_THRESHOLD")
   # -DD: the main process stays in the foreground (its pid is ours to stop); -E: log to stderr.
   nohup kamailio -f "$ROOT/deploy/kamailio/kamailio.cfg" -DD -E -Y "$dir" -P "$dir/kamailio.pid" \
-    -n "${DIALTONE_KAMAILIO_CHILDREN:-4}" -l "udp:127.0.0.1:$SIP_PORT" -l "tcp:127.0.0.1:$SIP_PORT" \
-    "${defines[@]}" >>"$DEV_DIR/logs/kamailio.log" 2>&1 </dev/null &
-  echo $! >"$DEV_DIR/pids/kamailio.pid"
+    -n "${DIALTONE_KAMAILIO_CHILDREN:-4}" -l "udp:127.0.0.1:$port" -l "tcp:127.0.0.1:$port" \
+    "${defines[@]}" >>"$log" 2>&1 </dev/null &
+  KAMAILIO_PID=$!
+}
+
+# Kamailio on 127.0.0.1:SIP_PORT in front of the N routers.
+start_kamailio() {
+  local r routers=()
+  for ((r = 0; r < REPLICAS; r++)); do routers+=("sip:127.0.0.1:$(router_sip_port "$r")"); done
+  dt_kamailio_start "$DEV_DIR/kamailio" "$SIP_PORT" "$DEV_DIR/logs/kamailio.log" "${routers[@]}"
+  echo "$KAMAILIO_PID" >"$DEV_DIR/pids/kamailio.pid"
 }
 
 # nginx: REST_PORT over the gateways, MEDIA_PORT over the media-layers.

@@ -2,8 +2,9 @@
 # Two replicas behind the front door (`scripts/dev up --replicas 2`): SIPp sends 200 calls to
 # Kamailio; every call is answered and ends (the demo app: Pause 1 s, Hangup, so the BYE comes
 # back through Kamailio's record-route), and both routers took calls, by each router's own log:
-# every call in exactly one router's log, none lost, none taken twice. The stack also lists each
-# replica in .dev/env, and `scripts/dev status` and `down` handle them.
+# every call in exactly one router's log, none lost, none taken twice. A router that stops
+# answering is routed around and taken out by Kamailio's OPTIONS probes, and brought back. The
+# stack also lists each replica in .dev/env, and `scripts/dev status` and `down` handle them.
 set -euo pipefail
 source "$(dirname "$0")/../lib/testlib.sh"
 source "$DIALTONE_SOURCE_DIR/tests/lib/replica_stack.sh"
@@ -52,6 +53,27 @@ check "no call was taken by both routers" test -z "$(comm -12 "$tmp/router0.sids
 completed=$(psql -h 127.0.0.1 -p "$DIALTONE_LOCAL_PG_PORT" -U dialtone -d dialtone -Atc \
   "select count(*) from calls where to_number = '$demo_number' and status = 'completed'")
 check "$CALLS Call resources are completed (got $completed)" test "$completed" -eq "$CALLS"
+
+# Kamailio probed both routers with OPTIONS all along: one that had not answered 200 would have
+# been taken out (and logged).
+kam_log=$DIALTONE_DEV_DIR/logs/kamailio.log
+check "Kamailio never took a router out while both ran" bash -c "! grep -q 'call-router down' '$kam_log'"
+
+# Router 1 stops answering (SIGSTOP): calls are still answered, by router 0 (those hashed to
+# router 1 move on after Kamailio's fr_timer), and Kamailio's probes take router 1 out; once it
+# runs again (SIGCONT) they bring it back.
+before=$(router_call_sids 0 | wc -l)
+kill -STOP "$(replica_pid call-router 1)"
+(cd "$tmp" && sipp "$sip_target" -sf "$here/sipp/bench_uac_far_bye.xml" -s "$demo_number" \
+  -i 127.0.0.1 -p "$(dt_free_port)" -r 2 -m 10 -recv_timeout 20000 -timeout 60s -nostdin \
+  >"$tmp/sipp-stopped.log" 2>&1 </dev/null) && rc=0 || rc=$?
+check "with router 1 stopped, 10 calls through Kamailio are all answered and ended" test "$rc" -eq 0
+check "router 0 took those 10 calls" test $(($(router_call_sids 0 | wc -l) - before)) -eq 10
+check "Kamailio took router 1 out" \
+  wait_for 20 grep -q "call-router down: sip:${router_sips[1]}" "$kam_log"
+kill -CONT "$(replica_pid call-router 1)"
+check "Kamailio brought router 1 back once it answered probes again" \
+  wait_for 20 grep -q "call-router up: sip:${router_sips[1]}" "$kam_log"
 
 pids=$(cat "$DIALTONE_DEV_DIR"/pids/*.pid)
 "$DIALTONE_SOURCE_DIR/scripts/dev" down >"$tmp/down.log" 2>&1 && rc=0 || rc=$?

@@ -16,6 +16,7 @@
 
 replica_stack_up() {
   local dir=$1 n=$2 r
+  mkdir -p "$dir"
   DIALTONE_TEST_RTP_PORTS=${DIALTONE_TEST_RTP_PORTS:-400} stack_env "$dir"
   # stack_env's blocks are for one of each: replica i takes +5i in gRPC and metrics.
   DIALTONE_GRPC_PORT_BASE=$(free_port_block $((5 * n)))
