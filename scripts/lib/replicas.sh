@@ -53,25 +53,17 @@ replica_env() {
   esac
 }
 
-# dt_kamailio_start DIR PORT LOG DEST...: Kamailio (deploy/kamailio/kamailio.cfg) on
-# 127.0.0.1:PORT, UDP and TCP, dispatching to the SIP URIs DEST; its dispatcher list and runtime
-# files in DIR, its log appended to LOG. Sets KAMAILIO_PID. DIALTONE_KAMAILIO_PING_INTERVAL,
-# _PROBING_THRESHOLD and _CHILDREN override the config's probe settings and worker count.
+# dt_kamailio_start DIR PORT LOG DEST...: Kamailio (deploy/kamailio/run.sh) on 127.0.0.1:PORT,
+# UDP and TCP, dispatching to the SIP URIs DEST; its dispatcher list and runtime files in DIR, its
+# log appended to LOG. Sets KAMAILIO_PID. DIALTONE_KAMAILIO_PING_INTERVAL, _PROBING_THRESHOLD,
+# _FR_TIMER_MS and _CHILDREN pass through (run.sh).
 dt_kamailio_start() {
-  local dir=$1 port=$2 log=$3 dest
+  local dir=$1 port=$2 log=$3
   shift 3
   command -v kamailio >/dev/null || dt_die "kamailio not found (scripts/dev setup installs it)"
-  mkdir -p "$dir"
-  : >"$dir/dispatcher.list"
-  for dest in "$@"; do echo "1 $dest" >>"$dir/dispatcher.list"; done
-  local defines=(-A "DS_LIST=\"$dir/dispatcher.list\"")
-  [[ -z ${DIALTONE_KAMAILIO_PING_INTERVAL:-} ]] || defines+=(-A "DS_PING_INTERVAL=$DIALTONE_KAMAILIO_PING_INTERVAL")
-  [[ -z ${DIALTONE_KAMAILIO_PROBING_THRESHOLD:-} ]] \
-    || defines+=(-A "DS_PROBING_THRESHOLD=$DIALTONE_KAMAILIO_PROBING_THRESHOLD")
-  # -DD: the main process stays in the foreground (its pid is ours to stop); -E: log to stderr.
-  nohup kamailio -f "$ROOT/deploy/kamailio/kamailio.cfg" -DD -E -Y "$dir" -P "$dir/kamailio.pid" \
-    -n "${DIALTONE_KAMAILIO_CHILDREN:-4}" -l "udp:127.0.0.1:$port" -l "tcp:127.0.0.1:$port" \
-    "${defines[@]}" >>"$log" 2>&1 </dev/null &
+  DIALTONE_SIP_ROUTERS="$*" DIALTONE_KAMAILIO_RUN_DIR=$dir \
+    DIALTONE_KAMAILIO_LISTEN="udp:127.0.0.1:$port tcp:127.0.0.1:$port" \
+    nohup "$ROOT/deploy/kamailio/run.sh" >>"$log" 2>&1 </dev/null &
   KAMAILIO_PID=$!
 }
 

@@ -18,12 +18,20 @@ replica_stack_up() {
   local dir=$1 n=$2 r
   mkdir -p "$dir"
   DIALTONE_TEST_RTP_PORTS=${DIALTONE_TEST_RTP_PORTS:-400} stack_env "$dir"
-  # stack_env's blocks are for one of each: replica i takes +5i in gRPC and metrics.
-  DIALTONE_GRPC_PORT_BASE=$(free_port_block $((5 * n)))
-  DIALTONE_METRICS_PORT_BASE=$(free_port_block $((5 * n)))
-  DIALTONE_ROUTER_SIP_PORT_BASE=$(free_port_block "$n")
-  DIALTONE_GATEWAY_HTTP_PORT_BASE=$(free_port_block "$n")
-  DIALTONE_MEDIA_HTTP_PORT_BASE=$(free_port_block "$n")
+  # stack_env's blocks are for one of each: replica i takes +5i in gRPC and metrics. One block
+  # for all the replicas' ports, so that no two of them are picked alike.
+  # The routers' SIP ports are UDP too: keep the block out of their RTP range.
+  local base tries=0
+  while :; do
+    base=$(free_port_block $((13 * n))) || { echo "no block of $((13 * n)) free ports" >&2; return 1; }
+    ((base + 13 * n <= DIALTONE_RTP_PORT_MIN || base > DIALTONE_RTP_PORT_MAX)) && break
+    ((++tries < 50)) || { echo "no free block outside the RTP range" >&2; return 1; }
+  done
+  DIALTONE_GRPC_PORT_BASE=$base
+  DIALTONE_METRICS_PORT_BASE=$((base + 5 * n))
+  DIALTONE_ROUTER_SIP_PORT_BASE=$((base + 10 * n))
+  DIALTONE_GATEWAY_HTTP_PORT_BASE=$((base + 11 * n))
+  DIALTONE_MEDIA_HTTP_PORT_BASE=$((base + 12 * n))
   export DIALTONE_GRPC_PORT_BASE DIALTONE_METRICS_PORT_BASE DIALTONE_ROUTER_SIP_PORT_BASE \
     DIALTONE_GATEWAY_HTTP_PORT_BASE DIALTONE_MEDIA_HTTP_PORT_BASE
   "$DIALTONE_SOURCE_DIR/scripts/dev" up --replicas "$n" >"$dir/up.log" 2>&1 </dev/null \
