@@ -11,7 +11,6 @@
 # router i, router i to media-layer i, so that paths across replicas are exercised.
 
 REPLICATED=(call-router media-layer rest-gateway)
-SINGLE=(usage-metering triggers)
 DT_MAX_REPLICAS=8
 
 # The number of replicas `up --replicas` started in DEV_DIR (0: the one-of-each stack).
