@@ -6,9 +6,11 @@ dt_log() { printf '%s\n' "dev: $*" >&2; }
 dt_die() { printf '%s\n' "dev: error: $*" >&2; exit 1; }
 
 # The ports `scripts/dev up` takes by default (README, "Ports"): SIP, REST, media HTTP, the demo
-# app, metrics, PostgreSQL, Redis, RTP and gRPC, as "FIRST-LAST" ranges. Ports picked for tests
-# avoid them, so tests run beside a dev stack, and the stack starts while tests run.
-DT_DEV_STACK_PORTS="5060-5060 8080-8082 9101-9105 15432-15432 16379-16379 20000-29999 50051-50055"
+# app, metrics, PostgreSQL, Redis, RTP and gRPC, as "FIRST-LAST" ranges, with those of up to 8
+# replicas (`up --replicas`: routers' SIP, gateways' and media-layers' HTTP, gRPC and metrics).
+# Ports picked for tests avoid them, so tests run beside a dev stack, and the stack starts while
+# tests run.
+DT_DEV_STACK_PORTS="5060-5060 5070-5077 8080-8082 8090-8097 8101-8108 9101-9140 15432-15432 16379-16379 20000-29999 50051-50090"
 
 dt_dev_stack_port() {  # FIRST [LAST] -> 0 when any port in FIRST..LAST is one of the dev stack's
   local first=$1 last=${2:-$1} r

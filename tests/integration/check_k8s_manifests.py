@@ -4,7 +4,10 @@
 No cluster (and no kubeconform) runs where the tests do, so this checks with
 PyYAML what a cluster or `kubectl apply -k` would reject, plus Dialtone's own
 wiring: probes on the gRPC port, config from the shared ConfigMap and Secret,
-Services that reach their Deployment, and a kustomization that lists every file.
+Services that reach their Deployment or StatefulSet, a kustomization that lists
+every file, and the replicated shape (issue 17): Kamailio in front of two or
+more call-routers it names, the routers' drain and preStop timings against
+Kamailio's probes, their pod-IP addresses, and media on a ReadWriteMany volume.
 
     check_k8s_manifests.py [K8S_DIR]      # default: <repo>/deploy/k8s
 
@@ -31,9 +34,11 @@ KNOWN_KINDS = {
     "Service": "v1",
     "PersistentVolumeClaim": "v1",
     "Deployment": "apps/v1",
+    "StatefulSet": "apps/v1",
     "Kustomization": "kustomize.config.k8s.io/v1beta1",
 }
 CLUSTER_SCOPED = {"Namespace", "Kustomization"}
+WORKLOAD_KINDS = ("Deployment", "StatefulSet")
 
 DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")  # RFC 1123, <= 63
 PORT_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")  # IANA_SVC_NAME, <= 15
@@ -50,6 +55,10 @@ FIELDS = {
                  "finalizers", "ownerReferences"},
     "DeploymentSpec": {"replicas", "selector", "template", "strategy", "minReadySeconds",
                        "revisionHistoryLimit", "paused", "progressDeadlineSeconds"},
+    "StatefulSetSpec": {"replicas", "selector", "template", "serviceName", "minReadySeconds",
+                        "revisionHistoryLimit", "podManagementPolicy", "updateStrategy",
+                        "volumeClaimTemplates", "persistentVolumeClaimRetentionPolicy",
+                        "ordinals"},
     "PodSpec": {"activeDeadlineSeconds", "affinity", "automountServiceAccountToken",
                 "containers", "dnsConfig", "dnsPolicy", "enableServiceLinks",
                 "ephemeralContainers", "hostAliases", "hostIPC", "hostNetwork", "hostPID",
@@ -71,6 +80,9 @@ FIELDS = {
               "periodSeconds", "successThreshold", "tcpSocket",
               "terminationGracePeriodSeconds", "timeoutSeconds"},
     "GRPCAction": {"port", "service"},
+    "TCPSocketAction": {"port", "host"},
+    "Lifecycle": {"postStart", "preStop", "stopSignal"},
+    "LifecycleHandler": {"exec", "httpGet", "sleep", "tcpSocket"},
     "ServiceSpec": {"allocateLoadBalancerNodePorts", "clusterIP", "clusterIPs",
                     "externalIPs", "externalName", "externalTrafficPolicy",
                     "healthCheckNodePort", "internalTrafficPolicy", "ipFamilies",
@@ -223,6 +235,10 @@ class Checker:
     def of_kind(self, kind):
         return [(rel, doc) for rel, _, doc in self.docs if doc["kind"] == kind]
 
+    def workloads(self):
+        """Deployments and StatefulSets: what runs pods."""
+        return [(rel, doc) for rel, _, doc in self.docs if doc["kind"] in WORKLOAD_KINDS]
+
     # -- ConfigMap / Secret -------------------------------------------------
 
     def check_config(self):
@@ -249,23 +265,23 @@ class Checker:
     # -- Deployments --------------------------------------------------------
 
     def check_deployments(self):
-        print("Deployments: known fields; selector matches template labels; containers have name, image, "
-              "command, ports, resources; startup/readiness/liveness probes are gRPC on a "
-              "declared containerPort; envFrom uses the ConfigMap and Secret; non-root; "
-              "volumes resolve")
+        print("Deployments and StatefulSets: known fields; selector matches template labels; containers "
+              "have name, image, command, ports, resources; readiness/liveness probes on a declared "
+              "containerPort (Dialtone's: gRPC, and envFrom uses the ConfigMap and Secret); "
+              "non-root; volumes resolve")
         config_maps = {d["metadata"]["name"] for _, d in self.of_kind("ConfigMap")}
         secrets = {d["metadata"]["name"] for _, d in self.of_kind("Secret")}
         claims = {d["metadata"]["name"] for _, d in self.of_kind("PersistentVolumeClaim")}
-        for rel, dep in self.of_kind("Deployment"):
+        for rel, dep in self.workloads():
             self.check_deployment(rel, dep, config_maps, secrets, claims)
 
     def check_deployment(self, rel, dep, config_maps, secrets, claims):
         name = dep["metadata"]["name"]
-        what = f"Deployment/{name}"
+        what = f"{dep['kind']}/{name}"
         spec = dep.get("spec")
         if not self.check(isinstance(spec, dict), rel, what, "has no spec"):
             return
-        self.fields(spec, "DeploymentSpec", rel, what, "spec")
+        self.fields(spec, dep["kind"] + "Spec", rel, what, "spec")
         replicas = spec.get("replicas", 1)
         self.check(isinstance(replicas, int) and replicas >= 0, rel, what,
                    f"spec.replicas {replicas!r} is not a non-negative integer")
@@ -334,6 +350,15 @@ class Checker:
         self.check(isinstance(command, list) and command
                    and all(isinstance(a, str) and a for a in command), rel, what,
                    "command must be a non-empty list of strings")
+        # Dialtone's own services share the gRPC health, ConfigMap and Secret; another
+        # program (Kamailio) needs only probes of some kind on a port it declares.
+        dialtone = isinstance(command, list) and bool(command) and command[0] in SERVICES
+        if "lifecycle" in c:
+            self.fields(c["lifecycle"], "Lifecycle", rel, what, "lifecycle")
+            for hook in ("postStart", "preStop"):
+                if hook in (c["lifecycle"] or {}):
+                    self.fields(c["lifecycle"][hook], "LifecycleHandler", rel, what,
+                                f"lifecycle.{hook}")
 
         ports = []
         names = set()
@@ -369,6 +394,18 @@ class Checker:
             if not self.check(isinstance(probe, dict), rel, what, f"has no {probe_name}"):
                 continue
             self.fields(probe, "Probe", rel, what, probe_name)
+            handlers = {"exec", "grpc", "httpGet", "tcpSocket"} & set(probe)
+            if not dialtone:
+                self.check(len(handlers) == 1, rel, what,
+                           f"{probe_name} needs exactly one handler, has {sorted(handlers)}")
+                port = (probe.get("tcpSocket") or probe.get("grpc") or {}).get("port")
+                if "tcpSocket" in probe or "grpc" in probe:
+                    self.fields(probe.get("tcpSocket") or probe.get("grpc"),
+                                "TCPSocketAction" if "tcpSocket" in probe else "GRPCAction",
+                                rel, what, probe_name)
+                    self.check(port in tcp_ports or port in names, rel, what,
+                               f"{probe_name} port {port!r} is not a declared TCP containerPort")
+                continue
             grpc = probe.get("grpc")
             if not self.check(isinstance(grpc, dict), rel, what,
                               f"{probe_name} is not a gRPC probe (expected grpc: {{port: N}})"):
@@ -382,6 +419,8 @@ class Checker:
             self.check(not others, rel, what,
                        f"{probe_name} sets {sorted(others)} besides grpc (only one handler allowed)")
 
+        if not dialtone:
+            return ports
         env_from = c.get("envFrom") or []
         cm_refs = {(e.get("configMapRef") or {}).get("name") for e in env_from if "configMapRef" in e}
         secret_refs = {(e.get("secretRef") or {}).get("name") for e in env_from if "secretRef" in e}
@@ -436,9 +475,9 @@ class Checker:
     # -- Services -----------------------------------------------------------
 
     def check_services(self):
-        print("Services: known fields; selector matches exactly one Deployment; ports named, unique, and "
-              "targetPorts exist on that Deployment's containers with the same protocol")
-        deployments = self.of_kind("Deployment")
+        print("Services: known fields; selector matches exactly one Deployment or StatefulSet; ports "
+              "named, unique, and targetPorts exist on its containers with the same protocol")
+        deployments = self.workloads()
         for rel, svc in self.of_kind("Service"):
             name = svc["metadata"]["name"]
             what = f"Service/{name}"
@@ -455,7 +494,7 @@ class Checker:
                 if all(labels.get(k) == v for k, v in selector.items()):
                     matches.append(dep)
             if not self.check(len(matches) == 1, rel, what,
-                              f"selector {selector} matches {len(matches)} Deployments "
+                              f"selector {selector} matches {len(matches)} workloads "
                               f"({', '.join(d['metadata']['name'] for d in matches) or 'none'}), "
                               "expected exactly one"):
                 continue
@@ -495,26 +534,29 @@ class Checker:
                     ok = any(d["name"] == target and d["protocol"] == proto for d in dep_ports)
                 self.check(ok, rel, what,
                            f"targetPort {target!r}/{proto} is not a containerPort of "
-                           f"Deployment/{dep['metadata']['name']}")
+                           f"{dep['kind']}/{dep['metadata']['name']}")
 
     # -- Dialtone wiring ----------------------------------------------------
 
     def check_services_complete(self):
-        print(f"each of {', '.join(SERVICES)}: exactly one Deployment and one Service, "
-              "running its own binary")
+        print(f"each of {', '.join(SERVICES)}: exactly one Deployment or StatefulSet and one "
+              "Service, running its own binary")
         for service in SERVICES:
-            for kind in ("Deployment", "Service"):
-                found = [rel for rel, d in self.of_kind(kind) if d["metadata"]["name"] == service]
-                self.check(len(found) == 1, found[0] if found else self.root, f"{kind}/{service}",
+            for kind, found in (
+                    ("Deployment or StatefulSet",
+                     [rel for rel, d in self.workloads() if d["metadata"]["name"] == service]),
+                    ("Service",
+                     [rel for rel, d in self.of_kind("Service") if d["metadata"]["name"] == service])):
+                self.check(len(found) == 1, found[0] if found else self.root, f"{kind} {service}",
                            f"expected exactly one, found {len(found)}")
-        for rel, dep in self.of_kind("Deployment"):
+        for rel, dep in self.workloads():
             name = dep["metadata"]["name"]
             if name not in SERVICES:
                 continue
             containers = (((dep.get("spec") or {}).get("template") or {}).get("spec")
                           or {}).get("containers") or []
             commands = [(c.get("command") or [None])[0] for c in containers if isinstance(c, dict)]
-            self.check(name in commands, rel, f"Deployment/{name}",
+            self.check(name in commands, rel, f"{dep['kind']}/{name}",
                        f"no container runs the {name} binary (commands: {commands})")
 
     def check_peer_addresses(self):
@@ -538,6 +580,152 @@ class Checker:
                            rel, f"ConfigMap/{CONFIG_MAP}",
                            f"{var}={value} is not a Service's gRPC port "
                            f"(Service {host!r}: {grpc_ports or 'not defined'})")
+
+    # -- replicas behind the front door (issue 17) ------------------------------
+
+    def named(self, kinds, name):
+        return next(((rel, d) for rel, _, d in self.docs
+                     if d["kind"] in kinds and d["metadata"].get("name") == name), (None, None))
+
+    @staticmethod
+    def pod_spec(workload):
+        return ((workload.get("spec") or {}).get("template") or {}).get("spec") or {}
+
+    @staticmethod
+    def env_of(container):
+        return {e.get("name"): e for e in container.get("env") or [] if isinstance(e, dict)}
+
+    def config_value(self, container, var):
+        """A variable's value from the container's env, else from the shared ConfigMap."""
+        env = self.env_of(container)
+        if var in env:
+            return env[var].get("value")
+        _, cm = self.named(("ConfigMap",), CONFIG_MAP)
+        return ((cm or {}).get("data") or {}).get(var)
+
+    def kamailio_probe_seconds(self, container):
+        """Kamailio's probe interval x threshold: its env, else kamailio.cfg's defaults."""
+        cfg = os.path.join(self.root, "..", "kamailio", "kamailio.cfg")
+        defaults = {}
+        if os.path.isfile(cfg):
+            with open(cfg, encoding="utf-8") as f:
+                defaults = dict(re.findall(r"^#!define (DS_PING_INTERVAL|DS_PROBING_THRESHOLD) (\d+)",
+                                           f.read(), re.M))
+        env = self.env_of(container)
+        values = []
+        for var, define in (("DIALTONE_KAMAILIO_PING_INTERVAL", "DS_PING_INTERVAL"),
+                            ("DIALTONE_KAMAILIO_PROBING_THRESHOLD", "DS_PROBING_THRESHOLD")):
+            value = (env.get(var) or {}).get("value", defaults.get(define))
+            values.append(int(value) if str(value).isdigit() else None)
+        return values[0] * values[1] if None not in values else None
+
+    def check_scale(self):
+        print("scale: two or more call-routers, media-layers and rest-gateways; Kamailio with a SIP "
+              "Service and a dispatcher list naming every call-router pod; routers' preStop >= "
+              "Kamailio's probe interval x threshold, grace >= drain + preStop, advertised and "
+              "media addresses from the pod IP, trusted proxies set; media on a ReadWriteMany claim")
+        for service in ("call-router", "media-layer", "rest-gateway"):
+            rel, w = self.named(WORKLOAD_KINDS, service)
+            if w is not None:
+                replicas = (w.get("spec") or {}).get("replicas", 1)
+                self.check(isinstance(replicas, int) and replicas >= 2, rel, f"{w['kind']}/{service}",
+                           f"runs {replicas!r} replicas, expected two or more")
+
+        kam = [(rel, w, c) for rel, w in self.workloads()
+               for c in self.pod_spec(w).get("containers") or []
+               if isinstance(c, dict) and "kamailio" in str(c.get("image", ""))]
+        if not self.check(len(kam) == 1, self.root, "kamailio",
+                          f"expected one container running a kamailio image, found {len(kam)}"):
+            return
+        kam_rel, kam_w, kam_c = kam[0]
+        kam_what = f"{kam_w['kind']}/{kam_w['metadata']['name']}"
+        labels = ((kam_w["spec"].get("template") or {}).get("metadata") or {}).get("labels") or {}
+        sip = set()
+        for _, svc in self.of_kind("Service"):
+            selector = (svc.get("spec") or {}).get("selector") or {}
+            if selector and all(labels.get(k) == v for k, v in selector.items()):
+                sip |= {(p.get("port"), p.get("protocol", "TCP"))
+                        for p in svc["spec"].get("ports") or []}
+        self.check({(5060, "UDP"), (5060, "TCP")} <= sip, kam_rel, kam_what,
+                   f"no Service reaches its SIP port 5060 over UDP and TCP (ports: {sorted(sip)})")
+
+        router_rel, router = self.named(WORKLOAD_KINDS, "call-router")
+        if router is None:
+            return
+        what = f"{router['kind']}/call-router"
+        expected = None
+        if self.check(router["kind"] == "StatefulSet", router_rel, what,
+                      "must be a StatefulSet: Kamailio's dispatcher list names each pod"):
+            headless = router["spec"].get("serviceName")
+            hrel, hsvc = self.named(("Service",), headless)
+            self.check(hsvc is not None and (hsvc.get("spec") or {}).get("clusterIP") == "None",
+                       router_rel, what, f"serviceName {headless!r} is not a headless Service")
+            expected = [f"sip:call-router-{i}.{headless}.{NAMESPACE}.svc.cluster.local:5060"
+                        for i in range(router["spec"].get("replicas", 1))]
+        lists = []
+        volumes = {v.get("name"): v for v in self.pod_spec(kam_w).get("volumes") or []}
+        for mount in kam_c.get("volumeMounts") or []:
+            cm_name = (volumes.get(mount.get("name"), {}).get("configMap") or {}).get("name")
+            _, cm = self.named(("ConfigMap",), cm_name)
+            if cm and "dispatcher.list" in (cm.get("data") or {}):
+                lists.append(cm["data"]["dispatcher.list"])
+        if self.check(len(lists) == 1, kam_rel, kam_what,
+                      "mounts no ConfigMap holding dispatcher.list") and expected is not None:
+            listed = [line.split()[1] for line in lists[0].splitlines()
+                      if line.strip() and not line.startswith("#") and line.split()[0] == "1"]
+            self.check(listed == expected, kam_rel, kam_what,
+                       f"dispatcher set 1 is {listed}, expected every call-router pod: {expected}")
+
+        containers = [c for c in self.pod_spec(router).get("containers") or []
+                      if isinstance(c, dict) and (c.get("command") or [None])[0] == "call-router"]
+        if not containers:
+            return
+        c = containers[0]
+        env = self.env_of(c)
+        pod_ip = {n for n, e in env.items()
+                  if ((e.get("valueFrom") or {}).get("fieldRef") or {}).get("fieldPath") == "status.podIP"}
+        grpc_port = str(env.get("DIALTONE_GRPC_ADDR", {}).get("value", "")).rpartition(":")[2]
+        for var, suffix in (("DIALTONE_ADVERTISE_ADDR", f":{grpc_port}"), ("DIALTONE_MEDIA_HOST", "")):
+            e = env.get(var) or {}
+            from_ip = var in pod_ip or any(e.get("value") == f"$({n}){suffix}" for n in pod_ip)
+            self.check(from_ip, router_rel, what,
+                       f"{var} is not the pod IP{suffix and ' and the gRPC port'} (downward API)")
+        self.check(bool(self.config_value(c, "DIALTONE_SIP_TRUSTED_PROXIES")), router_rel, what,
+                   "DIALTONE_SIP_TRUSTED_PROXIES is not set: the routers would ignore Kamailio's "
+                   "caller addresses")
+        pre_stop = ((c.get("lifecycle") or {}).get("preStop") or {})
+        command = (pre_stop.get("exec") or {}).get("command") or []
+        sleep = (pre_stop.get("sleep") or {}).get("seconds")
+        if len(command) == 2 and command[0] == "sleep" and command[1].isdigit():
+            sleep = int(command[1])
+        probe = self.kamailio_probe_seconds(kam_c)
+        if self.check(isinstance(sleep, int) and probe is not None, router_rel, what,
+                      "needs a preStop sleep and Kamailio's probe interval and threshold"):
+            self.check(sleep >= probe, router_rel, what,
+                       f"preStop sleeps {sleep} s, less than Kamailio's probe interval x "
+                       f"threshold ({probe} s)")
+        drain = str(self.config_value(c, "DIALTONE_DRAIN_SECONDS") or "")
+        grace = self.pod_spec(router).get("terminationGracePeriodSeconds", 30)
+        if self.check(drain.isdigit(), router_rel, what, "DIALTONE_DRAIN_SECONDS is not set"):
+            self.check(isinstance(grace, int) and grace >= int(drain) + (sleep or 0), router_rel,
+                       what, f"terminationGracePeriodSeconds {grace!r} is less than "
+                       f"DIALTONE_DRAIN_SECONDS ({drain}) + the preStop sleep ({sleep})")
+
+        media_rel, media = self.named(WORKLOAD_KINDS, "media-layer")
+        if media is None:
+            return
+        claims = {d["metadata"]["name"]: d for _, d in self.of_kind("PersistentVolumeClaim")}
+        volumes = {v.get("name"): v for v in self.pod_spec(media).get("volumes") or []}
+        for mc in self.pod_spec(media).get("containers") or []:
+            media_dir = self.config_value(mc, "DIALTONE_MEDIA_DIR")
+            mount = next((m for m in mc.get("volumeMounts") or [] if m.get("mountPath") == media_dir),
+                         None)
+            claim = ((volumes.get((mount or {}).get("name")) or {}).get("persistentVolumeClaim")
+                     or {}).get("claimName")
+            modes = ((claims.get(claim) or {}).get("spec") or {}).get("accessModes") or []
+            self.check("ReadWriteMany" in modes, media_rel, f"{media['kind']}/media-layer",
+                       f"DIALTONE_MEDIA_DIR ({media_dir}) is not on a ReadWriteMany claim "
+                       f"(claim {claim!r}, modes {modes})")
 
     def check_kustomization(self, files):
         print("kustomization.yaml lists every manifest once, and only existing files")
@@ -574,6 +762,7 @@ class Checker:
         self.check_services()
         self.check_services_complete()
         self.check_peer_addresses()
+        self.check_scale()
         self.check_kustomization(files)
         counts = {}
         for _, _, d in self.docs:

@@ -45,6 +45,7 @@ CallRouterApp::CallRouterApp(Config config)
       sip_({.bind_host = config_.sip_host,
             .port = config_.sip_port,
             .allowed_sources = SourceAllowList::Parse(config_.sip_allowed_sources).value(),
+            .caller_address = CallerAddress::Parse(config_.sip_trusted_proxies).value(),
             .digest = config_.sip_auth_username.empty()
                           ? nullptr
                           : std::make_shared<const DigestGuard>(config_.sip_auth_realm,

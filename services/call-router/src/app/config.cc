@@ -26,6 +26,13 @@ void AddOptions(config::ConfigLoader& loader, Config* c) {
                      auto list = SourceAllowList::Parse(std::string(v));
                      return list.ok() ? std::string() : std::string(list.status().message());
                    });
+  loader.AddString("sip_trusted_proxies", &c->sip_trusted_proxies,
+                   "addresses/CIDR blocks of SIP proxies whose X-Dialtone-Source header gives the "
+                   "caller address the allow-list judges, comma-separated (empty: none)",
+                   [](absl::string_view v) -> std::string {
+                     auto list = CallerAddress::Parse(std::string(v));
+                     return list.ok() ? std::string() : std::string(list.status().message());
+                   });
   loader.AddString("sip_auth_realm", &c->sip_auth_realm, "digest realm for inbound INVITEs",
                    config::CheckNotEmpty());
   loader.AddString("sip_auth_username", &c->sip_auth_username,

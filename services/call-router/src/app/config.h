@@ -22,6 +22,8 @@ struct Config {
   std::string public_api_url = "http://127.0.0.1:8080";
   // Who may send INVITEs: comma-separated addresses and CIDR blocks; empty: everyone.
   std::string sip_allowed_sources;
+  // SIP proxies (Kamailio) whose X-Dialtone-Source header is the caller's address; empty: none.
+  std::string sip_trusted_proxies;
   // Digest credentials inbound INVITEs must carry (a trunk that authenticates); empty: none.
   std::string sip_auth_realm = "dialtone";
   std::string sip_auth_username;

@@ -11,6 +11,7 @@
 #include <sofia-sip/su_alloc.h>
 #include <sofia-sip/su_md5.h>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -33,6 +34,29 @@ bool ConstantTimeEquals(const std::string& a, const std::string& b) {
   unsigned char diff = 0;
   for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
   return diff == 0;
+}
+
+// The text of an IPv4 or IPv6 socket address; an IPv4 peer on a dual-stack socket as IPv4.
+std::string AddressText(const sockaddr* address) {
+  char text[INET6_ADDRSTRLEN] = "";
+  if (address == nullptr) return {};
+  if (address->sa_family == AF_INET) {
+    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(address)->sin_addr, text, sizeof text);
+  } else if (address->sa_family == AF_INET6) {
+    const in6_addr& in6 = reinterpret_cast<const sockaddr_in6*>(address)->sin6_addr;
+    if (IN6_IS_ADDR_V4MAPPED(&in6)) {
+      inet_ntop(AF_INET, reinterpret_cast<const uint8_t*>(&in6) + 12, text, sizeof text);
+    } else {
+      inet_ntop(AF_INET6, &in6, text, sizeof text);
+    }
+  }
+  return text;
+}
+
+bool IsAddress(const std::string& text) {
+  std::array<uint8_t, 16> bytes{};
+  return inet_pton(AF_INET, text.c_str(), bytes.data()) == 1 ||
+         inet_pton(AF_INET6, text.c_str(), bytes.data()) == 1;
 }
 
 std::string Unquoted(const char* value) {
@@ -113,6 +137,23 @@ bool SourceAllowList::Allows(const sockaddr* address) const {
     return Allows(AF_INET6, bytes);
   }
   return false;
+}
+
+absl::StatusOr<CallerAddress> CallerAddress::Parse(const std::string& trusted_proxies) {
+  auto proxies = SourceAllowList::Parse(trusted_proxies);
+  if (!proxies.ok()) return proxies.status();
+  CallerAddress caller;
+  caller.proxies_ = *std::move(proxies);
+  return caller;
+}
+
+std::string CallerAddress::Of(const sockaddr* network_source, absl::string_view header) const {
+  // An empty SourceAllowList allows everyone; an empty proxy list must trust no one.
+  if (proxies_.allows_all() || !proxies_.Allows(network_source)) {
+    return AddressText(network_source);
+  }
+  std::string claimed(absl::StripAsciiWhitespace(header));
+  return IsAddress(claimed) ? claimed : AddressText(network_source);
 }
 
 DigestGuard::DigestGuard(std::string realm, std::string username, std::string password)

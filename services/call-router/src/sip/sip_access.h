@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace dialtone::call_router {
@@ -34,6 +35,27 @@ class SourceAllowList {
   };
   bool Allows(int family, const uint8_t* bytes) const;
   std::vector<Block> blocks_;
+};
+
+// The address an INVITE's caller really has. Behind a SIP proxy (Kamailio, deploy/kamailio) every
+// INVITE arrives from the proxy, which writes the caller's address in X-Dialtone-Source; that
+// header counts only when the INVITE's network source is one of the trusted proxies, so that a
+// caller cannot pick its own address. Empty list: nobody is trusted, the header is ignored.
+//
+//   auto caller = CallerAddress::Parse("10.0.0.5");
+//   caller->Of(from_10_0_0_5, "198.51.100.7");  // "198.51.100.7"
+//   caller->Of(from_elsewhere, "198.51.100.7"); // the sender's own address
+class CallerAddress {
+ public:
+  static constexpr char kHeader[] = "X-Dialtone-Source";
+
+  static absl::StatusOr<CallerAddress> Parse(const std::string& trusted_proxies);
+  // `header`: X-Dialtone-Source's value, or empty. A trusted proxy's INVITE without a valid
+  // address there is judged by the proxy's own address.
+  std::string Of(const sockaddr* network_source, absl::string_view header) const;
+
+ private:
+  SourceAllowList proxies_;
 };
 
 // Challenges and checks digest credentials for one user. Nonces carry their time and an HMAC-like

@@ -428,13 +428,18 @@ bool SipStack::Admitted(void* handle, const void* sip_ptr) {
   if (!options_.allowed_sources.allows_all()) {
     msg_t* msg = nua_current_request(loop_->nua);
     su_addrinfo_t* source = msg != nullptr ? msg_addrinfo(msg) : nullptr;
-    if (source == nullptr || !options_.allowed_sources.Allows(source->ai_addr)) {
-      char text[64] = "?";
-      if (source != nullptr) {
-        su_inet_ntop(source->ai_family, SU_ADDR(reinterpret_cast<su_sockaddr_t*>(source->ai_addr)),
-                     text, sizeof text);
+    absl::string_view claimed;  // the caller's address as a front proxy passes it
+    for (const sip_unknown_t* h = sip->sip_unknown; h != nullptr; h = h->un_next) {
+      if (h->un_name != nullptr && h->un_value != nullptr &&
+          strcasecmp(h->un_name, CallerAddress::kHeader) == 0) {
+        claimed = h->un_value;
       }
-      log::Warn("INVITE from an address not on the allow-list refused", {{"source", text}});
+    }
+    const std::string caller =
+        options_.caller_address.Of(source != nullptr ? source->ai_addr : nullptr, claimed);
+    if (!options_.allowed_sources.Allows(caller)) {
+      log::Warn("INVITE from an address not on the allow-list refused",
+                {{"source", caller.empty() ? "?" : caller}});
       nua_respond(nh, SIP_403_FORBIDDEN, TAG_END());
       return false;
     }

@@ -114,6 +114,8 @@ class SipStack final : public SipLoop, public SipDialer {
     std::string user_agent = "Dialtone/0.1";
     // INVITEs from elsewhere get 403 Forbidden (empty list: everyone may call).
     SourceAllowList allowed_sources;
+    // Whose X-Dialtone-Source header names the caller the allow-list judges (a front proxy).
+    CallerAddress caller_address;
     // When set, INVITEs must carry these digest credentials (401 with a challenge otherwise).
     std::shared_ptr<const DigestGuard> digest;
   };

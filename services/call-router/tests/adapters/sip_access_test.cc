@@ -2,6 +2,9 @@
 // formulas (MD5 of HA1:nonce:nc:cnonce:qop:HA2).
 #include "sip/sip_access.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <sofia-sip/su_md5.h>
 #include <catch2/catch.hpp>
 
@@ -41,6 +44,52 @@ TEST_CASE("Bad allow-list entries are named", "[sip_access]") {
   CHECK_FALSE(SourceAllowList::Parse("example.com").ok());
   CHECK(std::string(SourceAllowList::Parse("1.2.3.4, bogus").status().message()).find("bogus") !=
         std::string::npos);
+}
+
+sockaddr_in Ipv4(const char* text) {
+  sockaddr_in in{};
+  in.sin_family = AF_INET;
+  inet_pton(AF_INET, text, &in.sin_addr);
+  return in;
+}
+
+const sockaddr* Sa(const sockaddr_in& in) { return reinterpret_cast<const sockaddr*>(&in); }
+
+TEST_CASE("A trusted proxy's X-Dialtone-Source is the caller's address", "[sip_access]") {
+  auto caller = CallerAddress::Parse("10.0.0.5, 192.0.2.0/24");
+  REQUIRE(caller.ok());
+  CHECK(caller->Of(Sa(Ipv4("10.0.0.5")), "198.51.100.7") == "198.51.100.7");
+  CHECK(caller->Of(Sa(Ipv4("192.0.2.200")), " 2001:db8::9 ") == "2001:db8::9");
+}
+
+TEST_CASE("X-Dialtone-Source from anyone but a trusted proxy is ignored", "[sip_access]") {
+  auto caller = CallerAddress::Parse("10.0.0.5");
+  REQUIRE(caller.ok());
+  CHECK(caller->Of(Sa(Ipv4("10.0.0.6")), "10.0.0.1") == "10.0.0.6");
+  auto nobody = CallerAddress::Parse("");
+  REQUIRE(nobody.ok());
+  CHECK(nobody->Of(Sa(Ipv4("203.0.113.9")), "10.0.0.1") == "203.0.113.9");
+}
+
+TEST_CASE("A trusted proxy without a valid X-Dialtone-Source is judged itself", "[sip_access]") {
+  auto caller = CallerAddress::Parse("10.0.0.5");
+  REQUIRE(caller.ok());
+  CHECK(caller->Of(Sa(Ipv4("10.0.0.5")), "") == "10.0.0.5");
+  CHECK(caller->Of(Sa(Ipv4("10.0.0.5")), "10.0.0.1, 10.0.0.2") == "10.0.0.5");
+  CHECK(caller->Of(nullptr, "10.0.0.1") == "");
+}
+
+TEST_CASE("An IPv4 peer on a dual-stack socket is named as IPv4", "[sip_access]") {
+  auto caller = CallerAddress::Parse("");
+  REQUIRE(caller.ok());
+  sockaddr_in6 in6{};
+  in6.sin6_family = AF_INET6;
+  inet_pton(AF_INET6, "::ffff:192.0.2.1", &in6.sin6_addr);
+  CHECK(caller->Of(reinterpret_cast<const sockaddr*>(&in6), "") == "192.0.2.1");
+}
+
+TEST_CASE("Bad trusted-proxy entries are refused", "[sip_access]") {
+  CHECK_FALSE(CallerAddress::Parse("kamailio.local").ok());
 }
 
 std::string Md5(const std::string& s) {
