@@ -698,6 +698,14 @@ class Checker:
         sleep = (pre_stop.get("sleep") or {}).get("seconds")
         if len(command) == 2 and command[0] == "sleep" and command[1].isdigit():
             sleep = int(command[1])
+        # The usual shape: the preStop starts the drain itself (SIGTERM to the router, PID 1),
+        # then waits while Kamailio's probes see its 503s; the kubelet's own SIGTERM comes after.
+        if len(command) == 3 and command[:2] == ["/bin/sh", "-c"]:
+            m = re.search(r"kill -TERM 1\s*;\s*sleep (\d+)", command[2])
+            self.check(m is not None, router_rel, what,
+                       "preStop script must be 'kill -TERM 1; sleep N' (start the drain, wait)")
+            if m:
+                sleep = int(m.group(1))
         probe = self.kamailio_probe_seconds(kam_c)
         if self.check(isinstance(sleep, int) and probe is not None, router_rel, what,
                       "needs a preStop sleep and Kamailio's probe interval and threshold"):
