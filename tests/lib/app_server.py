@@ -19,6 +19,7 @@ import json
 import os
 import sys
 import threading
+import urllib.parse
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -93,6 +94,9 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(200, HANGUP)
         if path == "/redirect":
             return self.reply(302, b"", extra={"Location": "/twiml"})
+        if path == "/redirect-to":  # ?url=ABSOLUTE: a 302 there (another host or port)
+            target = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query).get("url", [""])[0]
+            return self.reply(302, b"", extra={"Location": target})
         if path == "/redirect-loop":
             return self.reply(302, b"", extra={"Location": "/redirect-loop"})
         if path == "/error":

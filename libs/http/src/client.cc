@@ -2,6 +2,7 @@
 #include "dialtone/http/client.h"
 
 #include <curl/curl.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <future>
@@ -37,6 +38,8 @@ struct Client::Job {
   Response response;
   bool too_large = false;
   bool skip_body = false;
+  const FetchPolicy* policy = nullptr;  // the client's, when it has one
+  std::string refused;                  // why the policy refused a connection
 
   ~Job() {
     if (headers != nullptr) curl_slist_free_all(headers);
@@ -82,6 +85,17 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
   }
   job->response.headers.emplace_back(std::move(name), std::move(value));
   return size * n;
+}
+
+// Opens each connection's socket once its address is known (after DNS, on every hop), so the
+// policy judges the address actually connected to.
+curl_socket_t OpenSocket(void* user, curlsocktype, struct curl_sockaddr* address) {
+  auto* job = static_cast<Client::Job*>(user);
+  if (job->policy != nullptr) {
+    job->refused = job->policy->Refusal(&address->addr);
+    if (!job->refused.empty()) return CURL_SOCKET_BAD;
+  }
+  return socket(address->family, address->socktype, address->protocol);
 }
 
 Failure Classify(CURLcode code) {
@@ -150,7 +164,7 @@ std::string Response::Header(absl::string_view name) const {
   return absl::StrJoin(values, ", ");
 }
 
-Client::Client(Options options) {
+Client::Client(Options options) : policy_(std::move(options.policy)) {
   curl_global_init(CURL_GLOBAL_DEFAULT);
   multi_ = curl_multi_init();
   curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS,
@@ -230,6 +244,12 @@ void Client::Start(Job& job) {
   curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, OnHeader);
   curl_easy_setopt(easy, CURLOPT_HEADERDATA, &job);
   curl_easy_setopt(easy, CURLOPT_PRIVATE, &job);
+  if (policy_ != nullptr) {
+    job.policy = policy_.get();
+    job.refused.clear();
+    curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, OpenSocket);
+    curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, &job);
+  }
   if (!r.auth_token.empty()) {
     job.headers = curl_slist_append(
         job.headers, absl::StrCat(webhook::kSignatureHeader, ": ", job.wire.signature).c_str());
@@ -315,6 +335,9 @@ void Client::OnTransferDone(void* easy_ptr, int curl_code) {
   };
 
   const auto code = static_cast<CURLcode>(curl_code);
+  if (code != CURLE_OK && !job.refused.empty()) {  // never retried: the answer would not change
+    return fail(Failure::kConnect, absl::StrCat("refused by the fetch policy: ", job.refused));
+  }
   if (code != CURLE_OK) {
     const bool too_large = job.too_large || (code == CURLE_FILESIZE_EXCEEDED && r.keep_body);
     bool connect_failed =

@@ -218,3 +218,61 @@ TEST_CASE("Many requests in flight all complete") {
   REQUIRE(cv.wait_for(lock, std::chrono::seconds(30), [&] { return done == kRequests; }));
   CHECK(ok == kRequests);
 }
+
+namespace {
+
+std::shared_ptr<const http::FetchPolicy> Policy(const std::string& allow) {
+  return std::make_shared<const http::FetchPolicy>(*http::FetchPolicy::Parse(allow));
+}
+
+int ServerPort() {
+  const std::string url = Server().Url("/");
+  return std::stoi(url.substr(url.rfind(':') + 1));
+}
+
+}  // namespace
+
+TEST_CASE("Under a fetch policy a loopback URL is refused before any connection, as 11205") {
+  Reset();
+  http::Client strict({.policy = Policy("")});
+  auto r = strict.Fetch({.url = Server().Url("/twiml"), .method = http::Method::kPost});
+  REQUIRE_FALSE(r.ok());
+  CHECK(http::FailureOf(r.status()) == http::Failure::kConnect);
+  CHECK(TwilioCodeOf(r.status()) == 11205);
+  CHECK(r.status().message().find("refused by the fetch policy") != std::string::npos);
+  CHECK(r.status().message().find("loopback") != std::string::npos);
+  auto media = strict.Fetch(
+      {.url = Server().Url("/twiml"), .purpose = http::Purpose::kMedia, .connect_attempts = 3});
+  REQUIRE_FALSE(media.ok());
+  CHECK(TwilioCodeOf(media.status()) == 11205);
+  // Other spellings of 127.0.0.1 resolve to it and are refused the same.
+  const std::string port = std::to_string(ServerPort());
+  for (const std::string host : {"2130706433", "0x7f000001", "0177.0.0.1", "127.1", "localhost"}) {
+    INFO(host);
+    auto spelled = strict.Fetch({.url = "http://" + host + ":" + port + "/twiml"});
+    REQUIRE_FALSE(spelled.ok());
+    CHECK(http::FailureOf(spelled.status()) == http::Failure::kConnect);
+  }
+  CHECK(Seen().empty());  // the listener saw none of them
+
+  http::Client allowed({.policy = Policy("127.0.0.0/8")});
+  auto ok = allowed.Fetch({.url = "http://0177.0.0.1:" + port + "/twiml"});
+  REQUIRE(ok.ok());
+  CHECK(ok->status == 200);
+}
+
+TEST_CASE("A redirect from an allowed address to a refused one is refused") {
+  Reset();
+  const std::string port = std::to_string(ServerPort());
+  http::Client client({.policy = Policy("127.0.0.1:" + port)});
+  auto r =
+      client.Fetch({.url = Server().Url("/redirect-to?url=http://127.0.0.2:" + port + "/twiml"),
+                    .max_redirects = 3});
+  REQUIRE_FALSE(r.ok());
+  CHECK(http::FailureOf(r.status()) == http::Failure::kConnect);
+  CHECK(r.status().message().find("127.0.0.2") != std::string::npos);
+  CHECK(Seen().size() == 1);  // the redirect only
+  auto same = client.Fetch({.url = Server().Url("/redirect"), .max_redirects = 3});
+  REQUIRE(same.ok());  // to an allowed address it is followed
+  CHECK(same->status == 200);
+}

@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "dialtone/http/fetch_policy.h"
 #include "dialtone/webhook/form_encoding.h"
 
 namespace dialtone::http {
@@ -108,6 +109,10 @@ class Client {
  public:
   struct Options {
     int max_host_connections = 16;
+    // Set for tenant URLs: every connection's address (each redirect hop's too) must pass it,
+    // or the request fails like a refused connection (kConnect) saying why. Unset: internal
+    // requests (an object store), anywhere.
+    std::shared_ptr<const FetchPolicy> policy;
   };
   using Done = std::function<void(absl::StatusOr<Response>)>;
 
@@ -132,6 +137,7 @@ class Client {
   void OnTransferDone(void* easy, int curl_code);
 
   void* multi_ = nullptr;  // CURLM*, touched only by the worker thread after construction
+  std::shared_ptr<const FetchPolicy> policy_;
   std::mutex mu_;
   std::deque<std::unique_ptr<Job>> pending_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
