@@ -11,6 +11,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 
@@ -195,6 +196,37 @@ std::string FetchPolicy::Refusal(const struct sockaddr* address) const {
     return Refusal(buf, ntohs(in6->sin6_port));
   }
   return "only IP addresses may be reached";
+}
+
+std::string CheckFetchAllow(absl::string_view allow) {
+  auto policy = FetchPolicy::Parse(allow);
+  return policy.ok() ? std::string() : std::string(policy.status().message());
+}
+
+absl::StatusOr<std::shared_ptr<const FetchPolicy>> TenantFetchPolicy(
+    absl::string_view allow, const std::vector<std::string>& own) {
+  std::vector<std::string> deny;
+  for (absl::string_view a : own) {
+    absl::ConsumePrefix(&a, "http://") || absl::ConsumePrefix(&a, "https://");
+    a = a.substr(0, a.find('/'));
+    const auto colon = a.rfind(':');
+    if (colon == absl::string_view::npos) continue;
+    absl::string_view host = a.substr(0, colon);
+    const absl::string_view port = a.substr(colon + 1);
+    absl::ConsumePrefix(&host, "[");
+    absl::ConsumeSuffix(&host, "]");
+    if (host == "0.0.0.0" || host == "::" || host.empty()) {  // every local address
+      deny.push_back(absl::StrCat("127.0.0.0/8:", port));
+      deny.push_back(absl::StrCat("[::1]:", port));
+      continue;
+    }
+    if (!ParseIp(host)) continue;
+    deny.push_back(host.find(':') != absl::string_view::npos ? absl::StrCat("[", host, "]:", port)
+                                                             : absl::StrCat(host, ":", port));
+  }
+  auto policy = FetchPolicy::Parse(allow, absl::StrJoin(deny, ","));
+  if (!policy.ok()) return policy.status();
+  return std::make_shared<const FetchPolicy>(*std::move(policy));
 }
 
 }  // namespace dialtone::http

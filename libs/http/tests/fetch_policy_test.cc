@@ -77,3 +77,17 @@ TEST_CASE("A bad allowance is an error naming it") {
     CHECK(p.status().message().find(bad) != std::string::npos);
   }
 }
+
+TEST_CASE("A service's tenant policy refuses its own listening addresses inside the allowance") {
+  auto p = dialtone::http::TenantFetchPolicy(
+      "127.0.0.0/8", {"127.0.0.1:50051", "0.0.0.0:9101", "http://127.0.0.1:8080",
+                      "https://api.example.com:443", "media-layer:50052", "[::1]:8081"});
+  REQUIRE(p.ok());
+  CHECK(Refused(**p, "127.0.0.1", 50051));
+  CHECK(Refused(**p, "127.0.0.3", 9101));  // 0.0.0.0: every local address
+  CHECK(Refused(**p, "127.0.0.1", 8080));
+  CHECK(Refused(**p, "::1", 8081));
+  CHECK_FALSE(Refused(**p, "127.0.0.1", 8082));  // a tenant's test server beside them
+  CHECK_FALSE(Refused(**p, "8.8.8.8", 443));
+  CHECK_FALSE(dialtone::http::TenantFetchPolicy("bad", {}).ok());
+}

@@ -227,7 +227,17 @@ absl::Status CallRouterApp::Run() {
   if (!publisher.ok()) return publisher.status();
   publisher_ = std::move(*publisher);
   store_ = std::make_unique<CallStore>(pg_, tokens_);
-  http_ = std::make_unique<AppHttpClient>(AppHttpClient::Options{});
+  // Tenants' URLs reach no inside address (unless allowed) and never the platform's own ports.
+  auto policy = http::TenantFetchPolicy(
+      config_.fetch_allow,
+      {config_.common.grpc_addr, config_.common.metrics_addr, config_.rest_gateway_addr,
+       config_.media_layer_addr, config_.usage_metering_addr, config_.public_api_url,
+       AdvertisedAddress(config_)});
+  if (!policy.ok()) {
+    runtime_.Shutdown();
+    return policy.status();
+  }
+  http_ = std::make_unique<AppHttpClient>(AppHttpClient::Options{.policy = *policy});
   media_ = std::make_unique<MediaClient>(
       MediaClient::Options{.media_layer_addr = config_.media_layer_addr});
   auto redis = redis::RedisPool::Create({.url = config_.redis_url, .max_connections = 4});

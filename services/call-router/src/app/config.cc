@@ -1,6 +1,7 @@
 // call-router options.
 #include "app/config.h"
 
+#include "dialtone/http/fetch_policy.h"
 #include "sip/sip_access.h"
 
 namespace dialtone::call_router {
@@ -65,6 +66,9 @@ void AddOptions(config::ConfigLoader& loader, Config* c) {
                    });
   loader.AddInt("call_lease_seconds", &c->call_lease_seconds, 3, 600,
                 "a router silent this long is dead and another ends its calls");
+  loader.AddString("fetch_allow", &c->fetch_allow,
+                   "inside addresses applications' URLs may reach anyway (CIDRs, address:port)",
+                   http::CheckFetchAllow);
   loader.AddInt("drain_seconds", &c->drain_seconds, 0, 86400,
                 "on SIGTERM, how long calls in progress may last before being hung up");
 }

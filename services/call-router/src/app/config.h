@@ -46,6 +46,9 @@ struct Config {
   int call_lease_seconds = 15;
   // On SIGTERM: new calls get 503 and the calls up may last this long before being hung up.
   int drain_seconds = 30;
+  // Exceptions to the fetch policy of tenants' URLs (CIDRs, address:port), e.g. 127.0.0.0/8 for a
+  // local test app; empty: no inside address may be reached.
+  std::string fetch_allow;
 };
 
 // Binds every option of `config` to `loader`.

@@ -15,7 +15,8 @@ struct AppHttpClient::Fetch {
   int primary_error = 0;
 };
 
-AppHttpClient::AppHttpClient(Options options) : options_(std::move(options)) {}
+AppHttpClient::AppHttpClient(Options options)
+    : options_(std::move(options)), client_({.policy = options_.policy}) {}
 
 namespace {
 

@@ -67,6 +67,8 @@ class AppHttpClient final : public AppClient {
     size_t max_body_bytes = kMaxDocumentBytes;
     int max_redirects = 10;
     std::string user_agent = "TwilioProxy/1.1 Dialtone/0.1";
+    // Which addresses the application's URLs may reach (null: any; tests of pure behaviour).
+    std::shared_ptr<const http::FetchPolicy> policy;
   };
   static constexpr size_t kMaxDocumentBytes = 64 * 1024;
 

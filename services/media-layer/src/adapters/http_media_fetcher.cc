@@ -6,7 +6,8 @@
 
 namespace dialtone::media_layer {
 
-HttpMediaFetcher::HttpMediaFetcher(Options options) : options_(options) {}
+HttpMediaFetcher::HttpMediaFetcher(Options options)
+    : options_(options), client_({.max_host_connections = 256, .policy = options_.policy}) {}
 
 absl::StatusOr<FetchResponse> HttpMediaFetcher::Fetch(const FetchRequest& req) {
   http::Request request{.url = req.url,

@@ -42,6 +42,7 @@ class HttpMediaFetcher final : public MediaFetcher {
     absl::Duration connect_timeout = absl::Seconds(3);
     int64_t max_bytes = 32 << 20;
     int max_redirects = 5;
+    std::shared_ptr<const http::FetchPolicy> policy;  // which addresses media URLs may reach
   };
   explicit HttpMediaFetcher(Options options);
   absl::StatusOr<FetchResponse> Fetch(const FetchRequest& request) override;
@@ -49,7 +50,7 @@ class HttpMediaFetcher final : public MediaFetcher {
  private:
   Options options_;
   // Many calls may ask one CDN host at once: fetches must not queue behind a small cap.
-  http::Client client_{{.max_host_connections = 256}};
+  http::Client client_;
 };
 
 }  // namespace dialtone::media_layer

@@ -1,5 +1,6 @@
 // media-layer options.
 #include "app/config.h"
+#include "dialtone/http/fetch_policy.h"
 
 #include <utility>
 #include <vector>
@@ -57,6 +58,9 @@ void AddOptions(config::ConfigLoader& loader, Config* c) {
                    });
   loader.AddDuration("s3_timeout", &c->s3.timeout, absl::Seconds(1),
                      "time allowed for one S3 request");
+  loader.AddString("fetch_allow", &c->fetch_allow,
+                   "inside addresses media URLs may reach anyway (CIDRs, address:port)",
+                   http::CheckFetchAllow);
   loader.AddString("usage_metering_addr", &c->usage_metering_addr, "usage-metering gRPC address",
                    config::CheckHostPort());
   loader.AddInt("cache_max_mb", &c->cache_max_mb, 1, 1 << 20,

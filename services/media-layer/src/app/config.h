@@ -22,6 +22,8 @@ struct Config {
   std::string blob_store = "dir";
   S3Options s3;  // blob_store=s3: the s3_* options
   std::string usage_metering_addr = "127.0.0.1:50054";
+  // Exceptions to the fetch policy of media URLs (CIDRs, address:port); empty: no inside address.
+  std::string fetch_allow;
   int cache_max_mb = 1024;  // LRU cap on cached (not recorded) blobs
   int max_media_mb = 32;    // largest Play body fetched
   absl::Duration fetch_timeout = absl::Seconds(10);

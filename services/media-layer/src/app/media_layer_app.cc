@@ -48,8 +48,14 @@ MediaLayerApp::MediaLayerApp(Config config, std::unique_ptr<redis::RedisPool> re
       tts_(std::move(tts)),
       index_(*redis_, {.cache_max_bytes = int64_t{config_.cache_max_mb} << 20}),
       blobs_(std::move(blobs)),
-      fetcher_(
-          {.timeout = config_.fetch_timeout, .max_bytes = int64_t{config_.max_media_mb} << 20}),
+      fetcher_({.timeout = config_.fetch_timeout,
+                .max_bytes = int64_t{config_.max_media_mb} << 20,
+                // Config checked fetch_allow: the policy always builds.
+                .policy = http::TenantFetchPolicy(
+                              config_.fetch_allow,
+                              {config_.common.grpc_addr, config_.common.metrics_addr,
+                               config_.http_addr, config_.public_url, config_.usage_metering_addr})
+                              .value()}),
       service_(index_, *blobs_, fetcher_, *tts_, &metrics_,
                {.public_url = config_.public_url,
                 .default_ttl = config_.default_ttl,

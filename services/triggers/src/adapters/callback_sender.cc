@@ -10,7 +10,9 @@ namespace {
 
 class HttpCallbackSender final : public CallbackSender {
  public:
-  explicit HttpCallbackSender(HttpCallbackSenderOptions options) : options_(std::move(options)) {}
+  explicit HttpCallbackSender(HttpCallbackSenderOptions options)
+      : options_(std::move(options)),
+        client_({.max_host_connections = 2, .policy = options_.policy}) {}
 
   AttemptResult Send(const std::string& url, CallbackMethod method, const webhook::Params& params,
                      const std::string& token) override {
@@ -37,7 +39,7 @@ class HttpCallbackSender final : public CallbackSender {
 
  private:
   HttpCallbackSenderOptions options_;
-  http::Client client_{{.max_host_connections = 2}};
+  http::Client client_;
 };
 
 }  // namespace

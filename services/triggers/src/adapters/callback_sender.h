@@ -6,6 +6,7 @@
 
 #include "absl/time/time.h"
 #include "adapters/trigger_repository.h"
+#include "dialtone/http/fetch_policy.h"
 #include "dialtone/webhook/form_encoding.h"
 #include "domain/trigger.h"
 
@@ -25,6 +26,7 @@ struct HttpCallbackSenderOptions {
   absl::Duration connect_timeout = absl::Seconds(5);
   absl::Duration total_timeout = absl::Seconds(15);
   std::string user_agent = "TwilioProxy/1.1 Dialtone/0.1";
+  std::shared_ptr<const http::FetchPolicy> policy;  // which addresses callback URLs may reach
 };
 
 // Blocking: Send waits for the answer, whose body is dropped. A redirect is an answer (not

@@ -1,5 +1,6 @@
 // triggers options.
 #include "app/config.h"
+#include "dialtone/http/fetch_policy.h"
 
 namespace dialtone::triggers {
 
@@ -29,6 +30,9 @@ void AddOptions(config::ConfigLoader& loader, Config* c) {
                      "longest delay between callback retries");
   loader.AddDuration("delivery_max_age", &c->delivery_max_age, absl::Seconds(1),
                      "how long a firing is retried before it is given up");
+  loader.AddString("fetch_allow", &c->fetch_allow,
+                   "inside addresses trigger callback URLs may reach anyway (CIDRs, address:port)",
+                   http::CheckFetchAllow);
   loader.AddDuration("callback_timeout", &c->callback_timeout, absl::Milliseconds(100),
                      "total time allowed for one callback request");
 }

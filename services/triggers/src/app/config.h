@@ -18,6 +18,8 @@ struct Config {
   std::string rest_gateway_addr = "127.0.0.1:50053";
   // Tests only: sign every callback with this token instead of asking rest-gateway.
   std::string test_auth_token;
+  // Exceptions to the fetch policy of callback URLs (CIDRs, address:port); empty: none inside.
+  std::string fetch_allow;
   // How often every armable trigger is compared with counters read from metering.
   absl::Duration sweep_interval = absl::Seconds(30);
   // Callback delivery. 0 workers: this process evaluates and claims, another one delivers.

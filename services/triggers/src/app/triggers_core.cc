@@ -30,7 +30,12 @@ TriggersCore::TriggersCore(const Config& config, Clock clock, std::unique_ptr<Au
               .max_backoff = config_.delivery_max_backoff,
               .max_age = config_.delivery_max_age,
               .http = {.connect_timeout = std::min(absl::Seconds(5), config_.callback_timeout),
-                       .total_timeout = config_.callback_timeout}},
+                       .total_timeout = config_.callback_timeout,
+                       .policy = http::TenantFetchPolicy(
+                                     config_.fetch_allow,
+                                     {config_.common.grpc_addr, config_.common.metrics_addr,
+                                      config_.usage_metering_addr, config_.rest_gateway_addr})
+                                     .value()}},
           &metrics_)),
       evaluator_({.repo = repo_,
                   .reader = *reader_,

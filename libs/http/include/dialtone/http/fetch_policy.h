@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -46,5 +47,15 @@ class FetchPolicy {
   std::vector<Block> allow_;
   std::vector<Block> deny_;
 };
+
+// The policy for tenants' URLs in a service: `allow` (DIALTONE_FETCH_ALLOW) opens exceptions, and
+// the platform's own listening addresses (`own`: "host:port" or URLs, e.g. the service's gRPC and
+// metrics addresses, its peers', the public API URL) stay refused; a 0.0.0.0 or [::] host stands
+// for loopback, host names are skipped (they are not in the default-open space anyway).
+absl::StatusOr<std::shared_ptr<const FetchPolicy>> TenantFetchPolicy(
+    absl::string_view allow, const std::vector<std::string>& own);
+
+// For a service's config loader: "" when `allow` parses, else why not.
+std::string CheckFetchAllow(absl::string_view allow);
 
 }  // namespace dialtone::http
