@@ -39,11 +39,7 @@ start_router2() {  # NAME
 mblock=$(free_port_block 2)
 media2_grpc=127.0.0.1:$mblock
 media2_http_port=$(dt_free_port)
-env DIALTONE_GRPC_ADDR="$media2_grpc" DIALTONE_METRICS_ADDR=127.0.0.1:$((mblock + 1)) \
-  DIALTONE_REDIS_URL="redis://127.0.0.1:$redis_port/0" DIALTONE_HTTP_ADDR=127.0.0.1:$media2_http_port \
-  DIALTONE_MEDIA_DIR="$tmp/media-store" DIALTONE_USAGE_METERING_ADDR="$metering_grpc" \
-  "$DIALTONE_BUILD_DIR/services/media-layer/media-layer" >"$tmp/media2.log" 2>&1 &
-pids+=($!)
+start_media_layer media2 "$media2_grpc" $((mblock + 1)) "$media2_http_port"
 wait_for 60 serving "$media2_grpc" || { cat "$tmp/media2.log" >&2; fail "media-layer 2 serving"; finish; }
 start_router2 router2
 env DIALTONE_GRPC_ADDR="$gateway2_grpc" DIALTONE_METRICS_ADDR=127.0.0.1:$((block + 3)) \
@@ -59,17 +55,6 @@ api1="http://127.0.0.1:$rest_port/2010-04-01/Accounts/$sid"
 api2="http://127.0.0.1:$rest2_port/2010-04-01/Accounts/$sid"
 call_status() { curl -sf -u "$sid:$token" "$1/Calls/$2.json" | field status; }
 status_is() { [[ $(call_status "$1" "$2") == "$3" ]]; }  # API CALL STATUS
-# requests_to PATH CALL_SID: the form bodies the app got at PATH for the call, as JSON lines.
-requests_to() {
-  curl -sf "$app/_requests" | python3 -c '
-import json, sys, urllib.parse
-path, call = sys.argv[1], sys.argv[2]
-for r in json.load(sys.stdin):
-    if r["path"].split("?")[0] != path: continue
-    form = dict(urllib.parse.parse_qsl(r["body"]))
-    if form.get("CallSid") == call: print(json.dumps(form))' "$@"
-}
-got_request() { [[ -n $(requests_to "$@") ]]; }
 completed_callbacks() {  # CALL_SID: how many status callbacks said the call ended
   requests_to /callback "$1" | python3 -c '
 import json, sys

@@ -32,11 +32,7 @@ check "the router says why: refused by the fetch policy, loopback" \
 # are refused before any connection.
 mblock=$(free_port_block 2)
 strict_media=127.0.0.1:$mblock
-env DIALTONE_FETCH_ALLOW= DIALTONE_GRPC_ADDR="$strict_media" DIALTONE_METRICS_ADDR=127.0.0.1:$((mblock + 1)) \
-  DIALTONE_REDIS_URL="redis://127.0.0.1:$redis_port/0" DIALTONE_HTTP_ADDR=127.0.0.1:$(dt_free_port) \
-  DIALTONE_MEDIA_DIR="$tmp/media-store" DIALTONE_USAGE_METERING_ADDR="$metering_grpc" \
-  "$DIALTONE_BUILD_DIR/services/media-layer/media-layer" >"$tmp/media-strict.log" 2>&1 &
-pids+=($!)
+start_media_layer media-strict "$strict_media" $((mblock + 1)) "$(dt_free_port)" DIALTONE_FETCH_ALLOW=
 wait_for 60 serving "$strict_media" || { cat "$tmp/media-strict.log" >&2; fail "strict media-layer serving"; finish; }
 echo "not audio, but the request must not even leave" >"$tmp/media/tone.wav"
 curl -sf -X POST "$app/_reset" >/dev/null

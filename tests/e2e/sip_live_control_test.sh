@@ -46,18 +46,6 @@ leg_when() {  # PARENT STATUS
     sleep 0.2
   done
 }
-# requests_to PATH [CALL_SID]: the form bodies the app got at PATH (for one call), as JSON lines.
-requests_to() {
-  curl -sf "$app/_requests" | python3 -c '
-import json, sys, urllib.parse
-path, call = sys.argv[1], (sys.argv[2] if len(sys.argv) > 2 else "")
-for r in json.load(sys.stdin):
-    if r["path"].split("?")[0] != path: continue
-    form = dict(urllib.parse.parse_qsl(r["body"]))
-    if call and form.get("CallSid") != call: continue
-    print(json.dumps(form))' "$@"
-}
-got_request() { [[ -n $(requests_to "$@") ]]; }
 caller() { sip_caller "$sip_port" "$@"; }  # NUMBER NAME [SCENARIO]
 # ended_within SECONDS PID: the SIPp process exits 0 within SECONDS.
 ended_within() {

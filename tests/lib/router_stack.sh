@@ -3,7 +3,8 @@
 # 127.0.0.1:$sip_port) and tests/lib/app_server.py on loopback, creates an account, and stops it
 # all on exit; media-layer (Say/Play/recordings) too. Sets: pg_port pg_url router_grpc
 # gateway_grpc media_grpc media_http_port rest_port sip_port app sid token,
-# router_pid, and the pids array (add your own background processes to it).
+# router_pid, and the pids array (add your own background processes to it). Helpers for more:
+# start_call_router, start_media_layer, sip_caller, requests_to, got_request (below).
 # Extra call-router environment: ROUTER_ENV=(NAME=value ...) before sourcing.
 ROUTER_ENV=(${ROUTER_ENV[@]+"${ROUTER_ENV[@]}"})
 pids=()
@@ -47,11 +48,17 @@ pids+=($!)
 # media-layer (same Redis) for Say and Play, and recordings.
 media_http_port=$(dt_free_port)
 mkdir -p "$tmp/media-store" "$tmp/media"
-env DIALTONE_GRPC_ADDR="$media_grpc" DIALTONE_METRICS_ADDR=127.0.0.1:$((grpc_base + 7)) \
-  DIALTONE_REDIS_URL="redis://127.0.0.1:$redis_port/0" DIALTONE_HTTP_ADDR=127.0.0.1:$media_http_port \
-  DIALTONE_MEDIA_DIR="$tmp/media-store" DIALTONE_USAGE_METERING_ADDR="$metering_grpc" \
-  "$DIALTONE_BUILD_DIR/services/media-layer/media-layer" >"$tmp/media.log" 2>&1 &
-pids+=($!)
+# start_media_layer NAME GRPC_ADDR METRICS_PORT HTTP_PORT [NAME=value...]: one media-layer on this
+# stack's Redis and blob folder ($tmp/media-store), logging to $tmp/NAME.log; sets started_pid.
+start_media_layer() {
+  env "${@:5}" DIALTONE_GRPC_ADDR="$2" DIALTONE_METRICS_ADDR="127.0.0.1:$3" \
+    DIALTONE_REDIS_URL="redis://127.0.0.1:$redis_port/0" DIALTONE_HTTP_ADDR="127.0.0.1:$4" \
+    DIALTONE_MEDIA_DIR="$tmp/media-store" DIALTONE_USAGE_METERING_ADDR="$metering_grpc" \
+    "$DIALTONE_BUILD_DIR/services/media-layer/media-layer" >"$tmp/$1.log" 2>&1 &
+  started_pid=$!
+  pids+=("$started_pid")
+}
+start_media_layer media "$media_grpc" $((grpc_base + 7)) "$media_http_port"
 # start_call_router NAME GRPC_ADDR METRICS_PORT SIP_PORT RTP_MIN MEDIA_GRPC: one call-router of
 # this stack (40 RTP ports from RTP_MIN), logging to $tmp/NAME.log; sets started_pid.
 start_call_router() {
@@ -95,6 +102,19 @@ sip_caller() {
   caller_pid=$!
   pids+=("$caller_pid")
 }
+
+# requests_to PATH [CALL_SID]: the form bodies the app got at PATH (for one call), as JSON lines.
+requests_to() {
+  curl -sf "$app/_requests" | python3 -c '
+import json, sys, urllib.parse
+path, call = sys.argv[1], (sys.argv[2] if len(sys.argv) > 2 else "")
+for r in json.load(sys.stdin):
+    if r["path"].split("?")[0] != path: continue
+    form = dict(urllib.parse.parse_qsl(r["body"]))
+    if call and form.get("CallSid") != call: continue
+    print(json.dumps(form))' "$@"
+}
+got_request() { [[ -n $(requests_to "$@") ]]; }
 
 acct=$("$CTL" accounts create --friendly-name sip-e2e --addr "$gateway_grpc")
 sid=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["sid"])' <<<"$acct")

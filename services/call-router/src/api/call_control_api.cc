@@ -38,10 +38,6 @@ absl::StatusOr<std::shared_ptr<const Program>> InlineTwiml(const std::string& tw
 CallControlApi::CallControlApi(ProtoTable& calls, ProtoTable& applications)
     : calls_(calls), applications_(applications) {}
 
-void CallControlApi::SetLive(LiveCallControl* live) {
-  live_ = live;
-  peers_ = live == nullptr ? nullptr : std::make_unique<PeerRouters>(live->RouterId());
-}
 
 grpc::Status CallControlApi::RouteFor(const pb::CreateCallRequest& req, CallRoute* route) {
   route->account_sid = req.account_sid();
@@ -190,7 +186,7 @@ grpc::Status CallControlApi::Update(const pb::UpdateCallRequest& request, pb::Ca
       // Owned by another replica: it applies the update and answers.
       if (auto owner = live_->Owner(req->sid());
           !forwarded && owner.ok() && owner->router_id != live_->RouterId()) {
-        return peers_->UpdateCall(owner->address, request, resp);
+        return live_->Peers().UpdateCall(owner->address, request, resp);
       }
       return rpc::TwilioGrpcError(grpc::StatusCode::FAILED_PRECONDITION, kTwilioNotInProgress,
                                   "Call is not in-progress. Cannot redirect.");

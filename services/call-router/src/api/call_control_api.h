@@ -38,6 +38,9 @@ class LiveCallControl {
   virtual absl::StatusOr<CallOwner> Owner(const std::string& call_sid) = 0;
   // This process's router ID, as leases name it.
   virtual std::string RouterId() const = 0;
+  // The other replicas, to forward an update to a call's owner (one channel per peer, shared
+  // with the rest of the process).
+  virtual PeerRouters& Peers() = 0;
 };
 
 // Runs on gRPC's server threads; reads calls and applications through their tables.
@@ -49,7 +52,7 @@ class CallControlApi {
  public:
   CallControlApi(ProtoTable& calls, ProtoTable& applications);
   // Without it, Create and Update answer UNAVAILABLE. Set before serving.
-  void SetLive(LiveCallControl* live);
+  void SetLive(LiveCallControl* live) { live_ = live; }
 
   grpc::Status Create(const callrouter::v1::CreateCallRequest& request, callrouter::v1::Call* resp);
   // A call live on another replica is updated there (`forwarded`: this request came from a
@@ -64,7 +67,6 @@ class CallControlApi {
   ProtoTable& calls_;
   ProtoTable& applications_;
   LiveCallControl* live_ = nullptr;
-  std::unique_ptr<PeerRouters> peers_;  // made with the live side
 };
 
 }  // namespace dialtone::call_router

@@ -43,6 +43,7 @@ class CallRouterApp final : public LiveCallControl {
   void RoutesChanged() override;
   absl::StatusOr<CallOwner> Owner(const std::string& call_sid) override;
   std::string RouterId() const override { return router_id_; }
+  PeerRouters& Peers() override { return peers_; }
 
  private:
   CallSessionDeps SessionDeps();
@@ -64,7 +65,7 @@ class CallRouterApp final : public LiveCallControl {
   GatewayAuthTokenSource tokens_;
   CallExecutor executor_;
   LiveCalls live_;
-  PeerRouters peers_;  // asked by recovery whether an owner still runs its calls
+  PeerRouters peers_;  // forwarded updates; recovery asks owners whether they still run calls
   // Made in Run(), after the runtime has blocked SIGTERM/SIGINT: their threads must inherit
   // the mask, or a signal could kill the process instead of stopping it gracefully.
   std::unique_ptr<CallStore> store_;

@@ -45,6 +45,8 @@ class RoutesOnly final : public LiveCallControl {
     return absl::NotFoundError("test");
   }
   std::string RouterId() const override { return "test"; }
+  PeerRouters& Peers() override { return peers_; }
+  PeerRouters peers_{"test"};
   int changes = 0;
 
  private:
