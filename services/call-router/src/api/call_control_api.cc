@@ -38,7 +38,6 @@ absl::StatusOr<std::shared_ptr<const Program>> InlineTwiml(const std::string& tw
 CallControlApi::CallControlApi(ProtoTable& calls, ProtoTable& applications)
     : calls_(calls), applications_(applications) {}
 
-
 grpc::Status CallControlApi::RouteFor(const pb::CreateCallRequest& req, CallRoute* route) {
   route->account_sid = req.account_sid();
   if (!req.application_sid().empty()) {
