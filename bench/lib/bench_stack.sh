@@ -6,6 +6,9 @@
 #                            server { } body, listening on $nport; sets NGINX_PID.
 BENCH_PIDS=()
 NGINX_PID=''
+# Benchmarks measure capacity: no account limit may cap them (README, "Limits per account").
+export DIALTONE_LIMIT_CALLS_PER_SECOND=0 DIALTONE_LIMIT_CONCURRENT_CALLS=0
+export DIALTONE_LIMIT_API_REQUESTS_PER_SECOND=0
 
 bench_cleanup() {
   local p

@@ -20,6 +20,7 @@ import os
 import sys
 import threading
 import urllib.parse
+import xml.sax.saxutils
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -97,6 +98,10 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/redirect-to":  # ?url=ABSOLUTE: a 302 there (another host or port)
             target = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query).get("url", [""])[0]
             return self.reply(302, b"", extra={"Location": target})
+        if path == "/play-recording":  # voicemail: play back the RecordingUrl posted here
+            form = dict(urllib.parse.parse_qsl(body))
+            url = xml.sax.saxutils.escape(form.get("RecordingUrl", ""))
+            return self.reply(200, f"<Response><Play>{url}</Play><Hangup/></Response>".encode())
         if path == "/redirect-loop":
             return self.reply(302, b"", extra={"Location": "/redirect-loop"})
         if path == "/error":

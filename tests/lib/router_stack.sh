@@ -1,5 +1,5 @@
 # Sourced by the SIP end-to-end tests, after testlib.sh, with $tmp set: starts PostgreSQL,
-# rest-gateway (accounts and auth tokens), usage-metering with its Redis, call-router (SIP on
+# rest-gateway (accounts and auth tokens), Redis, usage-metering, call-router (SIP on
 # 127.0.0.1:$sip_port) and tests/lib/app_server.py on loopback, creates an account, and stops it
 # all on exit; media-layer (Say/Play/recordings) too. Sets: pg_port pg_url router_grpc
 # gateway_grpc media_grpc media_http_port rest_port sip_port app sid token,
@@ -29,17 +29,19 @@ media_grpc=127.0.0.1:$((grpc_base + 6))
 metering_grpc=127.0.0.1:$((grpc_base + 4))
 rest_port=$(dt_free_port)
 sip_port=$(dt_free_port)
+# One Redis for the stack: usage counters, the media index, call leases and accounts' rates.
+redis_port=$(dt_free_port)
+dt_redis_start "$tmp/redis" "$redis_port"
 
-env DIALTONE_GRPC_ADDR="$gateway_grpc" DIALTONE_METRICS_ADDR=127.0.0.1:$((grpc_base + 2)) \
+env DIALTONE_REDIS_URL="redis://127.0.0.1:$redis_port/0" \
+  DIALTONE_GRPC_ADDR="$gateway_grpc" DIALTONE_METRICS_ADDR=127.0.0.1:$((grpc_base + 2)) \
   DIALTONE_PG_URL="$pg_url" DIALTONE_MIGRATIONS_DIR="$DIALTONE_SOURCE_DIR/deploy/sql" \
   DIALTONE_HTTP_ADDR=127.0.0.1:$rest_port DIALTONE_CALL_ROUTER_ADDR="$router_grpc" \
   DIALTONE_MEDIA_LAYER_ADDR="$media_grpc" DIALTONE_USAGE_METERING_ADDR="$metering_grpc" \
   DIALTONE_TRIGGERS_ADDR=127.0.0.1:$(dt_free_port) DIALTONE_USAGE_SPOOL="$tmp/gw.spool" \
   "$DIALTONE_BUILD_DIR/services/rest-gateway/rest-gateway" >"$tmp/gateway.log" 2>&1 &
 pids+=($!)
-# usage-metering (with its own Redis) counts the calls' usage.
-redis_port=$(dt_free_port)
-dt_redis_start "$tmp/redis" "$redis_port"
+# usage-metering counts the calls' usage.
 env DIALTONE_GRPC_ADDR="$metering_grpc" DIALTONE_METRICS_ADDR=127.0.0.1:$((grpc_base + 5)) \
   DIALTONE_PG_URL="$pg_url" DIALTONE_REDIS_URL="redis://127.0.0.1:$redis_port/0" \
   DIALTONE_MIGRATIONS_DIR="$DIALTONE_SOURCE_DIR/deploy/sql" DIALTONE_PUSH_TO_TRIGGERS=false \

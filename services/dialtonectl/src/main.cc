@@ -11,7 +11,7 @@ constexpr char kUsage[] =
     "usage: dialtonectl COMMAND [ARGS]\n\n"
     "commands:\n"
     "  health [--addr HOST:PORT ...]   gRPC health of every service (exit 0 when all SERVING)\n"
-    "  accounts create|get|list|rotate-token ...   account administration\n"
+    "  accounts create|get|list|rotate-token|settings ...   account administration\n"
     "  usage publish|query --account SID ...   publish a usage event, read usage records\n"
     "  webhook sign|validate --token T --url U [NAME=VALUE ...]   X-Twilio-Signature\n"
     "  twiml check [--content-type T] [--url U] FILE|-   parse TwiML, print the program as JSON\n"

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "adapters/account_repository.h"
+#include "adapters/account_settings_repository.h"
 #include "adapters/api_handler.h"
 #include "dialtone/pg/testing/scratch_database.h"
 #include "dialtone/testing/test_env.h"
@@ -220,4 +221,41 @@ TEST_CASE("REST: an account over its concurrent request limit gets 429 with code
   t2.join();
   CHECK(Call(f.Url("/2010-04-01/Accounts/" + a->sid + ".json"), a->sid, a->auth_token).status ==
         200);
+}
+
+TEST_CASE("Account settings: defaults, the account's own values, reset, and refusals") {
+  Fixture f;
+  auto account = f.repo->Create("settings");
+  REQUIRE(account.ok());
+  AccountSettings defaults;
+  defaults.calls_per_second = 9;
+  AccountSettingsRepository settings(*f.pool, defaults);
+
+  auto fresh = settings.Get(account->sid);
+  REQUIRE(fresh.ok());
+  CHECK(fresh->effective.calls_per_second == 9);
+  CHECK_FALSE(fresh->effective.media_http_auth);
+  CHECK_FALSE(fresh->overrides.calls_per_second);
+
+  AccountSettingsOverrides set;
+  set.media_http_auth = true;
+  set.calls_per_second = 2;
+  REQUIRE(settings.Update(account->sid, set, {}).ok());
+  AccountSettingsOverrides more;
+  more.max_quiet_steps = 10;
+  auto both = settings.Update(account->sid, more, {"calls_per_second"});
+  REQUIRE(both.ok());
+  auto read = settings.Get(account->sid);  // what a replica reads back from PostgreSQL
+  REQUIRE(read.ok());
+  CHECK(read->effective.media_http_auth);
+  CHECK(read->effective.max_quiet_steps == 10);
+  CHECK(read->effective.calls_per_second == 9);  // reset: the default again
+  CHECK_FALSE(read->overrides.calls_per_second);
+
+  AccountSettingsOverrides bad;
+  bad.max_concurrent_calls = -3;
+  CHECK(absl::IsInvalidArgument(settings.Update(account->sid, bad, {}).status()));
+  CHECK(absl::IsInvalidArgument(settings.Update(account->sid, {}, {"nonsense"}).status()));
+  CHECK(absl::IsNotFound(settings.Get("AC" + std::string(32, '0')).status()));
+  CHECK(absl::IsNotFound(settings.Update("AC" + std::string(32, '0'), set, {}).status()));
 }

@@ -1,6 +1,8 @@
 // CallRouterApp wiring.
 #include "app/call_router_app.h"
 
+#include <algorithm>
+
 #include "calls/call_session.h"
 #include "dialtone/service/stores.h"
 
@@ -11,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "dialtone/core/sid.h"
+#include "dialtone/core/twilio_error.h"
 #include "dialtone/log/log.h"
 #include "prometheus/counter.h"
 #include "prometheus/gauge.h"
@@ -89,9 +92,13 @@ CallSessionDeps CallRouterApp::SessionDeps() {
           .trunk_username = config_.sip_trunk_username,
           .trunk_password = config_.sip_trunk_password,
           .local_sip_host = LocalSipHost(),
-          .publish_usage = [this](const CallUsage& u, const std::string& account) {
-            PublishUsage(u, account);
-          }};
+          .publish_usage = [this](const CallUsage& u,
+                                  const std::string& account) { PublishUsage(u, account); },
+          .on_refused = [this](const std::string& limit) { CountRefused(limit); }};
+}
+
+void CallRouterApp::CountRefused(const std::string& limit) {
+  if (refused_ != nullptr) refused_->Add({{"limit", limit}}).Increment();
 }
 
 absl::StatusOr<std::string> CallRouterApp::AuthToken(const std::string& account_sid) {
@@ -117,6 +124,17 @@ absl::Status CallRouterApp::Place(OutboundCall call, const std::function<void()>
     return absl::UnavailableError("call-router is starting");
   }
   if (draining_) return absl::UnavailableError("call-router is draining: place the call elsewhere");
+  // The account's limits: new calls a second and calls up (ResourceExhausted: the API answers
+  // 429), the longest life (TimeLimit capped by it), the Redirect-loop cap.
+  call.route.limits = store_->Limits(call.route.account_sid);
+  if (absl::Status admitted = store_->Admit(call.route.account_sid, call.route.limits);
+      !admitted.ok()) {
+    CountRefused(core::TwilioCodeOf(admitted) == 10004 ? "concurrent_calls" : "calls_per_second");
+    return admitted;
+  }
+  if (call.route.limits.max_call_seconds > 0) {
+    call.time_limit_seconds = std::min(call.time_limit_seconds, call.route.limits.max_call_seconds);
+  }
   if (call.invite.auth_username.empty()) {
     call.invite.auth_username = config_.sip_trunk_username;
     call.invite.auth_password = config_.sip_trunk_password;
@@ -239,8 +257,13 @@ absl::Status CallRouterApp::Run() {
   }
   http_ = std::make_unique<AppHttpClient>(AppHttpClient::Options{.policy = *policy});
   media_ = std::make_unique<MediaClient>(
-      MediaClient::Options{.media_layer_addr = config_.media_layer_addr});
-  auto redis = redis::RedisPool::Create({.url = config_.redis_url, .max_connections = 4});
+      MediaClient::Options{.media_layer_addr = config_.media_layer_addr,
+                           .api_base_url = config_.public_api_url,
+                           .recording_media = [store = store_.get()](const std::string& account,
+                                                                     const std::string& recording) {
+                             return store->RecordingMedia(account, recording);
+                           }});
+  auto redis = redis::RedisPool::Create({.url = config_.redis_url, .max_connections = 8});
   if (!redis.ok()) {
     runtime_.Shutdown();
     return redis.status();
@@ -251,7 +274,13 @@ absl::Status CallRouterApp::Run() {
                                    .address = AdvertisedAddress(config_),
                                    .ttl = absl::Seconds(config_.call_lease_seconds)});
   live_.LeaseWith(leases_.get());
+  limiter_ = std::make_unique<redis::RateLimiter>(*redis_, "dialtone:rate:");
+  store_->SetRateLimiter(limiter_.get());
   auto& registry = runtime_.metrics();
+  refused_ = &prometheus::BuildCounter()
+                  .Name("dialtone_call_router_calls_refused_total")
+                  .Help("New calls refused over their account's limit, by limit")
+                  .Register(registry);
   live_.CountWith(&prometheus::BuildGauge()
                        .Name("dialtone_call_router_live_calls")
                        .Help("Calls live on this router (inbound, placed, Dial legs)")

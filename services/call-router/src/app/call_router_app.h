@@ -75,10 +75,14 @@ class CallRouterApp final : public LiveCallControl {
   std::unique_ptr<usage_publisher::UsagePublisher> publisher_;
   std::unique_ptr<redis::RedisPool> redis_;
   std::unique_ptr<CallLeases> leases_;
+  std::unique_ptr<redis::RateLimiter> limiter_;  // accounts' calls per second, all replicas
   std::unique_ptr<CallRecovery> recovery_;
   std::unique_ptr<pg::ChangeListener> changes_;  // numbers, applications, accounts
   std::atomic<bool> draining_{false};
   prometheus::Gauge* draining_gauge_ = nullptr;
+  // Calls refused over an account's limit, by limit (calls_per_second, concurrent_calls).
+  prometheus::Family<prometheus::Counter>* refused_ = nullptr;
+  void CountRefused(const std::string& limit);
 };
 
 }  // namespace dialtone::call_router

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "dialtone/core/sid.h"
+#include "dialtone/core/twilio_error.h"
 #include "dialtone/log/log.h"
 
 namespace dialtone::call_router {
@@ -166,13 +167,8 @@ void CallSession::OnAnswered(const std::string& remote_sdp) {
     stream_->StartCallRecording();
     call_recording_started_ = absl::Now();
   }
-  auto limit = OnSipThread([](CallSession& s) {
-    if (s.finished()) return;
-    log::Info("call reached its time limit", {{"call_sid", s.call_sid_}});
-    s.state_.ended = true;
-    s.HangUp(absl::OkStatus());
-  });
-  deps_.loop->RunAfter(absl::Seconds(outbound_->time_limit_seconds), [limit] { limit(); });
+  ArmTimeLimit(outbound_->time_limit_seconds);
+  if (route_) state_.quiet_document_cap = route_->limits.max_quiet_steps;
   Step(CallStarted{route_->voice_url, route_->voice_method, true, outbound_->document});
 }
 
@@ -250,6 +246,11 @@ void CallSession::Start() {
   store->Submit(call_sid_, [store, row, done]() mutable {
     auto route = std::make_shared<absl::StatusOr<CallRoute>>(store->Route(row.to));
     if (route->ok()) {
+      if (absl::Status admitted = store->Admit((*route)->account_sid, (*route)->limits);
+          !admitted.ok()) {
+        *route = admitted;
+        return done(route);
+      }
       row.account_sid = (*route)->account_sid;
       row.phone_number_sid = (*route)->phone_number_sid;
       row.to = (*route)->phone_number;
@@ -267,6 +268,17 @@ void CallSession::OnRouted(absl::StatusOr<CallRoute> route) {
       log::Info("call to an unknown number refused",
                 {{"to", invite_.to_user}, {"call_id", invite_.call_id}});
       if (dialog_ != nullptr) dialog_->Refuse(404, "Not Found");
+    } else if (absl::IsResourceExhausted(route.status())) {
+      // Over the account's limit (README, "Limits"): busy for too many calls up, temporarily
+      // unavailable for too many new calls a second. Not 503: a front door would try the
+      // next router, which shares the limit.
+      const bool busy = core::TwilioCodeOf(route.status()) == 10004;
+      log::Info("call refused: over the account's limit",
+                {{"to", invite_.to_user}, {"call_id", invite_.call_id}, {"error", route.status()}});
+      if (deps_.on_refused) deps_.on_refused(busy ? "concurrent_calls" : "calls_per_second");
+      if (dialog_ != nullptr) {
+        dialog_->Refuse(busy ? 486 : 480, busy ? "Busy Here" : "Temporarily Unavailable");
+      }
     } else {
       log::Error("call routing failed", {{"to", invite_.to_user}, {"error", route.status()}});
       if (dialog_ != nullptr) dialog_->Refuse(503, "Service Unavailable");
@@ -292,6 +304,7 @@ void CallSession::OnRouted(absl::StatusOr<CallRoute> route) {
     remote_media_ = *media;
   }
   dialog_->Ring();
+  state_.quiet_document_cap = route_->limits.max_quiet_steps;
   Step(CallStarted{route_->voice_url, route_->voice_method, false});
   if (early_control_) Control(*std::exchange(early_control_, std::nullopt));
 }
@@ -377,12 +390,26 @@ void CallSession::Answer() {
   dialog_->Answer(LocalSdp(deps_.media_host, stream_->port(), payload, dtmf));
   start_time_ = absl::Now();
   call_state_ = CallState::kInProgress;
+  // A placed call's limit is its TimeLimit, capped by the account's (armed when answered).
+  if (!outbound() && route_ && route_->limits.max_call_seconds > 0) {
+    ArmTimeLimit(route_->limits.max_call_seconds);
+  }
   CallRecords* store = deps_.store;
   store->Submit(call_sid_, [store, sid = call_sid_, start = *start_time_] {
     if (absl::Status s = store->MarkInProgress(sid, start); !s.ok()) {
       log::Error("cannot mark call in-progress", {{"call_sid", sid}, {"error", s}});
     }
   });
+}
+
+void CallSession::ArmTimeLimit(int seconds) {
+  auto limit = OnSipThread([](CallSession& s) {
+    if (s.finished()) return;
+    log::Info("call reached its time limit", {{"call_sid", s.call_sid_}});
+    s.state_.ended = true;
+    s.HangUp(absl::OkStatus());
+  });
+  deps_.loop->RunAfter(absl::Seconds(seconds), [limit] { limit(); });
 }
 
 void CallSession::Refuse(int sip_status, const char* phrase, CallState end) {

@@ -100,6 +100,8 @@ class CallSession final : public SipCallHandler,
   void Fetch(const FetchDocumentCommand& command);
   void Answer();
   void Refuse(int sip_status, const char* phrase, CallState end);
+  // Hangs up the call `seconds` from now unless it has ended.
+  void ArmTimeLimit(int seconds);
   void HangUp(const absl::Status& error);
 
   // The audio path (call_session_audio.cc).

@@ -6,7 +6,10 @@
 #include <future>
 #include <pqxx/pqxx>
 
+#include "absl/strings/str_cat.h"
 #include "dialtone/accounts/v1/accounts.grpc.pb.h"
+#include "dialtone/core/twilio_error.h"
+#include "dialtone/log/log.h"
 #include "dialtone/rpc/status.h"
 
 namespace dialtone::call_router {
@@ -48,6 +51,21 @@ absl::StatusOr<std::string> GatewayAuthTokenSource::AuthToken(const std::string&
   if (!s.ok()) return rpc::FromGrpcStatus(s);
   if (account.auth_token().empty()) return absl::InternalError("account has no auth token");
   return account.auth_token();
+}
+
+absl::StatusOr<CallLimits> GatewayAuthTokenSource::Limits(const std::string& account_sid) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(3));
+  accounts::v1::GetAccountSettingsRequest req;
+  req.set_sid(account_sid);
+  accounts::v1::AccountSettingsResponse resp;
+  grpc::Status s = stub_->GetAccountSettings(&ctx, req, &resp);
+  if (!s.ok()) return rpc::FromGrpcStatus(s);
+  const auto& e = resp.effective();
+  return CallLimits{.calls_per_second = e.calls_per_second(),
+                    .max_concurrent_calls = e.max_concurrent_calls(),
+                    .max_call_seconds = e.max_call_seconds(),
+                    .max_quiet_steps = e.max_quiet_steps()};
 }
 
 CallStore::CallStore(pg::PgPool& pool, AuthTokenSource& tokens, CacheOptions cache, int workers)
@@ -113,6 +131,13 @@ void CallStore::Loop(Worker& w) {
 }
 
 absl::StatusOr<CallRoute> CallStore::Route(const std::string& to) {
+  absl::StatusOr<CallRoute> route = NumberRoute(to);
+  // Limits are cached apart (dropped when the account's settings change), not with the number.
+  if (route.ok()) route->limits = Limits(route->account_sid);
+  return route;
+}
+
+absl::StatusOr<CallRoute> CallStore::NumberRoute(const std::string& to) {
   uint64_t generation = 0;
   {
     std::lock_guard<std::mutex> lock(cache_mu_);
@@ -151,6 +176,62 @@ absl::StatusOr<std::string> CallStore::AuthToken(const std::string& account_sid)
     tokens_cached_[account_sid] = {*token, absl::Now() + cache_.token_ttl};
   }
   return token;
+}
+
+CallLimits CallStore::Limits(const std::string& account_sid) {
+  {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    auto it = limits_cached_.find(account_sid);
+    if (it != limits_cached_.end() && it->second.second > absl::Now()) return it->second.first;
+  }
+  absl::StatusOr<CallLimits> limits = tokens_.Limits(account_sid);
+  if (!limits.ok()) {
+    log::Warn("account limits unknown; the defaults apply",
+              {{"account_sid", account_sid}, {"error", limits.status()}});
+    return CallLimits{};
+  }
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  if (limits_cached_.size() >= cache_.max_entries) limits_cached_.clear();
+  limits_cached_[account_sid] = {*limits, absl::Now() + cache_.limits_ttl};
+  return *limits;
+}
+
+absl::Status CallStore::Admit(const std::string& account_sid, const CallLimits& limits) {
+  if (limiter_ != nullptr && limits.calls_per_second > 0) {
+    auto wait =
+        limiter_->Take("calls:" + account_sid, limits.calls_per_second, limits.calls_per_second);
+    if (!wait.ok()) {
+      log::Warn("calls per second not checked: Redis out of reach; call admitted",
+                {{"account_sid", account_sid}, {"error", wait.status()}});
+    } else if (*wait > absl::ZeroDuration()) {
+      return core::TwilioStatus(absl::StatusCode::kResourceExhausted, 20429,
+                                absl::StrCat("Too Many Requests: the account's limit is ",
+                                             limits.calls_per_second, " calls per second"));
+    }
+  }
+  if (limits.max_concurrent_calls <= 0) return absl::OkStatus();
+  int64_t up = 0;
+  absl::Status s = pool_.Run([&](pqxx::connection& c) {
+    pqxx::read_transaction tx(c);
+    up = tx.exec_params1(
+               "select count(*) from calls where account_sid = $1"
+               " and status in ('queued', 'ringing', 'in-progress')",
+               account_sid)[0]
+             .as<int64_t>();
+    return absl::OkStatus();
+  });
+  if (!s.ok()) {
+    log::Warn("concurrent calls not counted: PostgreSQL out of reach; call admitted",
+              {{"account_sid", account_sid}, {"error", s}});
+    return absl::OkStatus();
+  }
+  if (up >= limits.max_concurrent_calls) {
+    return core::TwilioStatus(
+        absl::StatusCode::kResourceExhausted, 10004,
+        absl::StrCat("Call concurrency limit exceeded: the account has ", up,
+                     " calls up, its limit is ", limits.max_concurrent_calls));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<CallRoute> CallStore::LookUp(const std::string& to) {
@@ -224,6 +305,23 @@ absl::Status CallStore::InsertRecording(const NewRecording& r) {
       " $8::timestamptz)",
       r.sid, r.account_sid, r.call_sid, r.duration_seconds, r.source, r.media_sid, r.media_url,
       PgTime(r.start_time));
+}
+
+absl::StatusOr<std::string> CallStore::RecordingMedia(const std::string& account_sid,
+                                                      const std::string& recording_sid) {
+  std::optional<std::string> media_sid;
+  absl::Status s = pool_.Run([&](pqxx::connection& c) {
+    pqxx::read_transaction tx(c);
+    pqxx::result r = tx.exec_params(
+        "select media_sid from recordings where sid = $1 and account_sid = $2"
+        " and coalesce(media_sid, '') <> ''",
+        recording_sid, account_sid);
+    if (!r.empty()) media_sid = r[0][0].as<std::string>();
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  if (!media_sid) return absl::NotFoundError("no recording " + recording_sid + " with audio");
+  return *std::move(media_sid);
 }
 
 absl::Status CallStore::MarkRinging(const std::string& sid) {
@@ -302,8 +400,10 @@ void CallStore::ForgetToken(const std::string& account_sid) {
   std::lock_guard<std::mutex> lock(cache_mu_);
   if (account_sid.empty()) {
     tokens_cached_.clear();
+    limits_cached_.clear();
   } else {
     tokens_cached_.erase(account_sid);
+    limits_cached_.erase(account_sid);
   }
 }
 

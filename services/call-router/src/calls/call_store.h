@@ -20,11 +20,22 @@
 #include "calls/voice_request.h"
 #include "dialtone/accounts/v1/accounts.grpc.pb.h"
 #include "dialtone/pg/pg_pool.h"
+#include "dialtone/redis/rate_limiter.h"
 
 namespace dialtone::call_router {
 
 // What an incoming call to one of our numbers runs: the number's own voice settings, or its
 // application's when it has one, and the token that signs requests to them.
+// What an account may do (rest-gateway's account settings). 0: no limit. These defaults apply
+// when the gateway cannot say: calls are not refused, but none outlives Twilio's 4 hours and a
+// Redirect loop still ends.
+struct CallLimits {
+  int calls_per_second = 0;
+  int max_concurrent_calls = 0;
+  int max_call_seconds = 14400;
+  int max_quiet_steps = 20;
+};
+
 struct CallRoute {
   std::string account_sid;
   std::string phone_number_sid;
@@ -36,6 +47,7 @@ struct CallRoute {
   std::string status_callback;
   HttpMethod status_callback_method = HttpMethod::kPost;
   std::string auth_token;
+  CallLimits limits;
 };
 
 struct NewRecording {
@@ -78,6 +90,8 @@ class AuthTokenSource {
   virtual ~AuthTokenSource() = default;
   // Blocking; called on the CallStore worker only.
   virtual absl::StatusOr<std::string> AuthToken(const std::string& account_sid) = 0;
+  // The account's limits; blocking, on the CallStore worker or a gRPC thread.
+  virtual absl::StatusOr<CallLimits> Limits(const std::string& account_sid) { return CallLimits{}; }
 };
 
 // Accounts.GetAccount on rest-gateway, with a short deadline.
@@ -86,6 +100,8 @@ class GatewayAuthTokenSource final : public AuthTokenSource {
   explicit GatewayAuthTokenSource(const std::string& rest_gateway_addr);
   ~GatewayAuthTokenSource() override;
   absl::StatusOr<std::string> AuthToken(const std::string& account_sid) override;
+  // Accounts.GetAccountSettings.
+  absl::StatusOr<CallLimits> Limits(const std::string& account_sid) override;
 
  private:
   std::unique_ptr<accounts::v1::Accounts::Stub> stub_;
@@ -102,6 +118,7 @@ struct CallStoreCacheOptions {
   absl::Duration route_ttl = absl::Seconds(10);   // a number's voice settings
   absl::Duration unknown_ttl = absl::Seconds(2);  // "no such number" (calls to junk numbers)
   absl::Duration token_ttl = absl::Seconds(60);   // an account's auth token
+  absl::Duration limits_ttl = absl::Seconds(10);  // an account's limits
   size_t max_entries = 100000;                    // past this, the cache starts over
 };
 
@@ -114,6 +131,11 @@ class CallRecords {
   // NotFound when no incoming phone number matches `to`.
   virtual absl::StatusOr<CallRoute> Route(const std::string& to) = 0;
   virtual absl::Status InsertRinging(const NewCall& call) = 0;
+  // OK when `account_sid` may start one more call now under `limits`; ResourceExhausted carrying
+  // Twilio's 20429 (calls per second) or 10004 (concurrent calls) when not.
+  virtual absl::Status Admit(const std::string& account_sid, const CallLimits& limits) {
+    return absl::OkStatus();
+  }
   virtual absl::Status MarkRinging(const std::string& sid) = 0;
   // A <Dial> leg: status queued, direction outbound-dial, its parent call.
   virtual absl::Status InsertDialed(const NewCall& call, const std::string& parent_call_sid) = 0;
@@ -143,6 +165,15 @@ class CallStore final : public CallRecords {
   absl::StatusOr<CallRoute> Route(const std::string& to) override;
   // The account's auth token, cached for token_ttl. Thread-safe (blocks on a miss).
   absl::StatusOr<std::string> AuthToken(const std::string& account_sid);
+  // The account's limits, cached like its token; the defaults (logged) when the gateway cannot
+  // say. Thread-safe (blocks on a miss).
+  CallLimits Limits(const std::string& account_sid);
+  // Counts calls per second in `limiter` (shared by the replicas); none: no rate limit. Call
+  // before the first Admit.
+  void SetRateLimiter(redis::RateLimiter* limiter) { limiter_ = limiter; }
+  // The account's bucket of calls per second, then its calls up in the table (every replica's).
+  // Redis or PostgreSQL out of reach admits the call (logged): a limit does not stop calls.
+  absl::Status Admit(const std::string& account_sid, const CallLimits& limits) override;
   // Numbers or applications changed: the next calls read them afresh. Thread-safe.
   void ForgetRoutes();
   absl::Status InsertRinging(const NewCall& call) override;
@@ -154,6 +185,10 @@ class CallStore final : public CallRecords {
   absl::Status InsertDialed(const NewCall& call, const std::string& parent_call_sid) override;
   // A finished recording (status completed, one channel).
   absl::Status InsertRecording(const NewRecording& recording) override;
+  // The media layer's SID of `account_sid`'s recording `recording_sid` (a <Play> of its own
+  // RecordingUrl reads it directly). NotFound for a missing one or another account's.
+  absl::StatusOr<std::string> RecordingMedia(const std::string& account_sid,
+                                             const std::string& recording_sid);
   absl::Status MarkInProgress(const std::string& sid, absl::Time start) override;
   // `start` unset for calls never answered; duration is then 0.
   absl::Status MarkEnded(const std::string& sid, const std::string& status, absl::Time end,
@@ -176,6 +211,7 @@ class CallStore final : public CallRecords {
     std::thread thread;
   };
   void Loop(Worker& worker);
+  absl::StatusOr<CallRoute> NumberRoute(const std::string& to);
   absl::StatusOr<CallRoute> LookUp(const std::string& to);
   // One statement in its own transaction.
   template <typename... Args>
@@ -190,6 +226,9 @@ class CallStore final : public CallRecords {
   };
   std::mutex cache_mu_;
   std::map<std::string, CachedRoute> routes_ ABSL_GUARDED_BY(cache_mu_);
+  redis::RateLimiter* limiter_ = nullptr;
+  std::map<std::string, std::pair<CallLimits, absl::Time>> limits_cached_
+      ABSL_GUARDED_BY(cache_mu_);
   std::map<std::string, std::pair<std::string, absl::Time>> tokens_cached_
       ABSL_GUARDED_BY(cache_mu_);
   uint64_t generation_ ABSL_GUARDED_BY(cache_mu_) = 0;  // ForgetRoutes bumps it

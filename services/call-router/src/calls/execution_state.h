@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 
 #include "calls/twiml_names.h"
 
@@ -25,6 +26,8 @@ struct ExecutionState {
   std::shared_ptr<const Program> program;
   size_t next_verb = 0;             // the awaited reply belongs to verbs[next_verb - 1]
   int documents_without_media = 0;  // guards against Redirect loops
+  // The account's cap on documents_without_media (0: none); unset: the executor's default.
+  std::optional<int> quiet_document_cap;
 };
 
 }  // namespace dialtone::call_router

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "dialtone/core/twilio_error.h"
 
 namespace dialtone::call_router {
 
@@ -39,9 +40,12 @@ void Stepper::End(absl::Status error) {
 }
 
 void Stepper::Fetch(const std::string& url, HttpMethod method, Parameters parameters) {
-  if (++state().documents_without_media > config_.max_documents_without_media) {
-    End(absl::ResourceExhaustedError(
-        absl::StrCat(state().documents_without_media - 1,
+  const int cap = state().quiet_document_cap.value_or(config_.max_documents_without_media);
+  if (++state().documents_without_media > cap && cap > 0) {
+    // Twilio's code for a TwiML session that keeps fetching documents (a Redirect loop).
+    End(core::TwilioStatus(
+        absl::StatusCode::kResourceExhausted, 14106,
+        absl::StrCat("Document retrieval limit reached: ", state().documents_without_media - 1,
                      " documents in a row played nothing; is there a <Redirect> loop?")));
     return;
   }

@@ -116,6 +116,9 @@ struct CallSessionDeps {
   std::string local_sip_host;  // "192.0.2.1:5060", completes From URIs
   // Publishes a usage event when an answered call ends (may be empty: no metering).
   std::function<void(const CallUsage&, const std::string& account_sid)> publish_usage;
+  // Counts an inbound call refused over its account's limit ("calls_per_second",
+  // "concurrent_calls"); may be empty.
+  std::function<void(const std::string& limit)> on_refused;
 };
 
 }  // namespace dialtone::call_router

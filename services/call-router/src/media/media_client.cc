@@ -4,7 +4,10 @@
 #include <grpcpp/grpcpp.h>
 #include "dialtone/audio/audio.h"
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "dialtone/core/twilio_error.h"
 #include "dialtone/rpc/client.h"
 #include "dialtone/rpc/status.h"
 
@@ -55,6 +58,26 @@ void MediaClient::Worker() {
     }
     task();
   }
+}
+
+std::string MediaClient::OwnRecording(const std::string& url, const std::string& api_base_url,
+                                      const std::string& account_sid) {
+  if (api_base_url.empty()) return "";
+  std::string base = api_base_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  const std::string prefix =
+      absl::StrCat(base, "/2010-04-01/Accounts/", account_sid, "/Recordings/");
+  if (url.compare(0, prefix.size(), prefix) != 0) return "";
+  std::string rest = url.substr(prefix.size());
+  rest = rest.substr(0, rest.find_first_of("?#"));
+  for (const char* ext : {".wav", ".mp3"}) {
+    if (absl::EndsWith(rest, ext)) rest.resize(rest.size() - 4);
+  }
+  if (rest.size() != 34 || !absl::StartsWith(rest, "RE")) return "";
+  for (size_t i = 2; i < rest.size(); ++i) {
+    if (!absl::ascii_isxdigit(static_cast<unsigned char>(rest[i]))) return "";
+  }
+  return rest;
 }
 
 std::string MediaClient::KeyOf(const std::string& account_sid, const MediaRequest& m) {
@@ -116,6 +139,18 @@ MediaClient::AudioResult MediaClient::Load(const std::string& account_sid,
       if (SharedSamples audio = Cached(it->second.first)) return audio;
     }
   }
+  if (media.kind == MediaKind::kAudioUrl && options_.recording_media) {
+    const std::string recording = OwnRecording(media.url, options_.api_base_url, account_sid);
+    if (!recording.empty()) {
+      auto own = options_.recording_media(account_sid, recording);
+      if (absl::IsNotFound(own.status())) {  // as the public URL would answer: 404
+        return core::TwilioStatus(absl::StatusCode::kNotFound, 11200,
+                                  "HTTP retrieval failure: no recording " + recording);
+      }
+      if (!own.ok()) return own.status();
+      return Read(account_sid, *own);
+    }
+  }
   pb::ResolveRequest req;
   req.set_account_sid(account_sid);
   req.set_call_sid(call_sid);
@@ -135,6 +170,14 @@ MediaClient::AudioResult MediaClient::Load(const std::string& account_sid,
     std::lock_guard<std::mutex> lock(mu_);
     if (resolved_.size() > 10000) resolved_.clear();
     resolved_[key] = {media_sid, absl::Now() + options_.resolve_ttl};
+  }
+  return Read(account_sid, media_sid);
+}
+
+MediaClient::AudioResult MediaClient::Read(const std::string& account_sid,
+                                           const std::string& media_sid) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
     if (SharedSamples audio = Cached(media_sid)) return audio;
   }
   pb::ReadMediaRequest read;
@@ -151,7 +194,7 @@ MediaClient::AudioResult MediaClient::Load(const std::string& account_sid,
     first = false;
     bytes += chunk.data();
   }
-  s = reader->Finish();
+  grpc::Status s = reader->Finish();
   if (!s.ok()) return rpc::FromGrpcStatus(s);
   auto audio = std::make_shared<Samples>(
       audio::DecodeG711(bytes, codec == pb::CODEC_PCMA ? audio::G711::kAlaw : audio::G711::kUlaw));

@@ -48,6 +48,14 @@ class MediaClient final : public AudioSource {
     int threads = 4;
     size_t cache_bytes = 64u << 20;                  // decoded audio kept by media SID
     absl::Duration resolve_ttl = absl::Seconds(30);  // a Say/Play's media SID kept this long
+    // The platform's own recording URLs start with this (the REST API's public base URL): a
+    // Play of the call's account's own recording reads it from the media layer directly, never
+    // over HTTP (the fetch policy refuses the platform's ports, and the media may need
+    // credentials). Empty: every URL is fetched.
+    std::string api_base_url;
+    // The media SID of (account SID, recording SID); NotFound for none. Runs on a worker.
+    std::function<absl::StatusOr<std::string>(const std::string&, const std::string&)>
+        recording_media;
   };
   explicit MediaClient(Options options);
   ~MediaClient() override;  // finishes queued work, then joins
@@ -65,12 +73,18 @@ class MediaClient final : public AudioSource {
 
   // The key two asks share: account, kind and what is said or played.
   static std::string KeyOf(const std::string& account_sid, const MediaRequest& media);
+  // The recording SID when `url` is `account_sid`'s own recording under `api_base_url`
+  // ({base}/2010-04-01/Accounts/{AC}/Recordings/{RE}[.wav|.mp3][?query]); empty otherwise.
+  static std::string OwnRecording(const std::string& url, const std::string& api_base_url,
+                                  const std::string& account_sid);
 
  private:
   void Submit(std::function<void()> task);
   void Worker();
   AudioResult Load(const std::string& account_sid, const std::string& call_sid,
                    const MediaRequest& media, const std::string& key);
+  // The decoded audio of a stored media SID (from the cache or the media layer).
+  AudioResult Read(const std::string& account_sid, const std::string& media_sid);
   SharedSamples Cached(const std::string& media_sid);
   void Keep(const std::string& media_sid, SharedSamples audio);
 

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "calls/twiml_names.h"
+#include "dialtone/core/twilio_error.h"
 #include "executor_harness.h"
 
 namespace dialtone::call_router {
@@ -186,6 +187,25 @@ TEST_CASE("A Redirect loop that plays nothing ends the call", "[executor]") {
   CHECK(call.Serve("<Response><Redirect>/voice</Redirect></Response>") ==
         Transcript{"Hangup error"});
   CHECK(call.Last<HangupCommand>().error.code() == absl::StatusCode::kResourceExhausted);
+}
+
+TEST_CASE("The account's cap on documents without media wins, with Twilio's 14106", "[executor]") {
+  CallHarness call(ExecutorConfig{20});
+  call.SetQuietDocumentCap(2);
+  call.Start();
+  CHECK(call.Serve("<Response><Redirect>/voice</Redirect></Response>").size() == 1);
+  CHECK(call.Serve("<Response><Redirect>/voice</Redirect></Response>") ==
+        Transcript{"Hangup error"});
+  CHECK(dialtone::core::TwilioCodeOf(call.Last<HangupCommand>().error) == 14106);
+}
+
+TEST_CASE("An account cap of 0 lets a document chain run on", "[executor]") {
+  CallHarness call(ExecutorConfig{3});
+  call.SetQuietDocumentCap(0);
+  call.Start();
+  for (int i = 0; i < 10; ++i) {
+    CHECK(call.Serve("<Response><Redirect>/voice</Redirect></Response>").size() == 1);
+  }
 }
 
 TEST_CASE("Media between redirects resets the loop guard", "[executor]") {

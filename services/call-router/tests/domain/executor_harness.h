@@ -98,6 +98,8 @@ class CallHarness {
   }
 
   const ExecutionState& state() const { return state_; }
+  // The account's cap on documents without media, as the session sets it before starting.
+  void SetQuietDocumentCap(int cap) { state_.quiet_document_cap = cap; }
   uint64_t operation() const { return state_.operation; }
   bool last_ignored() const { return last_ignored_; }
 

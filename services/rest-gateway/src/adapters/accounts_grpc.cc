@@ -38,6 +38,38 @@ void ToProto(const Account& a, pb::Account* out) {
   rpc::ToProto(a.date_updated, out->mutable_date_updated());
 }
 
+void ToProto(const AccountSettingsRepository::Stored& in, const std::string& sid,
+             pb::AccountSettingsResponse* out) {
+  out->set_sid(sid);
+  const AccountSettings& e = in.effective;
+  pb::AccountSettings* pe = out->mutable_effective();
+  pe->set_media_http_auth(e.media_http_auth);
+  pe->set_calls_per_second(e.calls_per_second);
+  pe->set_max_concurrent_calls(e.max_concurrent_calls);
+  pe->set_max_call_seconds(e.max_call_seconds);
+  pe->set_max_quiet_steps(e.max_quiet_steps);
+  pe->set_api_requests_per_second(e.api_requests_per_second);
+  const AccountSettingsOverrides& o = in.overrides;
+  pb::AccountSettingsOverrides* po = out->mutable_overrides();
+  if (o.media_http_auth) po->set_media_http_auth(*o.media_http_auth);
+  if (o.calls_per_second) po->set_calls_per_second(*o.calls_per_second);
+  if (o.max_concurrent_calls) po->set_max_concurrent_calls(*o.max_concurrent_calls);
+  if (o.max_call_seconds) po->set_max_call_seconds(*o.max_call_seconds);
+  if (o.max_quiet_steps) po->set_max_quiet_steps(*o.max_quiet_steps);
+  if (o.api_requests_per_second) po->set_api_requests_per_second(*o.api_requests_per_second);
+}
+
+AccountSettingsOverrides FromProto(const pb::AccountSettingsOverrides& in) {
+  AccountSettingsOverrides o;
+  if (in.has_media_http_auth()) o.media_http_auth = in.media_http_auth();
+  if (in.has_calls_per_second()) o.calls_per_second = in.calls_per_second();
+  if (in.has_max_concurrent_calls()) o.max_concurrent_calls = in.max_concurrent_calls();
+  if (in.has_max_call_seconds()) o.max_call_seconds = in.max_call_seconds();
+  if (in.has_max_quiet_steps()) o.max_quiet_steps = in.max_quiet_steps();
+  if (in.has_api_requests_per_second()) o.api_requests_per_second = in.api_requests_per_second();
+  return o;
+}
+
 grpc::Status CheckSid(const std::string& sid) {
   return rpc::ToGrpcStatus(core::ValidateSid(sid, core::kAccountPrefix));
 }
@@ -128,6 +160,27 @@ grpc::Status AccountsGrpc::Authenticate(grpc::ServerContext*, const pb::Authenti
     ToProto(*account, resp->mutable_account());
     resp->mutable_account()->clear_auth_token();
   }
+  return grpc::Status::OK;
+}
+
+grpc::Status AccountsGrpc::GetAccountSettings(grpc::ServerContext*,
+                                              const pb::GetAccountSettingsRequest* req,
+                                              pb::AccountSettingsResponse* resp) {
+  if (auto s = CheckSid(req->sid()); !s.ok()) return s;
+  auto stored = settings_.Get(req->sid());
+  if (!stored.ok()) return rpc::ToGrpcStatus(stored.status());
+  ToProto(*stored, req->sid(), resp);
+  return grpc::Status::OK;
+}
+
+grpc::Status AccountsGrpc::UpdateAccountSettings(grpc::ServerContext*,
+                                                 const pb::UpdateAccountSettingsRequest* req,
+                                                 pb::AccountSettingsResponse* resp) {
+  if (auto s = CheckSid(req->sid()); !s.ok()) return s;
+  std::vector<std::string> reset(req->reset().begin(), req->reset().end());
+  auto stored = settings_.Update(req->sid(), FromProto(req->set()), reset);
+  if (!stored.ok()) return rpc::ToGrpcStatus(stored.status());
+  ToProto(*stored, req->sid(), resp);
   return grpc::Status::OK;
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "adapters/account_repository.h"
+#include "adapters/account_settings_repository.h"
 #include "dialtone/accounts/v1/accounts.grpc.pb.h"
 
 namespace dialtone::rest_gateway {
@@ -9,7 +10,8 @@ namespace dialtone::rest_gateway {
 // Runs on gRPC's server threads; all state is in the repository.
 class AccountsGrpc final : public dialtone::accounts::v1::Accounts::Service {
  public:
-  explicit AccountsGrpc(AccountRepository& repo) : repo_(repo) {}
+  AccountsGrpc(AccountRepository& repo, AccountSettingsRepository& settings)
+      : repo_(repo), settings_(settings) {}
 
   grpc::Status CreateAccount(grpc::ServerContext*, const accounts::v1::CreateAccountRequest*,
                              accounts::v1::Account*) override;
@@ -23,9 +25,16 @@ class AccountsGrpc final : public dialtone::accounts::v1::Accounts::Service {
                                accounts::v1::Account*) override;
   grpc::Status Authenticate(grpc::ServerContext*, const accounts::v1::AuthenticateRequest*,
                             accounts::v1::AuthenticateResponse*) override;
+  grpc::Status GetAccountSettings(grpc::ServerContext*,
+                                  const accounts::v1::GetAccountSettingsRequest*,
+                                  accounts::v1::AccountSettingsResponse*) override;
+  grpc::Status UpdateAccountSettings(grpc::ServerContext*,
+                                     const accounts::v1::UpdateAccountSettingsRequest*,
+                                     accounts::v1::AccountSettingsResponse*) override;
 
  private:
   AccountRepository& repo_;
+  AccountSettingsRepository& settings_;
 };
 
 }  // namespace dialtone::rest_gateway

@@ -1,9 +1,12 @@
 // ApiHandler: auth, routing and the Account resource.
 #include "adapters/api_handler.h"
 
+#include <algorithm>
+
 #include <boost/json.hpp>
 
 #include "adapters/api_response.h"
+#include "dialtone/log/log.h"
 #include "dialtone/webhook/form_encoding.h"
 #include "domain/account_representation.h"
 #include "domain/api_error.h"
@@ -53,14 +56,85 @@ void ApiHandler::ForgetAccount(const std::string& account_sid) {
   ++forgotten_;
   if (account_sid.empty()) {
     auth_cache_.clear();
+    settings_cache_.clear();
   } else {
     auth_cache_.erase(account_sid);
+    settings_cache_.erase(account_sid);
   }
+}
+
+AccountSettings ApiHandler::SettingsOf(const std::string& account_sid) {
+  if (guards_.settings == nullptr) return AccountSettings{};
+  auto now = std::chrono::steady_clock::now();
+  uint64_t generation = 0;
+  {
+    std::lock_guard lock(mu_);
+    generation = forgotten_;
+    auto it = settings_cache_.find(account_sid);
+    if (it != settings_cache_.end() && it->second.expires > now) return it->second.settings;
+  }
+  auto stored = guards_.settings->Get(account_sid);
+  if (!stored.ok()) return guards_.settings->defaults();  // unknown or unreadable: the defaults
+  std::lock_guard lock(mu_);
+  if (generation == forgotten_) {
+    if (settings_cache_.size() > 100000) settings_cache_.clear();
+    settings_cache_[account_sid] = {stored->effective, now + std::chrono::seconds(5)};
+  }
+  return stored->effective;
+}
+
+std::optional<web::HttpServer::Response> ApiHandler::OverRate(const std::string& account_sid,
+                                                              ResponseFormat format) {
+  if (guards_.limiter == nullptr) return std::nullopt;
+  const int rate = SettingsOf(account_sid).api_requests_per_second;
+  if (rate <= 0) return std::nullopt;
+  const auto now = std::chrono::steady_clock::now();
+  if (now.time_since_epoch().count() < unmetered_until_.load()) return std::nullopt;
+  auto wait = guards_.limiter->Take("api:" + account_sid, rate, rate);
+  if (!wait.ok()) {
+    // Not every request waits on a dead Redis: none is metered for the next few seconds.
+    unmetered_until_ = (now + std::chrono::seconds(5)).time_since_epoch().count();
+    log::Warn("API rates not checked for 5 s: Redis out of reach; requests let through",
+              {{"account_sid", account_sid}, {"error", wait.status()}});
+    return std::nullopt;
+  }
+  if (*wait == absl::ZeroDuration()) return std::nullopt;
+  auto res = ErrorReply({429, 20429, "Too Many Requests"}, format);
+  res.set(http::field::retry_after,
+          std::to_string(
+              std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(*wait, absl::Seconds(1))))));
+  return res;
+}
+
+web::HttpServer::Response ApiHandler::Media(const web::HttpServer::Request& req,
+                                            const RecordingMediaPath& media) {
+  ResponseFormat format = FormatOf(std::string(req.target()));
+  ApiRoute route{.account_sid = media.account_sid,
+                 .resource = {"Recordings", media.recording_sid},
+                 .format = format};
+  if (SettingsOf(media.account_sid).media_http_auth) {
+    auto creds = ParseBasicAuth(std::string(req[http::field::authorization]));
+    if (!creds) return ErrorReply(AuthenticationError(), format);
+    auto account = Authenticate(creds->username, creds->password);
+    if (absl::IsUnauthenticated(account.status())) return ErrorReply(AuthenticationError(), format);
+    if (!account.ok()) return ErrorReply(Unavailable(), format);
+    // Another account's media looks exactly like missing media.
+    if (account->sid != media.account_sid) {
+      std::string target(req.target());
+      return ErrorReply(NotFoundError(target.substr(0, target.find('?'))), format);
+    }
+  }
+  if (auto refused = OverRate(media.account_sid, format)) return std::move(*refused);
+  return guards_.recordings->Audio(req, route, media.recording_sid, media.mp3);
 }
 
 web::HttpServer::Response ApiHandler::Handle(const web::HttpServer::Request& req) {
   std::string target(req.target());
   ResponseFormat format = FormatOf(target);
+
+  if (guards_.recordings != nullptr && req.method() == http::verb::get) {
+    if (auto media = ParseRecordingMediaPath(target)) return Media(req, *media);
+  }
 
   auto creds = ParseBasicAuth(std::string(req[http::field::authorization]));
   if (!creds) return ErrorReply(AuthenticationError(), format);
@@ -68,6 +142,7 @@ web::HttpServer::Response ApiHandler::Handle(const web::HttpServer::Request& req
   if (absl::IsUnauthenticated(account.status())) return ErrorReply(AuthenticationError(), format);
   if (!account.ok()) return ErrorReply(Unavailable(), format);
 
+  if (auto refused = OverRate(account->sid, format)) return std::move(*refused);
   if (on_request_) on_request_(account->sid);
 
   // Per-account concurrency: count this request while it runs.

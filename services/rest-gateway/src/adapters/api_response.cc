@@ -89,6 +89,8 @@ ApiError ApiErrorFromGrpc(const grpc::Status& s, const std::string& path) {
     case grpc::StatusCode::ALREADY_EXISTS:
     case grpc::StatusCode::FAILED_PRECONDITION:
     case grpc::StatusCode::OUT_OF_RANGE: return {400, code != 0 ? code : 20001, s.error_message()};
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:  // an account's limit (calls per second, ...)
+      return {429, code != 0 ? code : 20429, s.error_message()};
     case grpc::StatusCode::UNIMPLEMENTED:
       return {503, 20503, "This operation is not available yet: " + s.error_message()};
     default: return {503, 20503, "Service unavailable, try again"};

@@ -22,13 +22,15 @@ class RecordingResources final : public ResourceRoutes {
   std::optional<web::HttpServer::Response> Handle(const web::HttpServer::Request& request,
                                                   const ApiRoute& route) override;
 
+  // The audio of `route.account_sid`'s recording `sid` (WAV, or MP3): what GET of its media URL
+  // answers, once the caller may have it. Another account's SID is 404 like a missing one.
+  web::HttpServer::Response Audio(const web::HttpServer::Request& req, const ApiRoute& route,
+                                  const std::string& sid, bool mp3);
+
  private:
   // `call_sid` set: the list under Calls/{CallSid}/Recordings.
   web::HttpServer::Response Serve(const web::HttpServer::Request& req, const ApiRoute& route,
                                   const std::string& call_sid);
-  // GET /Recordings/{Sid}.wav | .mp3
-  web::HttpServer::Response Audio(const web::HttpServer::Request& req, const ApiRoute& route,
-                                  const std::string& sid, bool mp3);
 
   std::unique_ptr<callrouter::v1::CallRouter::Stub> stub_;
   std::unique_ptr<media::v1::MediaLayer::Stub> media_;

@@ -5,6 +5,7 @@
 
 #include "dialtone/config/config_loader.h"
 #include "dialtone/service/service_runtime.h"
+#include "domain/account_settings.h"
 
 namespace dialtone::rest_gateway {
 
@@ -22,6 +23,10 @@ struct Config {
   int http_threads = 8;               // REST handlers block on gRPC and PostgreSQL
   int max_concurrent_requests = 100;  // per account; more answer 429 / 20429
   std::string usage_spool = "/tmp/dialtone-rest-gateway-usage.spool";
+  // What an account gets unless it sets its own (DIALTONE_RECORDING_MEDIA_AUTH, DIALTONE_LIMIT_*).
+  AccountSettings account_defaults;
+  // API request rates are counted here, shared by every gateway replica.
+  std::string redis_url = "redis://127.0.0.1:16379/0";
 };
 
 void AddOptions(config::ConfigLoader& loader, Config* config);

@@ -4,15 +4,36 @@
 #include <grpcpp/grpcpp.h>
 
 #include "dialtone/core/sid.h"
+#include "dialtone/log/log.h"
 #include "dialtone/service/stores.h"
 
 namespace dialtone::rest_gateway {
+namespace {
+
+// The URL was checked by the config loader, so Create cannot fail on it.
+std::unique_ptr<redis::RedisPool> MakeRedis(const std::string& url) {
+  auto pool = redis::RedisPool::Create({.url = url,
+                                        .max_connections = 8,
+                                        .connect_timeout = absl::Milliseconds(300),
+                                        .command_timeout = absl::Milliseconds(300),
+                                        .acquire_timeout = absl::Milliseconds(300)});
+  if (!pool.ok()) {
+    log::Error("Redis URL not usable", {{"error", pool.status()}});
+    std::abort();
+  }
+  return std::move(*pool);
+}
+
+}  // namespace
 
 RestGatewayApp::RestGatewayApp(Config config)
     : config_(std::move(config)),
       pg_({.url = config_.pg_url, .max_connections = 8}),
       accounts_(pg_),
-      accounts_grpc_(accounts_),
+      settings_(pg_, config_.account_defaults),
+      accounts_grpc_(accounts_, settings_),
+      redis_(MakeRedis(config_.redis_url)),
+      limiter_(std::make_unique<redis::RateLimiter>(*redis_, "dialtone:rate:")),
       call_router_channel_(
           grpc::CreateChannel(config_.call_router_addr, grpc::InsecureChannelCredentials())),
       numbers_(call_router_channel_),
@@ -21,10 +42,10 @@ RestGatewayApp::RestGatewayApp(Config config)
                                                             grpc::InsecureChannelCredentials())),
       usage_(grpc::CreateChannel(config_.usage_metering_addr, grpc::InsecureChannelCredentials())),
       triggers_(grpc::CreateChannel(config_.triggers_addr, grpc::InsecureChannelCredentials())),
-      api_(
-          accounts_, {&numbers_, &calls_, &recordings_, &usage_, &triggers_},
-          [this](const std::string& account) { PublishApiRequest(account); },
-          config_.max_concurrent_requests),
+      api_(accounts_, {&numbers_, &calls_, &recordings_, &usage_, &triggers_},
+           [this](const std::string& account) { PublishApiRequest(account); },
+           config_.max_concurrent_requests,
+           {.settings = &settings_, .limiter = limiter_.get(), .recordings = &recordings_}),
       runtime_("rest-gateway", "dialtone.accounts.v1.Accounts", config_.common) {
   runtime_.AddGrpcService(&accounts_grpc_);
   runtime_.AddStore(service::PostgresStore(pg_, "rest-gateway", config_.migrations_dir));

@@ -3,6 +3,7 @@
 
 #include "absl/status/status.h"
 #include "adapters/account_repository.h"
+#include "adapters/account_settings_repository.h"
 #include "adapters/accounts_grpc.h"
 #include "adapters/api_handler.h"
 #include "adapters/call_resources.h"
@@ -13,6 +14,8 @@
 #include "app/config.h"
 #include "dialtone/pg/change_listener.h"
 #include "dialtone/pg/pg_pool.h"
+#include "dialtone/redis/rate_limiter.h"
+#include "dialtone/redis/redis_pool.h"
 #include "dialtone/service/service_runtime.h"
 #include "dialtone/usage_publisher/usage_publisher.h"
 #include "dialtone/web/http_server.h"
@@ -32,7 +35,12 @@ class RestGatewayApp {
   Config config_;
   pg::PgPool pg_;
   AccountRepository accounts_;
+  AccountSettingsRepository settings_;
   AccountsGrpc accounts_grpc_;
+  // API request rates, shared by the replicas. Not a health dependency: while Redis is out of
+  // reach requests go through unmetered (logged), the API stays up.
+  std::unique_ptr<redis::RedisPool> redis_;
+  std::unique_ptr<redis::RateLimiter> limiter_;
   std::shared_ptr<grpc::Channel> call_router_channel_;
   NumberResources numbers_;
   CallResources calls_;

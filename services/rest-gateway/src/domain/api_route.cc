@@ -1,6 +1,8 @@
 // ParseApiRoute.
 #include "domain/api_route.h"
 
+#include <cctype>
+
 namespace dialtone::rest_gateway {
 namespace {
 
@@ -43,6 +45,37 @@ std::optional<ApiRoute> ParseApiRoute(std::string_view target) {
   route.account_sid = segments.front();
   route.resource.assign(segments.begin() + 1, segments.end());
   return route;
+}
+
+std::optional<RecordingMediaPath> ParseRecordingMediaPath(std::string_view target) {
+  std::string_view path = PathOf(target);
+  constexpr std::string_view kPrefix = "/2010-04-01/Accounts/";
+  if (path.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
+  path.remove_prefix(kPrefix.size());
+  auto slash = path.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  RecordingMediaPath media;
+  media.account_sid = std::string(path.substr(0, slash));
+  path.remove_prefix(slash + 1);
+  constexpr std::string_view kRecordings = "Recordings/";
+  if (path.substr(0, kRecordings.size()) != kRecordings) return std::nullopt;
+  path.remove_prefix(kRecordings.size());
+  for (std::string_view ext : {std::string_view(".wav"), std::string_view(".mp3")}) {
+    if (path.size() > ext.size() && path.substr(path.size() - ext.size()) == ext) {
+      media.mp3 = ext == ".mp3";
+      path.remove_suffix(ext.size());
+      break;
+    }
+  }
+  // A recording SID: RE and 32 hexadecimal digits; anything else (.json, .xml, sub-resources)
+  // is the API's.
+  if (path.size() != 34 || path.substr(0, 2) != "RE") return std::nullopt;
+  for (char c : path.substr(2)) {
+    if (!std::isxdigit(static_cast<unsigned char>(c))) return std::nullopt;
+  }
+  if (media.account_sid.empty()) return std::nullopt;
+  media.recording_sid = std::string(path);
+  return media;
 }
 
 }  // namespace dialtone::rest_gateway

@@ -22,6 +22,15 @@ struct ApiRoute {
 // nullopt when `target` (path and optional query) is not under /2010-04-01/Accounts/{Sid}.
 std::optional<ApiRoute> ParseApiRoute(std::string_view target);
 
+// A recording's audio at the URL Twilio gives it (RecordingUrl, media_url):
+// /2010-04-01/Accounts/{AccountSid}/Recordings/{RecordingSid}[.wav|.mp3]; no extension is WAV.
+struct RecordingMediaPath {
+  std::string account_sid;
+  std::string recording_sid;
+  bool mp3 = false;
+};
+std::optional<RecordingMediaPath> ParseRecordingMediaPath(std::string_view target);
+
 // The format a request asked for, even when its path is unknown (for error bodies).
 ResponseFormat FormatOf(std::string_view target);
 
