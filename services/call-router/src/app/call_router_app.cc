@@ -319,9 +319,18 @@ absl::Status CallRouterApp::Run() {
   log::Info("call-router replica", {{"router_id", router_id_},
                                     {"address", AdvertisedAddress(config_)},
                                     {"lease_seconds", config_.call_lease_seconds}});
-  rtp_ = std::make_unique<RtpEngine>(RtpEngine::Options{.bind_host = config_.sip_host,
-                                                        .port_min = config_.rtp_port_min,
-                                                        .port_max = config_.rtp_port_max});
+  prometheus::Counter* foreign_rtp =
+      &prometheus::BuildCounter()
+           .Name("dialtone_call_router_rtp_foreign_packets_dropped_total")
+           .Help("RTP packets dropped because they came from a source other than the call's")
+           .Register(registry)
+           .Add({});
+  rtp_ = std::make_unique<RtpEngine>(
+      RtpEngine::Options{.bind_host = config_.sip_host,
+                         .port_min = config_.rtp_port_min,
+                         .port_max = config_.rtp_port_max,
+                         .nat = config_.rtp_nat,
+                         .on_foreign_packet = [foreign_rtp] { foreign_rtp->Increment(); }});
   if (auto s = rtp_->Start(); !s.ok()) {
     runtime_.Shutdown();
     return s;

@@ -18,6 +18,9 @@ void AddOptions(config::ConfigLoader& loader, Config* c) {
                    "address written in SDP answers (default: sip_host, or 127.0.0.1)");
   loader.AddInt("rtp_port_min", &c->rtp_port_min, 1024, 65534, "first RTP port of call legs");
   loader.AddInt("rtp_port_max", &c->rtp_port_max, 1024, 65534, "last RTP port of call legs");
+  loader.AddBool("rtp_nat", &c->rtp_nat,
+                 "NAT mode: a call leg latches the first RTP source, whatever its SDP says (off: "
+                 "only RTP from the SDP's IP address is taken)");
   loader.AddString("public_api_url", &c->public_api_url,
                    "the REST API's public base URL (RecordingUrl is built on it)",
                    config::CheckUrl({"http", "https"}));

@@ -18,6 +18,9 @@ struct Config {
   // RTP/RTCP port pairs of call legs come from this range (bound on sip_host).
   int rtp_port_min = 20000;
   int rtp_port_max = 29999;
+  // NAT mode: a call leg takes RTP from the first source that sends, whatever its SDP says
+  // (callers behind NAT whose SDP names a private address). Off: only from the SDP's IP.
+  bool rtp_nat = false;
   // The REST API's public address: RecordingUrl values are built on it.
   std::string public_api_url = "http://127.0.0.1:8080";
   // Who may send INVITEs: comma-separated addresses and CIDR blocks; empty: everyone.

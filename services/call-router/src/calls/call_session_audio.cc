@@ -67,11 +67,13 @@ void CallSession::AdoptStream(std::shared_ptr<CallAudio> stream) {
 void CallSession::CloseMedia() {
   if (stream_ == nullptr) return;
   const RtpStats stats = stream_->stats();
-  log::Info("call media closed", {{"call_sid", call_sid_},
-                                  {"rtp_sent", static_cast<long long>(stats.packets_sent)},
-                                  {"rtp_received", static_cast<long long>(stats.packets_received)},
-                                  {"rtp_lost", static_cast<long long>(stats.packets_lost)},
-                                  {"rtp_late", static_cast<long long>(stats.late_frames)}});
+  log::Info("call media closed",
+            {{"call_sid", call_sid_},
+             {"rtp_sent", static_cast<long long>(stats.packets_sent)},
+             {"rtp_received", static_cast<long long>(stats.packets_received)},
+             {"rtp_lost", static_cast<long long>(stats.packets_lost)},
+             {"rtp_late", static_cast<long long>(stats.late_frames)},
+             {"rtp_foreign_dropped", static_cast<long long>(stats.foreign_packets_dropped)}});
   deps_.rtp->Close(stream_);
   stream_.reset();
 }

@@ -29,8 +29,9 @@ class RtpListener {
 struct RtpStats {
   uint64_t packets_sent = 0;
   uint64_t packets_received = 0;
-  uint64_t packets_lost = 0;  // sequence gaps in what we received
-  uint64_t late_frames = 0;   // frames sent more than a tick late
+  uint64_t packets_lost = 0;             // sequence gaps in what we received
+  uint64_t late_frames = 0;              // frames sent more than a tick late
+  uint64_t foreign_packets_dropped = 0;  // from a source other than the far end's (not heard)
 };
 
 // One call leg's audio: what it plays, what it hears. Thread-safe.
@@ -39,8 +40,9 @@ class CallAudio {
   virtual ~CallAudio() = default;
   // The local RTP port (the one our SDP names).
   virtual int port() const = 0;
-  // Where to send (the SDP's address). Symmetric RTP: the first packet received re-aims it at
-  // its source. `payload_type` 0 (PCMU) or 8 (PCMA); `dtmf_payload_type` -1 when none.
+  // Where to send (the SDP's address). Symmetric RTP: the first packet received from the SDP's
+  // IP (from anywhere in NAT mode) re-aims it at its source, and from then on only that source
+  // is heard. `payload_type` 0 (PCMU) or 8 (PCMA); `dtmf_payload_type` -1 when none.
   virtual void SetRemote(const std::string& address, int port, int payload_type,
                          int dtmf_payload_type) = 0;
   virtual void SetListener(std::shared_ptr<RtpListener> listener) = 0;

@@ -39,6 +39,11 @@ audio::G711 CodecOf(int payload_type) {
   return payload_type == kPayloadPcma ? audio::G711::kAlaw : audio::G711::kUlaw;
 }
 
+std::string ToString(const RtpSource& source) {
+  return absl::StrCat(source.ip >> 24, ".", (source.ip >> 16) & 0xff, ".", (source.ip >> 8) & 0xff,
+                      ".", source.ip & 0xff, ":", source.port);
+}
+
 // Reports the plays that finished, once the stream's lock is released.
 void NotifyDone(const std::shared_ptr<RtpListener>& listener, const std::vector<uint64_t>& ids,
                 std::vector<std::function<void()>>& notify) {
@@ -48,8 +53,9 @@ void NotifyDone(const std::shared_ptr<RtpListener>& listener, const std::vector<
 
 }  // namespace
 
-RtpStream::RtpStream(int port, int rtp_fd, int rtcp_fd)
+RtpStream::RtpStream(int port, int rtp_fd, int rtcp_fd, bool nat)
     : port_(port), rtp_fd_(rtp_fd), rtcp_fd_(rtcp_fd) {
+  source_rule_.nat = nat;
   std::random_device random;
   ssrc_ = random();
   sequence_ = static_cast<uint16_t>(random());
@@ -63,7 +69,17 @@ void RtpStream::SetRemote(const std::string& address, int port, int payload_type
   std::lock_guard<std::mutex> lock(mu_);
   payload_type_ = payload_type == kPayloadPcma ? kPayloadPcma : kPayloadPcmu;
   dtmf_payload_type_ = dtmf_payload_type;
-  if (latched_) return;  // what actually arrived beats what the SDP said
+  source_rule_.sdp_ip = SdpIpv4(address);
+  if (latched_) {
+    if (LatchHolds(source_rule_, *latched_)) return;  // what actually arrived beats the SDP
+    // Packets came before the SDP (an answer after early media) from another IP than it names:
+    // not the far end. Only the SDP's IP may latch now.
+    log::Warn("RTP latch released: its source is not the SDP's address",
+              {{"port", port_}, {"source", ToString(*latched_)}, {"sdp_address", address}});
+    latched_.reset();
+    has_remote_ = false;
+    have_sequence_ = false;
+  }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
@@ -274,17 +290,30 @@ void RtpStream::HeardLocked(const int16_t* frame, int samples,
   }
 }
 
-void RtpStream::Receive(const uint8_t* data, size_t size, const sockaddr_in& from,
+bool RtpStream::Receive(const uint8_t* data, size_t size, const sockaddr_in& from,
                         std::vector<std::function<void()>>& notify) {
-  auto packet = ParseRtp(data, size);
-  if (!packet || LooksLikeRtcp(data, size)) return;
+  const RtpSource source{ntohl(from.sin_addr.s_addr), ntohs(from.sin_port)};
   std::shared_ptr<RtpStream> peer;
   Samples to_peer;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (closed_) return;
-    if (!latched_) {  // symmetric RTP: answer where the packets come from
-      latched_ = true;
+    if (closed_) return true;
+    // Judged before parsing: whatever a stranger sends is dropped and counted, valid RTP or not.
+    const RtpSourceVerdict verdict = JudgeRtpSource(source_rule_, latched_, source);
+    if (verdict == RtpSourceVerdict::kDrop) {
+      if (stats_.foreign_packets_dropped++ == 0) {  // once per leg: a flood must not flood the log
+        notify.push_back([port = port_, from = ToString(source),
+                          latched = latched_ ? ToString(*latched_) : std::string("none")] {
+          log::Warn("RTP from a foreign source dropped",
+                    {{"port", port}, {"source", from}, {"latched", latched}});
+        });
+      }
+      return false;
+    }
+    auto packet = ParseRtp(data, size);
+    if (!packet || LooksLikeRtcp(data, size)) return true;
+    if (verdict == RtpSourceVerdict::kLatch) {  // symmetric RTP: answer where the packets come from
+      latched_ = source;
       has_remote_ = true;
       remote_ = from;
       remote_rtcp_ = from;
@@ -303,15 +332,15 @@ void RtpStream::Receive(const uint8_t* data, size_t size, const sockaddr_in& fro
     const uint8_t* payload = data + packet->payload_offset;
     if (dtmf_payload_type_ >= 0 && h.payload_type == dtmf_payload_type_) {
       auto event = ParseDtmfEvent(payload, packet->payload_size);
-      if (!event) return;
+      if (!event) return true;
       // One digit per event, on its first packet (the end packets repeat it).
       if (const char digit = digits_.OnEvent(h.timestamp, event->event, event->end)) {
         if (auto listener = listener_)
           notify.push_back([listener, digit] { listener->OnDigit(digit); });
       }
-      return;
+      return true;
     }
-    if (h.payload_type != kPayloadPcmu && h.payload_type != kPayloadPcma) return;
+    if (h.payload_type != kPayloadPcmu && h.payload_type != kPayloadPcma) return true;
     int16_t frame[kSamplesPerFrame * 4];
     const int n = static_cast<int>(std::min<size_t>(packet->payload_size, std::size(frame)));
     audio::DecodeG711(payload, static_cast<size_t>(n), CodecOf(h.payload_type), frame);
@@ -322,6 +351,7 @@ void RtpStream::Receive(const uint8_t* data, size_t size, const sockaddr_in& fro
     if (peer != nullptr) to_peer.assign(frame, frame + n);
   }
   if (peer != nullptr) peer->FromBridge(std::move(to_peer));
+  return true;
 }
 
 void RtpStream::FromBridge(Samples audio) {
@@ -361,7 +391,8 @@ absl::Status RtpEngine::Start() {
   thread_ = std::thread([this] { Loop(); });
   log::Info("RTP ready", {{"host", options_.bind_host},
                           {"port_min", options_.port_min},
-                          {"port_max", options_.port_max}});
+                          {"port_max", options_.port_max},
+                          {"nat", options_.nat ? "on" : "off"}});
   return absl::OkStatus();
 }
 
@@ -406,7 +437,7 @@ absl::StatusOr<std::shared_ptr<CallAudio>> RtpEngine::Open() {
       }
       continue;
     }
-    auto stream = std::make_shared<RtpStream>(port, fds[0], fds[1]);
+    auto stream = std::make_shared<RtpStream>(port, fds[0], fds[1], options_.nat);
     for (int fd : fds) {
       epoll_event ev{};
       ev.events = EPOLLIN;
@@ -484,9 +515,11 @@ void RtpEngine::Loop() {
           const ssize_t got =
               recvfrom(fd, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &from_len);
           if (got <= 0) break;
-          if (stream != nullptr && fd == stream->rtp_fd_) {
-            stream->Receive(buf, static_cast<size_t>(got), from, notify);
-          }  // RTCP from the far end: read and let go
+          if (stream != nullptr && fd == stream->rtp_fd_ &&
+              !stream->Receive(buf, static_cast<size_t>(got), from, notify) &&
+              options_.on_foreign_packet) {
+            options_.on_foreign_packet();
+          }  // RTCP from the far end: read and let go (nothing we send or hear depends on it)
         }
       }
       for (auto& fn : notify) fn();

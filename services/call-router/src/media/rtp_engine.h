@@ -24,12 +24,16 @@
 #include "media/digit_receiver.h"
 #include "media/playout.h"
 #include "media/recorder.h"
+#include "media/rtp_source_check.h"
 
 namespace dialtone::call_router {
 
 class RtpEngine;
 
-// One call leg's RTP on a UDP port pair (CallAudio). Thread-safe.
+// One call leg's RTP on a UDP port pair (CallAudio). Thread-safe; the engine's thread receives
+// and ticks. It takes packets only from its far end (media/rtp_source_check): the SDP's IP until
+// a source latches (any source in NAT mode), then that source alone; the rest are dropped and
+// counted (RtpStats::foreign_packets_dropped).
 class RtpStream final : public CallAudio {
  public:
   int port() const override { return port_; }
@@ -49,7 +53,8 @@ class RtpStream final : public CallAudio {
   void Unbridge() override;
   RtpStats stats() override;
 
-  RtpStream(int port, int rtp_fd, int rtcp_fd);
+  // `nat`: the first source latches whatever the SDP says (DIALTONE_RTP_NAT).
+  RtpStream(int port, int rtp_fd, int rtcp_fd, bool nat = false);
   ~RtpStream() override;
   RtpStream(const RtpStream&) = delete;
   RtpStream& operator=(const RtpStream&) = delete;
@@ -58,7 +63,8 @@ class RtpStream final : public CallAudio {
   friend class RtpEngine;
   // RTP thread: one tick (20 ms): the next frame goes out; `late` for a catch-up frame.
   void Tick(int64_t now_ms, bool late, std::vector<std::function<void()>>& notify);
-  void Receive(const uint8_t* data, size_t size, const sockaddr_in& from,
+  // False when the packet was dropped for its source.
+  bool Receive(const uint8_t* data, size_t size, const sockaddr_in& from,
                std::vector<std::function<void()>>& notify);
   void SendRtcp();
   void SendAudio(const int16_t* frame, bool marker);                 // under mu_
@@ -73,7 +79,8 @@ class RtpStream final : public CallAudio {
   std::mutex mu_;
   std::shared_ptr<RtpListener> listener_;
   bool has_remote_ = false;
-  bool latched_ = false;
+  RtpSourceRule source_rule_;
+  std::optional<RtpSource> latched_;  // where the far end's packets come from
   sockaddr_in remote_{};
   sockaddr_in remote_rtcp_{};
   int payload_type_ = 0;
@@ -112,6 +119,10 @@ class RtpEngine final : public CallAudioPorts {
     std::string bind_host = "0.0.0.0";
     int port_min = 20000;  // even ports from here (RTP), the next odd one for RTCP
     int port_max = 29999;
+    // NAT mode: each leg latches its first source, whatever its SDP says (else only the SDP's IP).
+    bool nat = false;
+    // Called on the RTP thread for each packet dropped for its source (a metric counts them).
+    std::function<void()> on_foreign_packet;
   };
   explicit RtpEngine(Options options);
   ~RtpEngine() override;  // Stop()s

@@ -1,14 +1,23 @@
 // RtpEngine on loopback: two legs aimed at each other exchange paced G.711, RFC 4733 and
-// in-band digits, record with silence detection, and bridge.
+// in-band digits, record with silence detection, and bridge; packets from other sources
+// (another port on 127.0.0.1, or 127.0.0.2) are dropped and counted.
 #include "media/rtp_engine.h"
+
+#include <arpa/inet.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+
+#include "media/rtp_wire.h"
 
 namespace dialtone::call_router {
 namespace {
@@ -162,6 +171,162 @@ TEST_CASE("RTP: bridged legs pass audio across codecs") {
   int loud = 0;
   for (int16_t s : ry->recorded) loud += std::abs(s) > 2000;
   CHECK(loud > 4000);  // most of a second of the tone came through
+}
+
+// A UDP socket on a loopback address that sends RTP to a leg and sees what the leg sends it.
+class UdpPeer {
+ public:
+  explicit UdpPeer(const char* ip) : ip_(ip) {
+    fd_ = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    inet_pton(AF_INET, ip, &addr.sin_addr);
+    REQUIRE(bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    socklen_t len = sizeof addr;
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+  }
+  ~UdpPeer() { close(fd_); }
+  int port() const { return port_; }
+  // `count` packets of loud PCMU (or RFC 4733 events of `digit` with payload type 101).
+  void Send(int to_port, int count, char digit = '\0') {
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(static_cast<uint16_t>(to_port));
+    inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+    for (int i = 0; i < count; ++i) {
+      uint8_t packet[kRtpHeaderSize + kSamplesPerFrame] = {};
+      size_t size = sizeof packet;
+      timestamp_ += kSamplesPerFrame;
+      WriteRtpHeader({.marker = i == 0,
+                      .payload_type = digit ? 101 : 0,
+                      .sequence = sequence_++,
+                      .timestamp = digit ? 4242u : timestamp_,
+                      .ssrc = 0x5eed},
+                     packet);
+      if (digit) {
+        WriteDtmfEvent({.event = DtmfEventCode(digit), .end = i + 1 == count, .duration = 160},
+                       packet + kRtpHeaderSize);
+        size = kRtpHeaderSize + kDtmfEventSize;
+      } else {
+        std::fill(packet + kRtpHeaderSize, packet + size, i % 2 ? 0x80 : 0x00);  // full scale
+      }
+      REQUIRE(sendto(fd_, packet, size, 0, reinterpret_cast<sockaddr*>(&to), sizeof to) ==
+              static_cast<ssize_t>(size));
+      std::this_thread::sleep_for(1ms);
+    }
+  }
+  // Whether a packet from the leg arrives within `limit` (drains what is queued first).
+  bool Hears(std::chrono::milliseconds limit) {
+    uint8_t buf[2048];
+    while (recv(fd_, buf, sizeof buf, MSG_DONTWAIT) > 0) {
+    }
+    pollfd p{fd_, POLLIN, 0};
+    return poll(&p, 1, static_cast<int>(limit.count())) == 1;
+  }
+
+ private:
+  std::string ip_;
+  int fd_ = -1;
+  int port_ = 0;
+  uint16_t sequence_ = 1;
+  uint32_t timestamp_ = 0;
+};
+
+struct CountingEngine {
+  std::atomic<int> foreign{0};
+  RtpEngine engine;
+  explicit CountingEngine(bool nat)
+      : engine({.bind_host = "127.0.0.1",
+                .port_min = 43000,
+                .port_max = 43999,
+                .nat = nat,
+                .on_foreign_packet = [this] { ++foreign; }}) {
+    REQUIRE(engine.Start().ok());
+  }
+};
+
+TEST_CASE("RTP: once latched, packets from another port or address are dropped and counted") {
+  CountingEngine e(false);
+  auto a = *e.engine.Open(), b = *e.engine.Open();
+  a->SetRemote("127.0.0.1", b->port(), 0, 101);
+  b->SetRemote("127.0.0.1", a->port(), 0, 101);
+  auto rb = std::make_shared<Recorder>();
+  b->SetListener(rb);
+  std::this_thread::sleep_for(200ms);  // a's packets latch b (and b's latch a)
+  REQUIRE(b->stats().packets_received > 0);
+  b->StartRecording(60000, 0);
+  UdpPeer same_ip("127.0.0.1"), other_ip("127.0.0.2");
+  same_ip.Send(b->port(), 20);
+  same_ip.Send(b->port(), 5, '7');
+  other_ip.Send(b->port(), 20);
+  other_ip.Send(b->port(), 5, '8');
+  std::this_thread::sleep_for(100ms);
+  b->StopRecording();
+  REQUIRE(rb->WaitFor(1s, [&] { return rb->record_done; }));
+  CHECK(b->stats().foreign_packets_dropped == 50);
+  CHECK(e.foreign == 50);
+  CHECK(rb->digits.empty());
+  int loud = 0;
+  for (int16_t s : rb->recorded) loud += std::abs(s) > 2000;
+  CHECK(loud == 0);  // a sends silence: nothing of the injected full-scale noise was heard
+  // The latch did not move: b still sends to a, and never to the injectors.
+  CHECK_FALSE(same_ip.Hears(200ms));
+  CHECK_FALSE(other_ip.Hears(100ms));
+  const uint64_t a_heard = a->stats().packets_received;
+  std::this_thread::sleep_for(200ms);
+  CHECK(a->stats().packets_received > a_heard);
+  CHECK(a->stats().foreign_packets_dropped == 0);
+}
+
+TEST_CASE("RTP: before anything latched, only the SDP's IP may latch (any port)") {
+  CountingEngine e(false);
+  auto b = *e.engine.Open();
+  UdpPeer far_end("127.0.0.1"), other_ip("127.0.0.2");
+  b->SetRemote("127.0.0.1", 9, 0, 101);  // the SDP names 127.0.0.1:9; the far end sends elsewhere
+  other_ip.Send(b->port(), 10);
+  std::this_thread::sleep_for(50ms);
+  CHECK(b->stats().foreign_packets_dropped == 10);
+  CHECK(b->stats().packets_received == 0);
+  CHECK_FALSE(other_ip.Hears(100ms));
+  far_end.Send(b->port(), 1);
+  CHECK(far_end.Hears(200ms));  // latched: b answers where the packets come from
+  other_ip.Send(b->port(), 3);
+  std::this_thread::sleep_for(50ms);
+  CHECK(b->stats().foreign_packets_dropped == 13);
+  CHECK(b->stats().packets_received == 1);
+  CHECK(e.foreign == 13);
+}
+
+TEST_CASE("RTP NAT mode: the first source latches whatever the SDP says, and only it") {
+  CountingEngine e(true);
+  auto b = *e.engine.Open();
+  UdpPeer behind_nat("127.0.0.2"), other("127.0.0.1");
+  b->SetRemote("127.0.0.1", 9, 0, 101);
+  behind_nat.Send(b->port(), 1);
+  CHECK(behind_nat.Hears(200ms));
+  other.Send(b->port(), 4);
+  std::this_thread::sleep_for(50ms);
+  CHECK(b->stats().foreign_packets_dropped == 4);
+  CHECK(b->stats().packets_received == 1);
+  CHECK(e.foreign == 4);
+}
+
+TEST_CASE("RTP: an SDP that names another IP releases a latch made before it") {
+  // An outbound call: packets arrive before the callee's answer, from someone else.
+  CountingEngine e(false);
+  auto b = *e.engine.Open();
+  UdpPeer early("127.0.0.2"), callee("127.0.0.1");
+  early.Send(b->port(), 1);
+  std::this_thread::sleep_for(50ms);
+  CHECK(b->stats().packets_received == 1);  // no SDP yet: the first source latched
+  b->SetRemote("127.0.0.1", callee.port(), 0, 101);
+  CHECK(callee.Hears(200ms));  // sending to the SDP's address again
+  early.Send(b->port(), 2);
+  std::this_thread::sleep_for(50ms);
+  CHECK(b->stats().foreign_packets_dropped == 2);
+  CHECK(b->stats().packets_received == 1);
+  CHECK_FALSE(early.Hears(100ms));
 }
 
 }  // namespace
