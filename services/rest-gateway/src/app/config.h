@@ -1,9 +1,12 @@
 // rest-gateway's configuration: flags and DIALTONE_* variables, validated at start.
 #pragma once
 
+#include <optional>
 #include <string>
 
+#include "absl/status/statusor.h"
 #include "dialtone/config/config_loader.h"
+#include "dialtone/secrets/sealer.h"
 #include "dialtone/service/service_runtime.h"
 
 namespace dialtone::rest_gateway {
@@ -22,8 +25,17 @@ struct Config {
   int http_threads = 8;               // REST handlers block on gRPC and PostgreSQL
   int max_concurrent_requests = 100;  // per account; more answer 429 / 20429
   std::string usage_spool = "/tmp/dialtone-rest-gateway-usage.spool";
+  // Seals auth tokens at rest: 32 random bytes in base64 (README, "Secrets at rest").
+  std::string secrets_key;
+  // The explicit opt-out from secrets_key: tokens stored in plaintext (development only).
+  bool secrets_plaintext = false;
 };
 
 void AddOptions(config::ConfigLoader& loader, Config* config);
+
+// The sealer for auth tokens from secrets_key; nullopt when secrets_plaintext opts out.
+// InvalidArgument, saying what to set, when neither or both are set or the key is malformed
+// (the message never repeats the key).
+absl::StatusOr<std::optional<secrets::Sealer>> TokenSealer(const Config& config);
 
 }  // namespace dialtone::rest_gateway
