@@ -30,6 +30,19 @@ dt_free_port() {
   dt_die "no free port outside the dev stack's"
 }
 
+# A fresh key for rest-gateway's DIALTONE_SECRETS_KEY: 32 random bytes in base64.
+dt_new_secrets_key() { head -c 32 /dev/urandom | base64 -w0; }
+
+# dt_secrets_key FILE: the key kept in FILE, made (readable by its owner only) when missing.
+# The local PostgreSQL keeps tokens sealed with it, so it lives as long as the stack's data.
+dt_secrets_key() {
+  if [[ ! -s $1 ]]; then
+    mkdir -p "$(dirname "$1")"
+    (umask 077 && dt_new_secrets_key >"$1.tmp" && mv "$1.tmp" "$1")
+  fi
+  cat "$1"
+}
+
 dt_port_open() {  # PORT -> 0 when something accepts connections on 127.0.0.1:PORT
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }

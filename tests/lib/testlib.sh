@@ -9,6 +9,8 @@ source "$DIALTONE_SOURCE_DIR/scripts/lib/stores.sh"
 CTL=$DIALTONE_BUILD_DIR/services/dialtonectl/dialtonectl
 # The tests' app servers listen on loopback: the services they start may fetch from it.
 export DIALTONE_FETCH_ALLOW=${DIALTONE_FETCH_ALLOW-127.0.0.0/8,::1}
+# rest-gateway seals auth tokens with it (each test's PostgreSQL is fresh: any key will do).
+export DIALTONE_SECRETS_KEY=${DIALTONE_SECRETS_KEY:-$(dt_new_secrets_key)}
 T_FAILS=0
 T_PASSES=0
 

@@ -10,7 +10,12 @@ int main(int argc, char** argv) {
   if (int code = dialtone::service::LoadConfigOrExitCode(loader, argc, argv); code >= 0) {
     return code;
   }
-  dialtone::rest_gateway::RestGatewayApp app(std::move(config));
+  auto sealer = dialtone::rest_gateway::TokenSealer(config);
+  if (!sealer.ok()) {
+    std::cerr << sealer.status().message() << "\n";
+    return 2;
+  }
+  dialtone::rest_gateway::RestGatewayApp app(std::move(config), *std::move(sealer));
   if (absl::Status s = app.Run(); !s.ok()) {
     std::cerr << "rest-gateway: " << s.message() << "\n";
     return 1;

@@ -16,8 +16,12 @@
 #include "dialtone/pg/testing/scratch_database.h"
 #include "dialtone/testing/test_env.h"
 #include "dialtone/web/http_server.h"
+#include "http_call.h"
 
 using namespace dialtone::rest_gateway;
+using dialtone::rest_gateway::testing::Call;
+using dialtone::rest_gateway::testing::Collect;
+using dialtone::rest_gateway::testing::Reply;
 namespace dt = dialtone::testing;
 
 namespace {
@@ -53,6 +57,13 @@ class SlowRoutes final : public ResourceRoutes {
   bool released_ = false;
 };
 
+// Tokens sealed as in production (tests/sealed_tokens_test.cc covers the sealing itself).
+const dialtone::secrets::Sealer& TestSealer() {
+  static const dialtone::secrets::Sealer sealer =
+      *dialtone::secrets::Sealer::FromRawKey(std::string(32, 'k'));
+  return sealer;
+}
+
 struct Fixture {
   SlowRoutes slow;
   std::unique_ptr<dialtone::pg::PgPool> pool;
@@ -64,7 +75,7 @@ struct Fixture {
     pool = std::make_unique<dialtone::pg::PgPool>(
         dialtone::pg::PgPool::Options{.url = dialtone::pg::testing::CreateMigratedDatabase(
                                           "gw_", DIALTONE_SQL_DIR, "rest-gateway")});
-    repo = std::make_unique<AccountRepository>(*pool);
+    repo = std::make_unique<AccountRepository>(*pool, &TestSealer());
     api = std::make_unique<ApiHandler>(*repo, std::vector<ResourceRoutes*>{&slow}, nullptr, 2);
     auto started = dialtone::web::HttpServer::Start(
         {.address = "127.0.0.1:0", .threads = 4}, [this](const auto& r) { return api->Handle(r); });
@@ -76,39 +87,6 @@ struct Fixture {
     return "http://127.0.0.1:" + std::to_string(server->port()) + path;
   }
 };
-
-size_t Collect(char* d, size_t s, size_t n, void* out) {
-  static_cast<std::string*>(out)->append(d, s * n);
-  return s * n;
-}
-
-struct Reply {
-  long status = 0;
-  std::string body;
-  std::string content_type;
-};
-
-Reply Call(const std::string& url, const std::string& user, const std::string& password,
-           const std::string& post_body = "", bool post = false) {
-  CURL* c = curl_easy_init();
-  Reply r;
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  if (!user.empty()) {
-    curl_easy_setopt(c, CURLOPT_USERNAME, user.c_str());
-    curl_easy_setopt(c, CURLOPT_PASSWORD, password.c_str());
-  }
-  if (post) curl_easy_setopt(c, CURLOPT_POSTFIELDS, post_body.c_str());
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, Collect);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &r.body);
-  CURLcode code = curl_easy_perform(c);
-  if (code != CURLE_OK) throw std::runtime_error(curl_easy_strerror(code));
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
-  char* ct = nullptr;
-  curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct);
-  if (ct != nullptr) r.content_type = ct;
-  curl_easy_cleanup(c);
-  return r;
-}
 
 int64_t Code(const Reply& r) {
   return boost::json::parse(r.body).as_object().at("code").as_int64();

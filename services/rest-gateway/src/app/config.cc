@@ -1,6 +1,8 @@
 // rest-gateway options.
 #include "app/config.h"
 
+#include "absl/strings/str_cat.h"
+
 namespace dialtone::rest_gateway {
 
 void AddOptions(config::ConfigLoader& loader, Config* c) {
@@ -40,6 +42,33 @@ void AddOptions(config::ConfigLoader& loader, Config* c) {
                 "REST API requests per second per account (0: none)");
   loader.AddString("redis_url", &c->redis_url, "Redis URL (API request rates)",
                    config::CheckUrl({"redis"}));
+  // No check here: the loader's messages quote the value, and this one must never be printed.
+  loader.AddString("secrets_key", &c->secrets_key,
+                   "key sealing auth tokens at rest: 32 bytes, base64 (openssl rand -base64 32)");
+  loader.AddBool("secrets_plaintext", &c->secrets_plaintext,
+                 "store auth tokens unencrypted when no secrets_key is set (development only)");
+}
+
+absl::StatusOr<std::optional<secrets::Sealer>> TokenSealer(const Config& c) {
+  if (c.secrets_key.empty()) {
+    if (c.secrets_plaintext) return std::nullopt;
+    return absl::InvalidArgumentError(
+        "rest-gateway: DIALTONE_SECRETS_KEY is not set. It encrypts the auth tokens stored in "
+        "PostgreSQL: 32 random bytes in base64, e.g. from `openssl rand -base64 32`, the same "
+        "on every rest-gateway and kept for as long as the database. To store tokens in "
+        "plaintext instead (development only), set DIALTONE_SECRETS_PLAINTEXT=true.");
+  }
+  if (c.secrets_plaintext) {
+    return absl::InvalidArgumentError(
+        "rest-gateway: DIALTONE_SECRETS_KEY and DIALTONE_SECRETS_PLAINTEXT=true are both set: "
+        "set one of them");
+  }
+  auto sealer = secrets::Sealer::FromBase64Key(c.secrets_key);
+  if (!sealer.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "rest-gateway: DIALTONE_SECRETS_KEY is malformed: ", sealer.status().message()));
+  }
+  return std::optional<secrets::Sealer>(*std::move(sealer));
 }
 
 }  // namespace dialtone::rest_gateway

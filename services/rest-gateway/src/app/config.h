@@ -1,9 +1,12 @@
 // rest-gateway's configuration: flags and DIALTONE_* variables, validated at start.
 #pragma once
 
+#include <optional>
 #include <string>
 
+#include "absl/status/statusor.h"
 #include "dialtone/config/config_loader.h"
+#include "dialtone/secrets/sealer.h"
 #include "dialtone/service/service_runtime.h"
 #include "domain/account_settings.h"
 
@@ -27,8 +30,17 @@ struct Config {
   AccountSettings account_defaults;
   // API request rates are counted here, shared by every gateway replica.
   std::string redis_url = "redis://127.0.0.1:16379/0";
+  // Seals auth tokens at rest: 32 random bytes in base64 (README, "Secrets at rest").
+  std::string secrets_key;
+  // The explicit opt-out from secrets_key: tokens stored in plaintext (development only).
+  bool secrets_plaintext = false;
 };
 
 void AddOptions(config::ConfigLoader& loader, Config* config);
+
+// The sealer for auth tokens from secrets_key; nullopt when secrets_plaintext opts out.
+// InvalidArgument, saying what to set, when neither or both are set or the key is malformed
+// (the message never repeats the key).
+absl::StatusOr<std::optional<secrets::Sealer>> TokenSealer(const Config& config);
 
 }  // namespace dialtone::rest_gateway

@@ -2,6 +2,8 @@
 #include "app/rest_gateway_app.h"
 
 #include <grpcpp/grpcpp.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include "dialtone/core/sid.h"
 #include "dialtone/log/log.h"
@@ -26,10 +28,11 @@ std::unique_ptr<redis::RedisPool> MakeRedis(const std::string& url) {
 
 }  // namespace
 
-RestGatewayApp::RestGatewayApp(Config config)
+RestGatewayApp::RestGatewayApp(Config config, std::optional<secrets::Sealer> sealer)
     : config_(std::move(config)),
+      sealer_(std::move(sealer)),
       pg_({.url = config_.pg_url, .max_connections = 8}),
-      accounts_(pg_),
+      accounts_(pg_, sealer_ ? &*sealer_ : nullptr),
       settings_(pg_, config_.account_defaults),
       accounts_grpc_(accounts_, settings_),
       redis_(MakeRedis(config_.redis_url)),
@@ -48,7 +51,32 @@ RestGatewayApp::RestGatewayApp(Config config)
            {.settings = &settings_, .limiter = limiter_.get(), .recordings = &recordings_}),
       runtime_("rest-gateway", "dialtone.accounts.v1.Accounts", config_.common) {
   runtime_.AddGrpcService(&accounts_grpc_);
-  runtime_.AddStore(service::PostgresStore(pg_, "rest-gateway", config_.migrations_dir));
+  service::StoreMonitor::Options store =
+      service::PostgresStore(pg_, "rest-gateway", config_.migrations_dir);
+  store.on_connect = [this, migrate = std::move(store.on_connect)]() -> absl::Status {
+    if (absl::Status s = migrate(); !s.ok()) return s;
+    return PrepareSealedTokens();
+  };
+  runtime_.AddStore(std::move(store));
+}
+
+absl::Status RestGatewayApp::PrepareSealedTokens() {
+  absl::StatusOr<int> sealed = accounts_.SealPlaintextTokens();
+  if (!sealed.ok()) return sealed.status();  // the monitor retries
+  if (*sealed > 0) log::Info("plaintext auth tokens sealed", {{"accounts", *sealed}});
+  absl::Status opens = accounts_.CheckSealedTokensOpen();
+  if (absl::IsFailedPrecondition(opens)) Stop(opens);
+  return opens;
+}
+
+void RestGatewayApp::Stop(absl::Status why) {
+  log::Error("stopping", {{"error", why}});
+  {
+    std::lock_guard lock(fatal_mu_);
+    fatal_ = std::move(why);
+  }
+  // Every thread blocks SIGTERM (ServiceRuntime::Start): Run()'s sigwait takes it.
+  kill(getpid(), SIGTERM);
 }
 
 void RestGatewayApp::PublishApiRequest(const std::string& account_sid) {
@@ -65,6 +93,9 @@ void RestGatewayApp::PublishApiRequest(const std::string& account_sid) {
 
 absl::Status RestGatewayApp::Run() {
   if (auto s = runtime_.Start(); !s.ok()) return s;
+  if (!sealer_) {
+    log::Warn("auth tokens are stored in plaintext (DIALTONE_SECRETS_PLAINTEXT): development only");
+  }
   // Threads start only after Start() has blocked SIGTERM for the whole process.
   auto publisher = usage_publisher::UsagePublisher::Create(
       {.spool_path = config_.usage_spool},
@@ -95,7 +126,8 @@ absl::Status RestGatewayApp::Run() {
     publisher_->Shutdown();  // sends or spools every counted request
   });
   runtime_.WaitForSignal();
-  return absl::OkStatus();
+  std::lock_guard lock(fatal_mu_);
+  return fatal_;
 }
 
 }  // namespace dialtone::rest_gateway

@@ -1,6 +1,9 @@
 // Composition root of rest-gateway: config -> PostgreSQL -> accounts -> gRPC + REST.
 #pragma once
 
+#include <mutex>
+#include <optional>
+
 #include "absl/status/status.h"
 #include "adapters/account_repository.h"
 #include "adapters/account_settings_repository.h"
@@ -22,17 +25,27 @@
 
 namespace dialtone::rest_gateway {
 
-// Built once by main(); Run() blocks until SIGTERM/SIGINT.
+// Built once by main(); Run() blocks until SIGTERM/SIGINT, or until the stored auth tokens turn
+// out not to open with this gateway's key (then it returns why).
 class RestGatewayApp {
  public:
-  explicit RestGatewayApp(Config config);
+  // `sealer` (TokenSealer): nullopt stores tokens in plaintext.
+  RestGatewayApp(Config config, std::optional<secrets::Sealer> sealer);
   absl::Status Run();
 
  private:
+  // On PostgreSQL's first connection, after the migrations (the store monitor's thread): seals
+  // plaintext tokens and checks that the key opens the sealed ones. A key that does not is
+  // fatal: Stop() with the reason.
+  absl::Status PrepareSealedTokens();
+  // Ends Run() with `why` (any thread): a SIGTERM to this process, which Run() waits for.
+  void Stop(absl::Status why);
+
   // Counts one api-requests usage event for the account (I/O threads; never blocks).
   void PublishApiRequest(const std::string& account_sid);
 
   Config config_;
+  std::optional<secrets::Sealer> sealer_;
   pg::PgPool pg_;
   AccountRepository accounts_;
   AccountSettingsRepository settings_;
@@ -53,6 +66,8 @@ class RestGatewayApp {
   std::unique_ptr<web::HttpServer> http_;
   // Changes made through any replica: the caches above drop what they kept of them.
   std::unique_ptr<pg::ChangeListener> changes_;
+  std::mutex fatal_mu_;
+  absl::Status fatal_;  // why Stop() was called
 };
 
 }  // namespace dialtone::rest_gateway
