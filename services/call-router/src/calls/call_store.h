@@ -20,6 +20,7 @@
 #include "calls/voice_request.h"
 #include "dialtone/accounts/v1/accounts.grpc.pb.h"
 #include "dialtone/pg/pg_pool.h"
+#include "dialtone/rpc/tls_config.h"
 
 namespace dialtone::call_router {
 
@@ -83,7 +84,7 @@ class AuthTokenSource {
 // Accounts.GetAccount on rest-gateway, with a short deadline.
 class GatewayAuthTokenSource final : public AuthTokenSource {
  public:
-  explicit GatewayAuthTokenSource(const std::string& rest_gateway_addr);
+  GatewayAuthTokenSource(const std::string& rest_gateway_addr, const rpc::TlsConfig& tls);
   ~GatewayAuthTokenSource() override;
   absl::StatusOr<std::string> AuthToken(const std::string& account_sid) override;
 
