@@ -118,7 +118,8 @@ good=(DIALTONE_GRPC_TLS_CERT="$pki/service.crt" DIALTONE_GRPC_TLS_KEY="$pki/serv
   DIALTONE_GRPC_TLS_CA="$pki/dialtone-ca.crt" DIALTONE_GRPC_TLS_SERVER_NAME=dialtone.internal)
 rogue_cert=(DIALTONE_GRPC_TLS_CERT="$pki/rogue.crt" DIALTONE_GRPC_TLS_KEY="$pki/rogue.key"
   DIALTONE_GRPC_TLS_CA="$pki/dialtone-ca.crt" DIALTONE_GRPC_TLS_SERVER_NAME=dialtone.internal)
-rogue_ca=(DIALTONE_GRPC_TLS_CERT="$pki/rogue.crt" DIALTONE_GRPC_TLS_KEY="$pki/rogue.key"
+# A good client certificate, but only the other CA trusted: the client must refuse the server.
+rogue_ca=(DIALTONE_GRPC_TLS_CERT="$pki/service.crt" DIALTONE_GRPC_TLS_KEY="$pki/service.key"
   DIALTONE_GRPC_TLS_CA="$pki/other-ca.crt" DIALTONE_GRPC_TLS_SERVER_NAME=dialtone.internal)
 no_name=(DIALTONE_GRPC_TLS_CERT="$pki/service.crt" DIALTONE_GRPC_TLS_KEY="$pki/service.key"
   DIALTONE_GRPC_TLS_CA="$pki/dialtone-ca.crt")
