@@ -8,6 +8,9 @@ Services that reach their Deployment or StatefulSet, a kustomization that lists
 every file, and the replicated shape (issue 17): Kamailio in front of two or
 more call-routers it names, the routers' drain and preStop timings against
 Kamailio's probes, their pod-IP addresses, and media on a ReadWriteMany volume.
+NetworkPolicies (issue 21): a default-deny for ingress; every gRPC port reachable
+only from Dialtone's service pods, every metrics port only from namespaces
+labelled for monitoring; every other declared port (and the RTP range) allowed.
 
     check_k8s_manifests.py [K8S_DIR]      # default: <repo>/deploy/k8s
 
@@ -35,6 +38,7 @@ KNOWN_KINDS = {
     "PersistentVolumeClaim": "v1",
     "Deployment": "apps/v1",
     "StatefulSet": "apps/v1",
+    "NetworkPolicy": "networking.k8s.io/v1",
     "Kustomization": "kustomize.config.k8s.io/v1beta1",
 }
 CLUSTER_SCOPED = {"Namespace", "Kustomization"}
@@ -44,6 +48,8 @@ DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")  # RFC 1123, <= 63
 PORT_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")  # IANA_SVC_NAME, <= 15
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 PROTOCOLS = {"TCP", "UDP", "SCTP"}
+# The namespace label that lets a namespace's pods scrape metrics (README, "Internal surfaces").
+MONITORING_LABEL = ("dialtone.dev/monitoring", "true")
 
 # Field names the API accepts at the levels these manifests use (Kubernetes
 # 1.30 API reference), so that a misspelt optional field such as
@@ -91,6 +97,12 @@ FIELDS = {
                     "selector", "sessionAffinity", "sessionAffinityConfig",
                     "trafficDistribution", "type"},
     "ServicePort": {"appProtocol", "name", "nodePort", "port", "protocol", "targetPort"},
+    "NetworkPolicySpec": {"podSelector", "policyTypes", "ingress", "egress"},
+    "NetworkPolicyIngressRule": {"from", "ports"},
+    "NetworkPolicyPeer": {"podSelector", "namespaceSelector", "ipBlock"},
+    "NetworkPolicyPort": {"port", "endPort", "protocol"},
+    "LabelSelector": {"matchLabels", "matchExpressions"},
+    "LabelSelectorRequirement": {"key", "operator", "values"},
 }
 
 
@@ -588,6 +600,11 @@ class Checker:
                      if d["kind"] in kinds and d["metadata"].get("name") == name), (None, None))
 
     @staticmethod
+    def pod_labels(workload):
+        return (((workload.get("spec") or {}).get("template") or {}).get("metadata")
+                or {}).get("labels") or {}
+
+    @staticmethod
     def pod_spec(workload):
         return ((workload.get("spec") or {}).get("template") or {}).get("spec") or {}
 
@@ -735,6 +752,236 @@ class Checker:
                        f"DIALTONE_MEDIA_DIR ({media_dir}) is not on a ReadWriteMany claim "
                        f"(claim {claim!r}, modes {modes})")
 
+    # -- NetworkPolicies (issue 21) ----------------------------------------------
+
+    def selector_ok(self, sel, rel, what, where):
+        """Checks a LabelSelector's shape; returns it when usable."""
+        if not self.check(isinstance(sel, dict), rel, what, f"{where} is not a mapping"):
+            return None
+        self.fields(sel, "LabelSelector", rel, what, where)
+        labels = sel.get("matchLabels") or {}
+        self.check(isinstance(labels, dict) and all(isinstance(v, str) for v in labels.values()),
+                   rel, what, f"{where}.matchLabels values must be strings (quote them)")
+        for req in sel.get("matchExpressions") or []:
+            self.fields(req, "LabelSelectorRequirement", rel, what, f"{where}.matchExpressions")
+            op = req.get("operator")
+            values = req.get("values")
+            if not self.check(op in ("In", "NotIn", "Exists", "DoesNotExist"), rel, what,
+                              f"{where}: unknown operator {op!r}"):
+                return None
+            if op in ("In", "NotIn"):
+                self.check(isinstance(values, list) and values
+                           and all(isinstance(v, str) for v in values), rel, what,
+                           f"{where}: {op} needs a non-empty list of string values")
+            else:
+                self.check(not values, rel, what, f"{where}: {op} takes no values")
+        return sel
+
+    @staticmethod
+    def selects(sel, labels):
+        """Whether the LabelSelector `sel` matches `labels` ({} matches everything)."""
+        for key, value in (sel.get("matchLabels") or {}).items():
+            if labels.get(key) != value:
+                return False
+        for req in sel.get("matchExpressions") or []:
+            key, op, values = req.get("key"), req.get("operator"), req.get("values") or []
+            if op == "In" and labels.get(key) not in values:
+                return False
+            if op == "NotIn" and labels.get(key) in values:
+                return False
+            if op == "Exists" and key not in labels:
+                return False
+            if op == "DoesNotExist" and key in labels:
+                return False
+        return True
+
+    @staticmethod
+    def rule_allows(rule, port):
+        """Whether an ingress rule's `ports` admit the container port {containerPort, protocol,
+        name} (no ports: every port)."""
+        ports = rule.get("ports")
+        if not ports:
+            return True
+        for p in ports:
+            if p.get("protocol", "TCP") != port["protocol"]:
+                continue
+            number = p.get("port")
+            if number is None:
+                return True
+            if isinstance(number, str):
+                if number == port["name"]:
+                    return True
+                continue
+            if number == port["containerPort"] or (
+                    isinstance(p.get("endPort"), int)
+                    and number <= port["containerPort"] <= p["endPort"]):
+                return True
+        return False
+
+    def check_network_policies(self):
+        print("NetworkPolicies: known fields and valid selectors and ports; a default-deny for "
+              "ingress; each workload's gRPC ports only from Dialtone's service pods, metrics only "
+              f"from namespaces labelled {MONITORING_LABEL[0]}={MONITORING_LABEL[1]!r}; every "
+              "other declared port and the routers' RTP range open")
+        policies = []
+        for rel, pol in self.of_kind("NetworkPolicy"):
+            what = f"NetworkPolicy/{pol['metadata']['name']}"
+            spec = pol.get("spec")
+            if not self.check(isinstance(spec, dict), rel, what, "has no spec"):
+                continue
+            self.fields(spec, "NetworkPolicySpec", rel, what, "spec")
+            # podSelector is required by the API ({} selects every pod in the namespace).
+            sel = self.selector_ok(spec.get("podSelector"), rel, what, "spec.podSelector")
+            types = spec.get("policyTypes") or ["Ingress"]
+            self.check(isinstance(types, list) and set(types) <= {"Ingress", "Egress"}, rel, what,
+                       f"policyTypes {types!r} may hold only Ingress and Egress")
+            rules = spec.get("ingress") or []
+            if not self.check(isinstance(rules, list), rel, what, "ingress is not a list"):
+                continue
+            for rule in rules:
+                self.fields(rule, "NetworkPolicyIngressRule", rel, what, "an ingress rule")
+                for peer in rule.get("from") or []:
+                    self.fields(peer, "NetworkPolicyPeer", rel, what, "a from peer")
+                    for key in ("podSelector", "namespaceSelector"):
+                        if key in peer:
+                            self.selector_ok(peer[key], rel, what, f"from.{key}")
+                    self.check(peer.get("podSelector") is not None
+                               or peer.get("namespaceSelector") is not None
+                               or peer.get("ipBlock") is not None, rel, what,
+                               "a from peer selects nothing")
+                for p in rule.get("ports") or []:
+                    self.fields(p, "NetworkPolicyPort", rel, what, "a port")
+                    proto = p.get("protocol", "TCP")
+                    self.check(proto in PROTOCOLS, rel, what, f"port protocol {proto!r} unknown")
+                    number = p.get("port")
+                    if isinstance(number, str):
+                        self.check(PORT_NAME.match(number) and len(number) <= 15, rel, what,
+                                   f"named port {number!r} is not a valid port name")
+                        self.check("endPort" not in p, rel, what,
+                                   f"endPort needs a numeric port, not {number!r}")
+                    elif number is not None:
+                        self.check(isinstance(number, int) and 0 < number < 65536, rel, what,
+                                   f"port {number!r} is not an integer in 1..65535")
+                        end = p.get("endPort", number)
+                        self.check(isinstance(end, int) and number <= end < 65536, rel, what,
+                                   f"endPort {end!r} is below port {number}")
+            if sel is not None and "Ingress" in types:
+                policies.append((rel, what, sel, rules))
+
+        self.check(any(not (sel.get("matchLabels") or sel.get("matchExpressions")) and not rules
+                       for _, _, sel, rules in policies),
+                   self.root, "NetworkPolicy",
+                   "no default-deny for ingress (podSelector: {}, policyTypes: [Ingress], no rules)")
+
+        # The template labels of Dialtone's own service workloads, and of every other pod.
+        service_labels = [self.pod_labels(w) for _, w in self.workloads()
+                          if w["metadata"]["name"] in SERVICES]
+        others = [self.pod_labels(w) for _, w in self.workloads()
+                  if w["metadata"]["name"] not in SERVICES]
+        # Pods of no workload here (a debugging pod, a future addition) carry other labels;
+        # a source selector must not match them either.
+        others.append({"app.kubernetes.io/name": "something-else"})
+
+        for rel, w in self.workloads():
+            what = f"{w['kind']}/{w['metadata']['name']}"
+            labels = self.pod_labels(w)
+            grpc_ports, metrics_ports = self.internal_ports(w)
+            for port in w.get("_ports", []):
+                label = f"port {port['name'] or port['containerPort']}/{port['protocol']}"
+                allowing = [(pw, rule) for _, pw, sel, rules in policies if self.selects(sel, labels)
+                            for rule in rules if self.rule_allows(rule, port)]
+                self.check(allowing, rel, what,
+                           f"{label} is allowed by no NetworkPolicy (the default-deny cuts it off)")
+                if port["containerPort"] in grpc_ports:
+                    for pw, rule in allowing:
+                        self.check(self.only_services(rule, service_labels, others), rel, what,
+                                   f"gRPC {label} is open wider than Dialtone's service pods "
+                                   f"({pw})")
+                elif port["containerPort"] in metrics_ports:
+                    for pw, rule in allowing:
+                        self.check(self.only_monitoring(rule), rel, what,
+                                   f"metrics {label} is open wider than namespaces labelled "
+                                   f"{MONITORING_LABEL[0]}={MONITORING_LABEL[1]} ({pw})")
+
+            if w["metadata"]["name"] == "call-router":
+                for c in self.pod_spec(w).get("containers") or []:
+                    low = str(self.config_value(c, "DIALTONE_RTP_PORT_MIN") or "")
+                    high = str(self.config_value(c, "DIALTONE_RTP_PORT_MAX") or "")
+                    if not (low.isdigit() and high.isdigit()):
+                        continue
+                    for number in (int(low), int(high)):
+                        rtp = {"containerPort": number, "protocol": "UDP", "name": None}
+                        self.check(any(self.selects(sel, labels) and self.rule_allows(rule, rtp)
+                                       for _, _, sel, rules in policies for rule in rules),
+                                   rel, what, f"RTP port {number}/UDP (DIALTONE_RTP_PORT_MIN..MAX) "
+                                   "is allowed by no NetworkPolicy")
+
+    def internal_ports(self, workload):
+        """The container port numbers a workload serves gRPC and metrics on: ports named grpc or
+        metrics, DIALTONE_GRPC_ADDR's and DIALTONE_METRICS_ADDR's, and the targets of Service
+        ports named so or with appProtocol grpc."""
+        grpc, metrics = set(), set()
+        ports = workload.get("_ports", [])
+        for p in ports:
+            if p["name"] == "grpc":
+                grpc.add(p["containerPort"])
+            if p["name"] == "metrics":
+                metrics.add(p["containerPort"])
+        for c in self.pod_spec(workload).get("containers") or []:
+            if not isinstance(c, dict):
+                continue
+            for var, into in (("DIALTONE_GRPC_ADDR", grpc), ("DIALTONE_METRICS_ADDR", metrics)):
+                port = str(self.env_of(c).get(var, {}).get("value") or "").rpartition(":")[2]
+                if port.isdigit():
+                    into.add(int(port))
+        labels = self.pod_labels(workload)
+        for _, svc in self.of_kind("Service"):
+            spec = svc.get("spec") or {}
+            if not isinstance(spec.get("selector"), dict) or not spec["selector"] or \
+                    not self.selects({"matchLabels": spec["selector"]}, labels):
+                continue
+            for sp in spec.get("ports") or []:
+                kind = ("grpc" if sp.get("name") == "grpc" or sp.get("appProtocol") == "grpc"
+                        else "metrics" if sp.get("name") == "metrics" else None)
+                if kind is None:
+                    continue
+                target = sp.get("targetPort", sp.get("port"))
+                for p in ports:
+                    if target in (p["containerPort"], p["name"]):
+                        (grpc if kind == "grpc" else metrics).add(p["containerPort"])
+        return grpc, metrics
+
+    def only_services(self, rule, service_labels, others):
+        """A rule admits only pods of Dialtone's services in this namespace: every peer a
+        podSelector alone (no namespaceSelector, no ipBlock) that matches some service's pods
+        and no other pod."""
+        peers = rule.get("from") or []
+        if not peers:
+            return False  # every source
+        for peer in peers:
+            if set(peer) != {"podSelector"}:
+                return False
+            sel = peer["podSelector"] or {}
+            if not any(self.selects(sel, labels) for labels in service_labels):
+                return False
+            if any(self.selects(sel, labels) for labels in others):
+                return False
+        return True
+
+    @staticmethod
+    def only_monitoring(rule):
+        """A rule admits only pods of namespaces carrying the monitoring label."""
+        peers = rule.get("from") or []
+        if not peers:
+            return False
+        for peer in peers:
+            if "ipBlock" in peer or "namespaceSelector" not in peer:
+                return False
+            labels = (peer["namespaceSelector"] or {}).get("matchLabels") or {}
+            if labels.get(MONITORING_LABEL[0]) != MONITORING_LABEL[1]:
+                return False
+        return True
+
     def check_kustomization(self, files):
         print("kustomization.yaml lists every manifest once, and only existing files")
         kust = [(rel, d) for rel, _, d in self.docs if d["kind"] == "Kustomization"]
@@ -771,6 +1018,7 @@ class Checker:
         self.check_services_complete()
         self.check_peer_addresses()
         self.check_scale()
+        self.check_network_policies()
         self.check_kustomization(files)
         counts = {}
         for _, _, d in self.docs:

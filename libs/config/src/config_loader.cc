@@ -97,6 +97,8 @@ void ConfigLoader::AddDuration(std::string name, absl::Duration* out, absl::Dura
                       }});
 }
 
+void ConfigLoader::AddRule(std::function<std::string()> rule) { rules_.push_back(std::move(rule)); }
+
 ConfigLoader::Option* ConfigLoader::Find(absl::string_view name) {
   std::string normal(name);
   std::replace(normal.begin(), normal.end(), '-', '_');
@@ -157,6 +159,12 @@ absl::Status ConfigLoader::Load(int argc, const char* const* argv, const Environ
     }
     if (std::string err = opt.set(value); !err.empty()) {
       problems.push_back(absl::StrCat(source, "=\"", value, "\": ", opt.name, " ", err));
+    }
+  }
+  // Rules read the options' final values: only worth running when every value parsed.
+  if (problems.empty()) {
+    for (const auto& rule : rules_) {
+      if (std::string err = rule(); !err.empty()) problems.push_back(std::move(err));
     }
   }
   if (problems.empty()) return absl::OkStatus();

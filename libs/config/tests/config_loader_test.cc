@@ -117,3 +117,15 @@ TEST_CASE("URL and address checks") {
   CHECK_FALSE(hp("host:-1").empty());
   CHECK_FALSE(hp("host").empty());
 }
+
+TEST_CASE("Rules see the loaded values and their problems stop start-up") {
+  Cfg cfg;
+  ConfigLoader loader = MakeLoader(cfg);
+  loader.AddRule([&cfg]() -> std::string {
+    return cfg.tcp && cfg.sip_port == 5060 ? "tcp needs a sip_port other than 5060" : "";
+  });
+  CHECK(Load(loader, {"--sip_port=5070"}, {{"DIALTONE_TCP", "true"}}).ok());
+  auto s = Load(loader, {"--sip_port=5060"}, {{"DIALTONE_TCP", "true"}});
+  REQUIRE_FALSE(s.ok());
+  CHECK_THAT(std::string(s.message()), Catch::Contains("tcp needs a sip_port other than 5060"));
+}

@@ -24,6 +24,7 @@ void AddCommonOptions(config::ConfigLoader& loader, CommonConfig* config) {
                    config::CheckOneOf({"debug", "info", "warn", "error"}));
   loader.AddDuration("shutdown_grace", &config->shutdown_grace, absl::ZeroDuration(),
                      "how long in-flight work may take to finish on SIGTERM");
+  rpc::AddTlsOptions(loader, &config->grpc_tls);
 }
 
 int LoadConfigOrExitCode(config::ConfigLoader& loader, int argc, char** argv) {
@@ -104,7 +105,8 @@ absl::Status ServiceRuntime::Start() {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(config_.grpc_addr, grpc::InsecureServerCredentials(), &grpc_port_);
+  builder.AddListeningPort(config_.grpc_addr, rpc::ServerCredentials(config_.grpc_tls),
+                           &grpc_port_);
   for (grpc::Service* s : grpc_services_) builder.RegisterService(s);
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || grpc_port_ == 0) {
@@ -125,7 +127,8 @@ absl::Status ServiceRuntime::Start() {
   for (auto& s : stores_) s->Start();
   log::Info("service started", {{"grpc_port", grpc_port_},
                                 {"metrics_port", metrics_->port()},
-                                {"grpc_service", grpc_service_name_}});
+                                {"grpc_service", grpc_service_name_},
+                                {"grpc_tls", config_.grpc_tls.enabled()}});
   return absl::OkStatus();
 }
 

@@ -2,6 +2,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "dialtone/rpc/status.h"
+#include "dialtone/rpc/tls_config.h"
 #include "dialtone/usage/v1/usage_metering.grpc.pb.h"
 #include "dialtone/usage_publisher/usage_transport.h"
 
@@ -12,10 +13,8 @@ namespace pb = dialtone::usage::v1;
 
 class GrpcUsageTransport final : public UsageTransport {
  public:
-  GrpcUsageTransport(const std::string& addr, absl::Duration deadline)
-      : stub_(pb::UsageMetering::NewStub(
-            grpc::CreateChannel(addr, grpc::InsecureChannelCredentials()))),
-        deadline_(deadline) {}
+  GrpcUsageTransport(const std::string& addr, const rpc::TlsConfig& tls, absl::Duration deadline)
+      : stub_(pb::UsageMetering::NewStub(rpc::OpenChannel(addr, tls))), deadline_(deadline) {}
 
   absl::Status Publish(const std::vector<pb::UsageEvent>& events) override {
     pb::PublishUsageRequest req;
@@ -34,8 +33,9 @@ class GrpcUsageTransport final : public UsageTransport {
 }  // namespace
 
 std::unique_ptr<UsageTransport> MakeGrpcUsageTransport(const std::string& addr,
+                                                       const rpc::TlsConfig& tls,
                                                        absl::Duration deadline) {
-  return std::make_unique<GrpcUsageTransport>(addr, deadline);
+  return std::make_unique<GrpcUsageTransport>(addr, tls, deadline);
 }
 
 }  // namespace dialtone::usage_publisher

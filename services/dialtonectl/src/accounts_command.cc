@@ -66,7 +66,9 @@ int RunAccounts(const std::vector<std::string>& raw) {
   }
   std::string addr =
       ServiceAddress(args->GetOr("addr", ""), "DIALTONE_REST_GATEWAY_ADDR", "127.0.0.1:50053");
-  auto stub = pb::Accounts::NewStub(grpc::CreateChannel(addr, grpc::InsecureChannelCredentials()));
+  auto channel = ServiceChannelOrPrint(addr);
+  if (channel == nullptr) return 2;
+  auto stub = pb::Accounts::NewStub(channel);
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
   const std::string& verb = args->positional[0];

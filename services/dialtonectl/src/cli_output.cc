@@ -1,10 +1,15 @@
-// PrintJson, Fail and ServiceAddress.
+// PrintJson, Fail, ServiceAddress and ServiceChannel.
 #include "cli_output.h"
+
+#include <grpcpp/grpcpp.h>
 
 #include <google/protobuf/util/json_util.h>
 
 #include <cstdlib>
 #include <iostream>
+
+#include "dialtone/config/config_loader.h"
+#include "dialtone/rpc/tls_config.h"
 
 namespace dialtone::ctl {
 
@@ -27,6 +32,19 @@ std::string ServiceAddress(const std::string& flag_value, const char* env,
   if (!flag_value.empty()) return flag_value;
   const char* v = std::getenv(env);
   return v != nullptr && *v != '\0' ? v : fallback;
+}
+
+absl::StatusOr<std::shared_ptr<grpc::Channel>> ServiceChannel(const std::string& addr) {
+  auto tls = rpc::TlsConfigFromEnvironment(config::ProcessEnvironment());
+  if (!tls.ok()) return tls.status();
+  return rpc::OpenChannel(addr, *tls);
+}
+
+std::shared_ptr<grpc::Channel> ServiceChannelOrPrint(const std::string& addr) {
+  auto channel = ServiceChannel(addr);
+  if (channel.ok()) return *std::move(channel);
+  std::cerr << "error: " << channel.status().message() << "\n";
+  return nullptr;
 }
 
 }  // namespace dialtone::ctl

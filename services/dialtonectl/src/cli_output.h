@@ -4,9 +4,16 @@
 
 #include <grpcpp/support/status.h>
 
+#include <memory>
 #include <string>
 
 #include <google/protobuf/message.h>
+
+#include "absl/status/statusor.h"
+
+namespace grpc {
+class Channel;
+}  // namespace grpc
 
 namespace dialtone::ctl {
 
@@ -17,5 +24,10 @@ int Fail(const grpc::Status& status);
 // --addr if given, else the environment variable `env` if set, else `fallback`.
 std::string ServiceAddress(const std::string& flag_value, const char* env,
                            const std::string& fallback);
+// A channel to `addr`: mutual TLS when DIALTONE_GRPC_TLS_* are set, read as the services read
+// them (a partial set or an unreadable file is an error), plaintext otherwise.
+absl::StatusOr<std::shared_ptr<grpc::Channel>> ServiceChannel(const std::string& addr);
+// ServiceChannel, or the reason printed on stderr and nullptr (the caller exits 2).
+std::shared_ptr<grpc::Channel> ServiceChannelOrPrint(const std::string& addr);
 
 }  // namespace dialtone::ctl

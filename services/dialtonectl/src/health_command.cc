@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli_args.h"
+#include "cli_output.h"
 #include "commands.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
@@ -28,8 +29,7 @@ const std::vector<Target>& Services() {
   return kServices;
 }
 
-std::string Check(const std::string& addr, int timeout_ms) {
-  auto channel = grpc::CreateChannel(addr, grpc::InsecureChannelCredentials());
+std::string Check(const std::shared_ptr<grpc::Channel>& channel, int timeout_ms) {
   auto stub = grpc::health::v1::Health::NewStub(channel);
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(timeout_ms));
@@ -59,7 +59,9 @@ int RunHealth(const std::vector<std::string>& raw) {
   }
   bool all_serving = true;
   for (const auto& [name, addr] : targets) {
-    std::string status = Check(addr, timeout_ms);
+    auto channel = ServiceChannelOrPrint(addr);  // a bad DIALTONE_GRPC_TLS_* is no outage
+    if (channel == nullptr) return 2;
+    std::string status = Check(channel, timeout_ms);
     all_serving = all_serving && status == "SERVING";
     std::cout << name << (name == addr ? "" : " " + addr) << " " << status << "\n";
   }

@@ -16,7 +16,10 @@ constexpr char kUsage[] =
     "  webhook sign|validate --token T --url U [NAME=VALUE ...]   X-Twilio-Signature\n"
     "  twiml check [--content-type T] [--url U] FILE|-   parse TwiML, print the program as JSON\n"
     "  triggers list|create|delete --account SID ...   usage triggers (JSON)\n"
-    "  media resolve URL|--say TEXT [--voice V --language L] [--codec pcmu|pcma]   print as JSON\n";
+    "  media resolve URL|--say TEXT [--voice V --language L] [--codec pcmu|pcma]   print as "
+    "JSON\n\n"
+    "gRPC with mutual TLS: set DIALTONE_GRPC_TLS_CERT, _KEY, _CA (and _SERVER_NAME) as for the "
+    "services.\n";
 
 }  // namespace
 

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli_args.h"
+#include "cli_output.h"
 #include "commands.h"
 #include "dialtone/media/v1/media_layer.grpc.pb.h"
 #include "dialtone/rpc/status.h"
@@ -61,8 +62,9 @@ int RunMedia(const std::vector<std::string>& raw) {
     return Usage("--codec must be pcmu or pcma");
 
   std::string addr = args->GetOr("addr", Env("DIALTONE_MEDIA_LAYER_ADDR", "127.0.0.1:50052"));
-  auto stub =
-      pb::MediaLayer::NewStub(grpc::CreateChannel(addr, grpc::InsecureChannelCredentials()));
+  auto channel = ServiceChannelOrPrint(addr);
+  if (channel == nullptr) return 2;
+  auto stub = pb::MediaLayer::NewStub(channel);
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
   pb::ResolveResponse resp;

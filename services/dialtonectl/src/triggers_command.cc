@@ -39,7 +39,9 @@ int RunTriggers(const std::vector<std::string>& raw) {
   if (!args.ok() || args->positional.size() != 1) return Usage();
   std::string addr =
       ServiceAddress(args->GetOr("addr", ""), "DIALTONE_TRIGGERS_ADDR", "127.0.0.1:50055");
-  auto stub = pb::Triggers::NewStub(grpc::CreateChannel(addr, grpc::InsecureChannelCredentials()));
+  auto channel = ServiceChannelOrPrint(addr);
+  if (channel == nullptr) return 2;
+  auto stub = pb::Triggers::NewStub(channel);
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
   const std::string& verb = args->positional[0];

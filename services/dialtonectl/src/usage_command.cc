@@ -48,8 +48,9 @@ int RunUsage(const std::vector<std::string>& raw) {
   if (!args.ok() || args->positional.size() != 1) return Usage();
   std::string addr =
       ServiceAddress(args->GetOr("addr", ""), "DIALTONE_USAGE_METERING_ADDR", "127.0.0.1:50054");
-  auto stub =
-      pb::UsageMetering::NewStub(grpc::CreateChannel(addr, grpc::InsecureChannelCredentials()));
+  auto channel = ServiceChannelOrPrint(addr);
+  if (channel == nullptr) return 2;
+  auto stub = pb::UsageMetering::NewStub(channel);
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
   const std::string& verb = args->positional[0];

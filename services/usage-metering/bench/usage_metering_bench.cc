@@ -13,6 +13,7 @@
 #include "absl/time/clock.h"
 #include "dialtone/core/sid.h"
 #include "dialtone/rpc/status.h"
+#include "dialtone/rpc/tls_config.h"
 #include "dialtone/usage/v1/usage_metering.grpc.pb.h"
 #include "dialtone/usage_publisher/usage_publisher.h"
 
@@ -41,7 +42,7 @@ int main(int argc, char** argv) {
     std::filesystem::remove(spool);
     auto pub = UsagePublisher::Create(
         {.spool_path = spool, .batch_size = 1000, .flush_interval = absl::Milliseconds(20)},
-        MakeGrpcUsageTransport(addr, absl::Seconds(10)));
+        MakeGrpcUsageTransport(addr, {}, absl::Seconds(10)));
     if (!pub.ok()) {
       std::fprintf(stderr, "%s\n", pub.status().ToString().c_str());
       return 1;

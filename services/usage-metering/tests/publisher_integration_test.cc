@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "dialtone/rpc/tls_config.h"
 #include "dialtone/usage_publisher/usage_publisher.h"
 #include "usage_test_support.h"
 
@@ -111,7 +112,7 @@ std::unique_ptr<UsagePublisher> MakePublisher(const std::string& addr, const std
                                      .flush_interval = absl::Milliseconds(10),
                                      .initial_backoff = absl::Milliseconds(20),
                                      .max_backoff = absl::Milliseconds(200)},
-                                    MakeGrpcUsageTransport(addr, absl::Seconds(1)));
+                                    MakeGrpcUsageTransport(addr, {}, absl::Seconds(1)));
   if (!pub.ok()) throw std::runtime_error(pub.status().ToString());
   return std::move(*pub);
 }

@@ -11,7 +11,7 @@ PeerRouters::Peer& PeerRouters::PeerAt(const std::string& address) {
   std::lock_guard<std::mutex> lock(mu_);
   Peer& peer = peers_[address];
   if (peer.channel == nullptr) {
-    peer.channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+    peer.channel = rpc::OpenChannel(address, tls_);
     peer.calls = callrouter::v1::CallRouter::NewStub(peer.channel);
     peer.peers = callrouter::v1::RouterPeers::NewStub(peer.channel);
   }

@@ -13,6 +13,7 @@
 #include "calls/session_deps.h"
 #include "dialtone/callrouter/v1/call_router.grpc.pb.h"
 #include "dialtone/callrouter/v1/router_peers.grpc.pb.h"
+#include "dialtone/rpc/tls_config.h"
 
 namespace dialtone::call_router {
 
@@ -22,7 +23,9 @@ inline constexpr char kForwardedHeader[] = "x-dialtone-forwarded-by";
 // One channel per peer address, kept. Thread-safe.
 class PeerRouters {
  public:
-  explicit PeerRouters(std::string own_router_id) : own_id_(std::move(own_router_id)) {}
+  // `tls`: how every peer is dialled (the same settings as our own server).
+  PeerRouters(std::string own_router_id, rpc::TlsConfig tls)
+      : own_id_(std::move(own_router_id)), tls_(std::move(tls)) {}
   grpc::Status UpdateCall(const std::string& address,
                           const callrouter::v1::UpdateCallRequest& request,
                           callrouter::v1::Call* response);
@@ -40,6 +43,7 @@ class PeerRouters {
   Peer& PeerAt(const std::string& address);
 
   const std::string own_id_;
+  const rpc::TlsConfig tls_;
   std::mutex mu_;
   std::map<std::string, Peer> peers_ ABSL_GUARDED_BY(mu_);
 };

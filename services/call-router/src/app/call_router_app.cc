@@ -59,8 +59,8 @@ CallRouterApp::CallRouterApp(Config config)
              session->Start();
              return session;
            }),
-      tokens_(config_.rest_gateway_addr),
-      peers_(router_id_) {
+      tokens_(config_.rest_gateway_addr, config_.common.grpc_tls),
+      peers_(router_id_, config_.common.grpc_tls) {
   grpc_.SetLiveCallControl(this);
   runtime_.AddGrpcService(&grpc_);
   runtime_.AddGrpcService(&peers_service_);
@@ -241,7 +241,8 @@ absl::Status CallRouterApp::Run() {
   // Threads start only after Start() has blocked SIGTERM for the whole process.
   auto publisher = usage_publisher::UsagePublisher::Create(
       {.spool_path = config_.usage_spool},
-      usage_publisher::MakeGrpcUsageTransport(config_.usage_metering_addr));
+      usage_publisher::MakeGrpcUsageTransport(config_.usage_metering_addr,
+                                              config_.common.grpc_tls));
   if (!publisher.ok()) return publisher.status();
   publisher_ = std::move(*publisher);
   store_ = std::make_unique<CallStore>(pg_, tokens_);
@@ -258,6 +259,7 @@ absl::Status CallRouterApp::Run() {
   http_ = std::make_unique<AppHttpClient>(AppHttpClient::Options{.policy = *policy});
   media_ = std::make_unique<MediaClient>(
       MediaClient::Options{.media_layer_addr = config_.media_layer_addr,
+                           .tls = config_.common.grpc_tls,
                            .api_base_url = config_.public_api_url,
                            .recording_media = [store = store_.get()](const std::string& account,
                                                                      const std::string& recording) {

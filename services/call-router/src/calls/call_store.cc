@@ -35,9 +35,8 @@ absl::Status CallStore::Write(const char* sql, const Args&... args) {
   });
 }
 
-GatewayAuthTokenSource::GatewayAuthTokenSource(const std::string& addr)
-    : stub_(accounts::v1::Accounts::NewStub(
-          grpc::CreateChannel(addr, grpc::InsecureChannelCredentials()))) {}
+GatewayAuthTokenSource::GatewayAuthTokenSource(const std::string& addr, const rpc::TlsConfig& tls)
+    : stub_(accounts::v1::Accounts::NewStub(rpc::OpenChannel(addr, tls))) {}
 
 GatewayAuthTokenSource::~GatewayAuthTokenSource() = default;
 

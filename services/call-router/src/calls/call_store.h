@@ -21,6 +21,7 @@
 #include "dialtone/accounts/v1/accounts.grpc.pb.h"
 #include "dialtone/pg/pg_pool.h"
 #include "dialtone/redis/rate_limiter.h"
+#include "dialtone/rpc/tls_config.h"
 
 namespace dialtone::call_router {
 
@@ -97,7 +98,7 @@ class AuthTokenSource {
 // Accounts.GetAccount on rest-gateway, with a short deadline.
 class GatewayAuthTokenSource final : public AuthTokenSource {
  public:
-  explicit GatewayAuthTokenSource(const std::string& rest_gateway_addr);
+  GatewayAuthTokenSource(const std::string& rest_gateway_addr, const rpc::TlsConfig& tls);
   ~GatewayAuthTokenSource() override;
   absl::StatusOr<std::string> AuthToken(const std::string& account_sid) override;
   // Accounts.GetAccountSettings.

@@ -24,8 +24,7 @@ std::unique_ptr<grpc::ClientContext> Deadline(int seconds) {
 
 MediaClient::MediaClient(Options options)
     : options_(std::move(options)),
-      stub_(pb::MediaLayer::NewStub(
-          grpc::CreateChannel(options_.media_layer_addr, grpc::InsecureChannelCredentials()))) {
+      stub_(pb::MediaLayer::NewStub(rpc::OpenChannel(options_.media_layer_addr, options_.tls))) {
   for (int i = 0; i < options_.threads; ++i) workers_.emplace_back([this] { Worker(); });
 }
 

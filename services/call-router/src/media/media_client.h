@@ -19,6 +19,7 @@
 #include "absl/time/time.h"
 #include "calls/executor_commands.h"
 #include "dialtone/media/v1/media_layer.grpc.pb.h"
+#include "dialtone/rpc/tls_config.h"
 #include "media/call_audio.h"
 
 namespace dialtone::call_router {
@@ -45,6 +46,7 @@ class MediaClient final : public AudioSource {
  public:
   struct Options {
     std::string media_layer_addr = "127.0.0.1:50052";
+    rpc::TlsConfig tls;  // off: plaintext
     int threads = 4;
     size_t cache_bytes = 64u << 20;                  // decoded audio kept by media SID
     absl::Duration resolve_ttl = absl::Seconds(30);  // a Say/Play's media SID kept this long

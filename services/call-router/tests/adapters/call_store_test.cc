@@ -46,7 +46,7 @@ class RoutesOnly final : public LiveCallControl {
   }
   std::string RouterId() const override { return "test"; }
   PeerRouters& Peers() override { return peers_; }
-  PeerRouters peers_{"test"};
+  PeerRouters peers_{"test", {}};
   int changes = 0;
 
  private:

@@ -7,6 +7,7 @@
 
 #include "dialtone/core/sid.h"
 #include "dialtone/log/log.h"
+#include "dialtone/rpc/tls_config.h"
 #include "dialtone/service/stores.h"
 
 namespace dialtone::rest_gateway {
@@ -37,14 +38,13 @@ RestGatewayApp::RestGatewayApp(Config config, std::optional<secrets::Sealer> sea
       accounts_grpc_(accounts_, settings_),
       redis_(MakeRedis(config_.redis_url)),
       limiter_(std::make_unique<redis::RateLimiter>(*redis_, "dialtone:rate:")),
-      call_router_channel_(
-          grpc::CreateChannel(config_.call_router_addr, grpc::InsecureChannelCredentials())),
+      call_router_channel_(rpc::OpenChannel(config_.call_router_addr, config_.common.grpc_tls)),
       numbers_(call_router_channel_),
       calls_(call_router_channel_),
-      recordings_(call_router_channel_, grpc::CreateChannel(config_.media_layer_addr,
-                                                            grpc::InsecureChannelCredentials())),
-      usage_(grpc::CreateChannel(config_.usage_metering_addr, grpc::InsecureChannelCredentials())),
-      triggers_(grpc::CreateChannel(config_.triggers_addr, grpc::InsecureChannelCredentials())),
+      recordings_(call_router_channel_,
+                  rpc::OpenChannel(config_.media_layer_addr, config_.common.grpc_tls)),
+      usage_(rpc::OpenChannel(config_.usage_metering_addr, config_.common.grpc_tls)),
+      triggers_(rpc::OpenChannel(config_.triggers_addr, config_.common.grpc_tls)),
       api_(accounts_, {&numbers_, &calls_, &recordings_, &usage_, &triggers_},
            [this](const std::string& account) { PublishApiRequest(account); },
            config_.max_concurrent_requests,
@@ -99,7 +99,8 @@ absl::Status RestGatewayApp::Run() {
   // Threads start only after Start() has blocked SIGTERM for the whole process.
   auto publisher = usage_publisher::UsagePublisher::Create(
       {.spool_path = config_.usage_spool},
-      usage_publisher::MakeGrpcUsageTransport(config_.usage_metering_addr));
+      usage_publisher::MakeGrpcUsageTransport(config_.usage_metering_addr,
+                                              config_.common.grpc_tls));
   if (!publisher.ok()) return publisher.status();
   publisher_ = std::move(*publisher);
   changes_ = std::make_unique<pg::ChangeListener>(

@@ -17,10 +17,8 @@ namespace apb = dialtone::accounts::v1;
 
 class GatewayAuthTokens final : public AuthTokens {
  public:
-  GatewayAuthTokens(const std::string& addr, absl::Duration ttl)
-      : stub_(
-            apb::Accounts::NewStub(grpc::CreateChannel(addr, grpc::InsecureChannelCredentials()))),
-        ttl_(ttl) {}
+  GatewayAuthTokens(const std::string& addr, const rpc::TlsConfig& tls, absl::Duration ttl)
+      : stub_(apb::Accounts::NewStub(rpc::OpenChannel(addr, tls))), ttl_(ttl) {}
 
   absl::StatusOr<std::string> TokenFor(const std::string& account) override {
     absl::Time now = absl::Now();
@@ -65,8 +63,8 @@ class FixedAuthToken final : public AuthTokens {
 }  // namespace
 
 std::unique_ptr<AuthTokens> MakeGatewayAuthTokens(const std::string& gateway_addr,
-                                                  absl::Duration ttl) {
-  return std::make_unique<GatewayAuthTokens>(gateway_addr, ttl);
+                                                  const rpc::TlsConfig& tls, absl::Duration ttl) {
+  return std::make_unique<GatewayAuthTokens>(gateway_addr, tls, ttl);
 }
 
 std::unique_ptr<AuthTokens> MakeFixedAuthToken(std::string token) {

@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "dialtone/rpc/tls_config.h"
 
 namespace dialtone::triggers {
 
@@ -17,10 +18,10 @@ class AuthTokens {
   virtual absl::StatusOr<std::string> TokenFor(const std::string& account_sid) = 0;
 };
 
-// Accounts.GetAccount on rest-gateway; answers are cached for `ttl` so that a rotated token is
-// used within `ttl`.
+// Accounts.GetAccount on rest-gateway (`tls` off: plaintext); answers are cached for `ttl` so
+// that a rotated token is used within `ttl`.
 std::unique_ptr<AuthTokens> MakeGatewayAuthTokens(const std::string& gateway_addr,
-                                                  absl::Duration ttl);
+                                                  const rpc::TlsConfig& tls, absl::Duration ttl);
 // The same token for every account. Tests only (config test_auth_token).
 std::unique_ptr<AuthTokens> MakeFixedAuthToken(std::string token);
 

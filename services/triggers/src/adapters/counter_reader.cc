@@ -15,10 +15,8 @@ namespace upb = dialtone::usage::v1;
 
 class GrpcCounterReader final : public CounterReader {
  public:
-  GrpcCounterReader(const std::string& addr, absl::Duration deadline)
-      : stub_(upb::UsageMetering::NewStub(
-            grpc::CreateChannel(addr, grpc::InsecureChannelCredentials()))),
-        deadline_(deadline) {}
+  GrpcCounterReader(const std::string& addr, const rpc::TlsConfig& tls, absl::Duration deadline)
+      : stub_(upb::UsageMetering::NewStub(rpc::OpenChannel(addr, tls))), deadline_(deadline) {}
 
   absl::StatusOr<std::vector<CounterSnapshot>> Read(const std::string& account,
                                                     const std::string& category,
@@ -56,8 +54,9 @@ class GrpcCounterReader final : public CounterReader {
 }  // namespace
 
 std::unique_ptr<CounterReader> MakeGrpcCounterReader(const std::string& metering_addr,
+                                                     const rpc::TlsConfig& tls,
                                                      absl::Duration deadline) {
-  return std::make_unique<GrpcCounterReader>(metering_addr, deadline);
+  return std::make_unique<GrpcCounterReader>(metering_addr, tls, deadline);
 }
 
 }  // namespace dialtone::triggers

@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "dialtone/rpc/tls_config.h"
 #include "domain/evaluation.h"
 
 namespace dialtone::triggers {
@@ -22,7 +23,9 @@ class CounterReader {
                                                             absl::Time at) = 0;
 };
 
+// GetCounters on usage-metering at `metering_addr` (`tls` off: plaintext).
 std::unique_ptr<CounterReader> MakeGrpcCounterReader(const std::string& metering_addr,
+                                                     const rpc::TlsConfig& tls,
                                                      absl::Duration deadline);
 
 }  // namespace dialtone::triggers

@@ -8,7 +8,7 @@ namespace {
 
 std::unique_ptr<AuthTokens> TokensFrom(const Config& c) {
   if (!c.test_auth_token.empty()) return MakeFixedAuthToken(c.test_auth_token);
-  return MakeGatewayAuthTokens(c.rest_gateway_addr, absl::Seconds(60));
+  return MakeGatewayAuthTokens(c.rest_gateway_addr, c.common.grpc_tls, absl::Seconds(60));
 }
 
 }  // namespace
@@ -18,7 +18,8 @@ TriggersCore::TriggersCore(const Config& config, Clock clock, std::unique_ptr<Au
       clock_(clock ? std::move(clock) : Clock([] { return absl::Now(); })),
       pg_({.url = config_.pg_url, .max_connections = 8}),
       repo_(pg_),
-      reader_(MakeGrpcCounterReader(config_.usage_metering_addr, absl::Seconds(5))),
+      reader_(MakeGrpcCounterReader(config_.usage_metering_addr, config_.common.grpc_tls,
+                                    absl::Seconds(5))),
       tokens_(tokens ? std::move(tokens) : TokensFrom(config_)),
       dispatcher_(std::make_unique<CallbackDispatcher>(
           repo_, *tokens_,

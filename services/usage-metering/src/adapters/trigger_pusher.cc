@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "dialtone/rpc/status.h"
+#include "dialtone/rpc/tls_config.h"
 #include "dialtone/triggers/v1/triggers.grpc.pb.h"
 #include "dialtone/usage/micros.h"
 
@@ -17,10 +18,8 @@ namespace tpb = dialtone::triggers::v1;
 
 class GrpcCounterSink final : public CounterSink {
  public:
-  GrpcCounterSink(const std::string& addr, absl::Duration deadline)
-      : stub_(
-            tpb::Triggers::NewStub(grpc::CreateChannel(addr, grpc::InsecureChannelCredentials()))),
-        deadline_(deadline) {}
+  GrpcCounterSink(const std::string& addr, const rpc::TlsConfig& tls, absl::Duration deadline)
+      : stub_(tpb::Triggers::NewStub(rpc::OpenChannel(addr, tls))), deadline_(deadline) {}
 
   absl::Status Report(const std::vector<CounterValue>& updates, absl::Time newest_event) override {
     tpb::ReportCountersRequest req;
@@ -48,8 +47,9 @@ class GrpcCounterSink final : public CounterSink {
 }  // namespace
 
 std::unique_ptr<CounterSink> MakeGrpcCounterSink(const std::string& triggers_addr,
+                                                 const rpc::TlsConfig& tls,
                                                  absl::Duration deadline) {
-  return std::make_unique<GrpcCounterSink>(triggers_addr, deadline);
+  return std::make_unique<GrpcCounterSink>(triggers_addr, tls, deadline);
 }
 
 TriggerPusher::TriggerPusher(CounterSink& sink, Options options, UsageMetrics* metrics)

@@ -13,6 +13,7 @@
 #include "absl/time/time.h"
 #include "adapters/redis_counter_store.h"
 #include "adapters/usage_metrics.h"
+#include "dialtone/rpc/tls_config.h"
 
 namespace dialtone::usage_metering {
 
@@ -24,8 +25,10 @@ class CounterSink {
                               absl::Time newest_event) = 0;
 };
 
-// ReportCounters on triggers over gRPC, with a deadline so a stuck peer cannot pile up pushes.
+// ReportCounters on triggers over gRPC (`tls` off: plaintext), with a deadline so a stuck peer
+// cannot pile up pushes.
 std::unique_ptr<CounterSink> MakeGrpcCounterSink(const std::string& triggers_addr,
+                                                 const rpc::TlsConfig& tls,
                                                  absl::Duration deadline);
 
 // Push() never blocks on the network and never fails: it merges the values into a pending map

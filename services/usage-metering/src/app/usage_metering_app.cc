@@ -46,7 +46,7 @@ absl::Status UsageMeteringApp::Run() {
   metrics_.Attach(runtime_.metrics());
   // Threads of ours start only now, after the runtime has blocked SIGTERM/SIGINT.
   if (config_.push_to_triggers) {
-    sink_ = MakeGrpcCounterSink(config_.triggers_addr, absl::Seconds(2));
+    sink_ = MakeGrpcCounterSink(config_.triggers_addr, config_.common.grpc_tls, absl::Seconds(2));
     pusher_ = std::make_unique<TriggerPusher>(
         *sink_, TriggerPusher::Options{.interval = config_.trigger_push_interval}, &metrics_);
     grpc_.SetPusher(pusher_.get());

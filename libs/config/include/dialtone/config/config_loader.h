@@ -40,6 +40,9 @@ class ConfigLoader {
   void AddBool(std::string name, bool* out, std::string help);
   // Accepts "500ms", "5s", "2m" (absl duration syntax) and plain seconds ("5").
   void AddDuration(std::string name, absl::Duration* out, absl::Duration min, std::string help);
+  // A check across options (or of what a value names, e.g. a file), run by Load() after every
+  // option is set; a non-empty result is reported like a bad value.
+  void AddRule(std::function<std::string()> rule);
 
   // InvalidArgument listing every problem; unknown flags are problems too.
   absl::Status Load(int argc, const char* const* argv, const Environment& env);
@@ -63,6 +66,7 @@ class ConfigLoader {
 
   std::string program_;
   std::vector<Option> options_;
+  std::vector<std::function<std::string()>> rules_;
   bool help_requested_ = false;
 };
 

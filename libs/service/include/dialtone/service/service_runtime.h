@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "dialtone/config/config_loader.h"
 #include "dialtone/metrics/metrics_server.h"
+#include "dialtone/rpc/tls_config.h"
 #include "dialtone/service/store_monitor.h"
 
 namespace grpc {
@@ -33,9 +34,12 @@ struct CommonConfig {
   std::string metrics_addr;
   std::string log_level = "info";
   absl::Duration shutdown_grace = absl::Seconds(10);
+  // Mutual TLS of the gRPC server and of every client the service opens; off by default.
+  rpc::TlsConfig grpc_tls;
 };
 
-// Registers grpc_addr, metrics_addr, log_level and shutdown_grace on `loader`.
+// Registers grpc_addr, metrics_addr, log_level, shutdown_grace and the DIALTONE_GRPC_TLS_*
+// options on `loader`.
 void AddCommonOptions(config::ConfigLoader& loader, CommonConfig* config);
 
 // Owns the process's servers. The service is SERVING on gRPC health (overall and under

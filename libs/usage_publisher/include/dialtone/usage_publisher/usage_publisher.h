@@ -36,7 +36,7 @@ namespace dialtone::usage_publisher {
 // Thread-safe: Publish, Flush and the counters may be called from any thread.
 //
 //   auto pub = UsagePublisher::Create({.spool_path = "/var/lib/dialtone/usage.spool"},
-//                                     MakeGrpcUsageTransport("127.0.0.1:50054"));
+//                                     MakeGrpcUsageTransport("127.0.0.1:50054", tls));
 //   (*pub)->Publish(event);      // event_id, account_sid, category, count, usage, price, time
 //   (*pub)->Shutdown();          // on SIGTERM
 class UsagePublisher {

@@ -9,6 +9,10 @@
 #include "absl/time/time.h"
 #include "dialtone/usage/v1/usage_metering.pb.h"
 
+namespace dialtone::rpc {
+struct TlsConfig;
+}  // namespace dialtone::rpc
+
 namespace dialtone::usage_publisher {
 
 class UsageTransport {
@@ -19,8 +23,10 @@ class UsageTransport {
   virtual absl::Status Publish(const std::vector<usage::v1::UsageEvent>& events) = 0;
 };
 
-// PublishUsage over gRPC to `addr` ("host:port"), each call bounded by `deadline`.
+// PublishUsage over gRPC to `addr` ("host:port") with `tls` (plaintext when off), each call
+// bounded by `deadline`.
 std::unique_ptr<UsageTransport> MakeGrpcUsageTransport(const std::string& addr,
+                                                       const rpc::TlsConfig& tls,
                                                        absl::Duration deadline = absl::Seconds(5));
 
 }  // namespace dialtone::usage_publisher
