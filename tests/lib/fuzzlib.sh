@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The shared driver of the libFuzzer targets outside libs/twiml (services/*/fuzz/run_*_fuzzer.sh
 # source it). Each target is a clang project of its own (libFuzzer needs clang; the main build
 # uses g++), built in $DIALTONE_BUILD_DIR/fuzz-NAME, then fuzzed for DIALTONE_FUZZ_SECONDS
