@@ -19,16 +19,17 @@ function(dialtone_catch_test name)
     DISCOVERY_TIMEOUT 30)
 endfunction()
 
-# dialtone_script_test(NAME LABEL label COMMAND ...) registers a shell-driven test.
+# dialtone_script_test(NAME LABEL label COMMAND ...) registers a shell-driven test; LABEL takes
+# one label or more (LABEL unit fuzz).
 function(dialtone_script_test name)
   if(NOT DIALTONE_BUILD_TESTS)
     return()
   endif()
-  cmake_parse_arguments(T "" "LABEL;TIMEOUT" "COMMAND" ${ARGN})
+  cmake_parse_arguments(T "" "TIMEOUT" "LABEL;COMMAND" ${ARGN})
   add_test(NAME ${name} COMMAND ${T_COMMAND})
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 300)
   endif()
-  set_tests_properties(${name} PROPERTIES LABELS ${T_LABEL} TIMEOUT ${T_TIMEOUT}
+  set_tests_properties(${name} PROPERTIES LABELS "${T_LABEL}" TIMEOUT ${T_TIMEOUT}
     ENVIRONMENT "DIALTONE_SOURCE_DIR=${PROJECT_SOURCE_DIR};DIALTONE_BUILD_DIR=${PROJECT_BINARY_DIR}")
 endfunction()

@@ -10,6 +10,11 @@
 #include "absl/strings/strip.h"
 
 namespace dialtone::call_router {
+namespace {
+
+constexpr int kMaxPayloadType = 127;
+
+}  // namespace
 
 absl::StatusOr<RemoteMedia> ParseRemoteSdp(std::string_view text) {
   const absl::string_view sdp(text.data(), text.size());
@@ -35,9 +40,13 @@ absl::StatusOr<RemoteMedia> ParseRemoteSdp(std::string_view text) {
           port < 0 || port > 65535) {
         return absl::InvalidArgumentError("SDP m=audio line is malformed");
       }
+      // RTP payload types are 7 bits (RFC 3550): anything else cannot be the codec or the
+      // telephone-event type we send (an invariant of services/call-router/fuzz).
       for (size_t i = 3; i < parts.size(); ++i) {
         int pt = 0;
-        if (absl::SimpleAtoi(parts[i], &pt)) formats.push_back(pt);
+        if (absl::SimpleAtoi(parts[i], &pt) && pt >= 0 && pt <= kMaxPayloadType) {
+          formats.push_back(pt);
+        }
       }
     } else if (type == 'c') {
       std::vector<absl::string_view> parts = absl::StrSplit(value, ' ', absl::SkipEmpty());

@@ -4,9 +4,8 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include <strings.h>
-
 #include <future>
+#include <optional>
 #include <vector>
 
 #include <sofia-sip/msg_addr.h>
@@ -21,6 +20,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "dialtone/log/log.h"
+#include "sip/sip_headers.h"
 
 namespace dialtone::call_router {
 
@@ -115,12 +115,6 @@ void TickCallback(su_root_magic_t*, su_timer_t*, su_timer_arg_t* arg) {
 }
 
 std::string Str(const char* s) { return s == nullptr ? std::string() : std::string(s); }
-
-std::string BodyOf(const sip_t* sip) {
-  if (sip == nullptr || sip->sip_payload == nullptr || sip->sip_payload->pl_data == nullptr)
-    return {};
-  return std::string(sip->sip_payload->pl_data, sip->sip_payload->pl_len);
-}
 
 }  // namespace
 
@@ -333,27 +327,17 @@ void SipStack::OnIncomingInvite(void* handle, const void* sip_ptr) {
     nua_respond(nh, SIP_503_SERVICE_UNAVAILABLE, TAG_END());
     return;  // the handle goes with the terminated state
   }
-  if (sip == nullptr || sip->sip_to == nullptr || sip->sip_from == nullptr ||
-      sip->sip_call_id == nullptr) {
+  absl::StatusOr<SipInvite> invite = ReadInvite(sip);
+  if (!invite.ok()) {
     nua_respond(nh, SIP_400_BAD_REQUEST, TAG_END());
     return;
   }
   if (!Admitted(nh, sip)) return;
-  SipInvite invite;
-  const url_t* from = sip->sip_from->a_url;
-  const url_t* to = sip->sip_to->a_url;
-  invite.from_user = Str(from->url_user);
-  invite.from_uri = absl::StrCat("sip:", invite.from_user.empty() ? "" : invite.from_user + "@",
-                                 Str(from->url_host));
-  invite.to_user = Str(to->url_user);
-  invite.call_id = Str(sip->sip_call_id->i_id);
-  invite.display_name = Str(sip->sip_from->a_display);
-  invite.sdp = BodyOf(sip);
 
   auto dialog = std::make_unique<Dialog>();
   dialog->stack = this;
   dialog->nh = nh;
-  dialog->handler = on_invite_(*dialog, invite);
+  dialog->handler = on_invite_(*dialog, *invite);
   if (dialog->handler == nullptr) {
     if (!dialog->final_sent) nua_respond(nh, SIP_500_INTERNAL_SERVER_ERROR, TAG_END());
     return;
@@ -401,20 +385,14 @@ void SipStack::OnInviteResponse(Dialog* dialog, int status, const void* sip_ptr)
       nua_bye(dialog->nh, TAG_END());
       return dialog->handler->OnFailed(487);
     }
-    return dialog->handler->OnAnswered(BodyOf(sip));
+    return dialog->handler->OnAnswered(MessageBody(sip));
   }
   // A challenge from a trunk: answer it once with the call's credentials.
-  if ((status == 401 || status == 407) && !dialog->auth_tried && !dialog->auth_username.empty() &&
-      sip != nullptr) {
-    const msg_auth_t* challenge =
-        status == 401 ? sip->sip_www_authenticate : sip->sip_proxy_authenticate;
-    const char* realm =
-        challenge != nullptr ? msg_params_find(challenge->au_params, "realm=") : nullptr;
-    if (realm != nullptr && challenge->au_scheme != nullptr) {
+  if (!dialog->auth_tried && !dialog->auth_username.empty()) {
+    if (const std::optional<std::string> credentials =
+            ChallengeAnswer(sip, status, dialog->auth_username, dialog->auth_password)) {
       dialog->auth_tried = true;
-      const std::string credentials = absl::StrCat(
-          challenge->au_scheme, ":", realm, ":", dialog->auth_username, ":", dialog->auth_password);
-      nua_authenticate(dialog->nh, NUTAG_AUTH(credentials.c_str()), TAG_END());
+      nua_authenticate(dialog->nh, NUTAG_AUTH(credentials->c_str()), TAG_END());
       return;
     }
   }
@@ -428,13 +406,8 @@ bool SipStack::Admitted(void* handle, const void* sip_ptr) {
   if (!options_.allowed_sources.allows_all()) {
     msg_t* msg = nua_current_request(loop_->nua);
     su_addrinfo_t* source = msg != nullptr ? msg_addrinfo(msg) : nullptr;
-    absl::string_view claimed;  // the caller's address as a front proxy passes it
-    for (const sip_unknown_t* h = sip->sip_unknown; h != nullptr; h = h->un_next) {
-      if (h->un_name != nullptr && h->un_value != nullptr &&
-          strcasecmp(h->un_name, CallerAddress::kHeader) == 0) {
-        claimed = h->un_value;
-      }
-    }
+    // The caller's address as a front proxy passes it.
+    const absl::string_view claimed = ClaimedSource(sip);
     const std::string caller =
         options_.caller_address.Of(source != nullptr ? source->ai_addr : nullptr, claimed);
     if (!options_.allowed_sources.Allows(caller)) {
@@ -445,11 +418,7 @@ bool SipStack::Admitted(void* handle, const void* sip_ptr) {
     }
   }
   if (options_.digest != nullptr) {
-    const msg_auth_t* credentials = sip->sip_authorization;
-    while (credentials != nullptr && (credentials->au_scheme == nullptr ||
-                                      strcasecmp(credentials->au_scheme, "Digest") != 0)) {
-      credentials = credentials->au_next;
-    }
+    const msg_auth_t* credentials = DigestCredentials(sip);
     if (credentials == nullptr ||
         !options_.digest->Verify(credentials->au_params, "INVITE", absl::Now())) {
       if (credentials != nullptr) log::Warn("INVITE with wrong digest credentials refused");

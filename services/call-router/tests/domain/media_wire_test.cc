@@ -117,6 +117,27 @@ TEST_CASE("SDP without audio, address or G.711 is refused", "[sdp]") {
   CHECK_FALSE(ParseRemoteSdp("").ok());
 }
 
+TEST_CASE("SDP: formats that are not 7-bit RTP payload types are ignored", "[sdp]") {
+  // telephone-event offered on 300, -2 or 2^31 is not a type we could send: no DTMF.
+  for (const char* pt : {"300", "-2", "2147483648", "128"}) {
+    const std::string offer = std::string("v=0\r\nc=IN IP4 192.0.2.1\r\nm=audio 6000 RTP/AVP 0 ") +
+                              pt + "\r\na=rtpmap:" + pt + " telephone-event/8000\r\n";
+    auto m = ParseRemoteSdp(offer);
+    REQUIRE(m.ok());
+    CHECK(m->payload_type == 0);
+    CHECK(m->dtmf_payload_type == -1);
+  }
+  // PCMA mapped on 264 (264 & 0x7f == 8) is not PCMA: no G.711 left.
+  CHECK_FALSE(ParseRemoteSdp("v=0\r\nc=IN IP4 192.0.2.1\r\nm=audio 6000 RTP/AVP 264\r\n"
+                             "a=rtpmap:264 PCMA/8000\r\n")
+                  .ok());
+  auto edge = ParseRemoteSdp(
+      "v=0\r\nc=IN IP4 192.0.2.1\r\nm=audio 6000 RTP/AVP 8 127\r\na=rtpmap:127 "
+      "telephone-event/8000\r\n");
+  REQUIRE(edge.ok());
+  CHECK(edge->dtmf_payload_type == 127);
+}
+
 TEST_CASE("SDP: our answer names one codec; our offer both", "[sdp]") {
   std::string answer = LocalSdp("192.0.2.5", 20002, 8, 101);
   CHECK(answer.find("m=audio 20002 RTP/AVP 8 101\r\n") != std::string::npos);
