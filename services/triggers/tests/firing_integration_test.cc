@@ -3,6 +3,8 @@
 // callback server.
 #include <catch2/catch.hpp>
 
+#include "adapters/callback_sender.h"
+#include "dialtone/http/fetch_policy.h"
 #include "dialtone/webhook/signature.h"
 #include "triggers_test_support.h"
 
@@ -196,4 +198,25 @@ TEST_CASE("Without pushes the periodic sweep reads the counters from metering an
   REQUIRE(got.size() == 1);
   CHECK(Param(FormOf(got[0]), "CurrentValue") == "2");
   CHECK(Param(FormOf(got[0]), "Recurring") == "monthly");
+}
+
+TEST_CASE("Under a policy without allowances a loopback callback URL gets no request") {
+  CallbackServer app;
+  auto refuse = dialtone::http::FetchPolicy::Parse("");
+  REQUIRE(refuse.ok());
+  auto sender = MakeHttpCallbackSender(
+      {.policy = std::make_shared<const dialtone::http::FetchPolicy>(*refuse)});
+  const std::string url = app.Url("/callback");
+  AttemptResult refused = sender->Send(url, CallbackMethod::kPost, {{"A", "1"}}, "token");
+  CHECK_FALSE(refused.delivered());
+  CHECK(refused.http_status == 0);
+  CHECK(refused.error.find("fetch policy") != std::string::npos);
+  CHECK(app.RequestsTo("/callback").empty());
+
+  auto allow = dialtone::http::FetchPolicy::Parse("127.0.0.0/8");
+  REQUIRE(allow.ok());
+  auto allowed = MakeHttpCallbackSender(
+      {.policy = std::make_shared<const dialtone::http::FetchPolicy>(*allow)});
+  CHECK(allowed->Send(url, CallbackMethod::kPost, {{"A", "1"}}, "token").delivered());
+  CHECK(app.RequestsTo("/callback").size() == 1);
 }
