@@ -10,6 +10,7 @@
 #include "dialtone/accounts/v1/accounts.grpc.pb.h"
 #include "dialtone/core/twilio_error.h"
 #include "dialtone/log/log.h"
+#include "dialtone/rpc/client.h"
 #include "dialtone/rpc/status.h"
 
 namespace dialtone::call_router {
@@ -35,30 +36,31 @@ absl::Status CallStore::Write(const char* sql, const Args&... args) {
   });
 }
 
+// How long a call waits on rest-gateway for an account's token or limits.
+constexpr absl::Duration kGatewayDeadline = absl::Seconds(3);
+
 GatewayAuthTokenSource::GatewayAuthTokenSource(const std::string& addr, const rpc::TlsConfig& tls)
     : stub_(accounts::v1::Accounts::NewStub(rpc::OpenChannel(addr, tls))) {}
 
 GatewayAuthTokenSource::~GatewayAuthTokenSource() = default;
 
 absl::StatusOr<std::string> GatewayAuthTokenSource::AuthToken(const std::string& account_sid) {
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(3));
   accounts::v1::GetAccountRequest req;
   req.set_sid(account_sid);
   accounts::v1::Account account;
-  grpc::Status s = stub_->GetAccount(&ctx, req, &account);
+  grpc::Status s =
+      stub_->GetAccount(rpc::ContextWithDeadline(kGatewayDeadline).get(), req, &account);
   if (!s.ok()) return rpc::FromGrpcStatus(s);
   if (account.auth_token().empty()) return absl::InternalError("account has no auth token");
   return account.auth_token();
 }
 
 absl::StatusOr<CallLimits> GatewayAuthTokenSource::Limits(const std::string& account_sid) {
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(3));
   accounts::v1::GetAccountSettingsRequest req;
   req.set_sid(account_sid);
   accounts::v1::AccountSettingsResponse resp;
-  grpc::Status s = stub_->GetAccountSettings(&ctx, req, &resp);
+  grpc::Status s =
+      stub_->GetAccountSettings(rpc::ContextWithDeadline(kGatewayDeadline).get(), req, &resp);
   if (!s.ok()) return rpc::FromGrpcStatus(s);
   const auto& e = resp.effective();
   return CallLimits{.calls_per_second = e.calls_per_second(),

@@ -4,9 +4,9 @@
 #include <grpcpp/grpcpp.h>
 #include "dialtone/audio/audio.h"
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "dialtone/core/sid.h"
 #include "dialtone/core/twilio_error.h"
 #include "dialtone/rpc/client.h"
 #include "dialtone/rpc/status.h"
@@ -72,11 +72,7 @@ std::string MediaClient::OwnRecording(const std::string& url, const std::string&
   for (const char* ext : {".wav", ".mp3"}) {
     if (absl::EndsWith(rest, ext)) rest.resize(rest.size() - 4);
   }
-  if (rest.size() != 34 || !absl::StartsWith(rest, "RE")) return "";
-  for (size_t i = 2; i < rest.size(); ++i) {
-    if (!absl::ascii_isxdigit(static_cast<unsigned char>(rest[i]))) return "";
-  }
-  return rest;
+  return core::IsSid(rest, core::kRecordingPrefix) ? rest : "";
 }
 
 std::string MediaClient::KeyOf(const std::string& account_sid, const MediaRequest& m) {

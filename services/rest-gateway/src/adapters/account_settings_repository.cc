@@ -67,12 +67,7 @@ absl::StatusOr<AccountSettingsRepository::Stored> AccountSettingsRepository::Upd
     if (rows.empty()) return absl::OkStatus();
     AccountSettingsOverrides o = FromRow(rows[0]);
     for (const std::string& name : reset) (void)Reset(name, &o);
-    if (set.media_http_auth) o.media_http_auth = set.media_http_auth;
-    if (set.calls_per_second) o.calls_per_second = set.calls_per_second;
-    if (set.max_concurrent_calls) o.max_concurrent_calls = set.max_concurrent_calls;
-    if (set.max_call_seconds) o.max_call_seconds = set.max_call_seconds;
-    if (set.max_quiet_steps) o.max_quiet_steps = set.max_quiet_steps;
-    if (set.api_requests_per_second) o.api_requests_per_second = set.api_requests_per_second;
+    Merge(set, &o);
     tx.exec_params(
         "insert into account_settings (account_sid, media_http_auth, calls_per_second,"
         " max_concurrent_calls, max_call_seconds, max_quiet_steps, api_requests_per_second)"

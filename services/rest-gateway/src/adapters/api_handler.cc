@@ -20,6 +20,11 @@ namespace http = boost::beast::http;
 
 ApiError Unavailable() { return {503, 20503, "Service unavailable, try again"}; }
 
+// 401 / 20003 for missing or wrong credentials, 503 when they could not be checked.
+web::HttpServer::Response RefusedCaller(const absl::Status& s, ResponseFormat format) {
+  return ErrorReply(absl::IsUnauthenticated(s) ? AuthenticationError() : Unavailable(), format);
+}
+
 web::HttpServer::Response AccountReply(const Account& a, ResponseFormat format) {
   return ResourceReply(200, format, "Account", AccountToJson(a));
 }
@@ -61,6 +66,12 @@ void ApiHandler::ForgetAccount(const std::string& account_sid) {
     auth_cache_.erase(account_sid);
     settings_cache_.erase(account_sid);
   }
+}
+
+absl::StatusOr<Account> ApiHandler::CallerOf(const web::HttpServer::Request& req) {
+  auto creds = ParseBasicAuth(std::string(req[http::field::authorization]));
+  if (!creds) return absl::UnauthenticatedError("no credentials");
+  return Authenticate(creds->username, creds->password);
 }
 
 AccountSettings ApiHandler::SettingsOf(const std::string& account_sid) {
@@ -113,11 +124,8 @@ web::HttpServer::Response ApiHandler::Media(const web::HttpServer::Request& req,
                  .resource = {"Recordings", media.recording_sid},
                  .format = format};
   if (SettingsOf(media.account_sid).media_http_auth) {
-    auto creds = ParseBasicAuth(std::string(req[http::field::authorization]));
-    if (!creds) return ErrorReply(AuthenticationError(), format);
-    auto account = Authenticate(creds->username, creds->password);
-    if (absl::IsUnauthenticated(account.status())) return ErrorReply(AuthenticationError(), format);
-    if (!account.ok()) return ErrorReply(Unavailable(), format);
+    auto account = CallerOf(req);
+    if (!account.ok()) return RefusedCaller(account.status(), format);
     // Another account's media looks exactly like missing media.
     if (account->sid != media.account_sid) {
       std::string target(req.target());
@@ -136,11 +144,8 @@ web::HttpServer::Response ApiHandler::Handle(const web::HttpServer::Request& req
     if (auto media = ParseRecordingMediaPath(target)) return Media(req, *media);
   }
 
-  auto creds = ParseBasicAuth(std::string(req[http::field::authorization]));
-  if (!creds) return ErrorReply(AuthenticationError(), format);
-  auto account = Authenticate(creds->username, creds->password);
-  if (absl::IsUnauthenticated(account.status())) return ErrorReply(AuthenticationError(), format);
-  if (!account.ok()) return ErrorReply(Unavailable(), format);
+  auto account = CallerOf(req);
+  if (!account.ok()) return RefusedCaller(account.status(), format);
 
   if (auto refused = OverRate(account->sid, format)) return std::move(*refused);
   if (on_request_) on_request_(account->sid);

@@ -61,6 +61,9 @@ class ApiHandler {
   // Recording media at its public URL: open, or behind the account's credentials.
   web::HttpServer::Response Media(const web::HttpServer::Request& request,
                                   const RecordingMediaPath& media);
+  // The account whose HTTP Basic credentials `request` carries; Unauthenticated when they are
+  // missing or wrong, Unavailable when they cannot be checked.
+  absl::StatusOr<Account> CallerOf(const web::HttpServer::Request& request);
   // The account's settings, cached like its credentials; defaults when none are kept.
   AccountSettings SettingsOf(const std::string& account_sid);
   // 429 / 20429 when the account is over its API request rate; nullopt otherwise (Redis out of

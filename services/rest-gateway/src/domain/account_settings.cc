@@ -14,6 +14,15 @@ absl::Status CheckRange(const std::optional<int>& value, const char* name, int m
 
 }  // namespace
 
+void Merge(const AccountSettingsOverrides& set, AccountSettingsOverrides* into) {
+  if (set.media_http_auth) into->media_http_auth = set.media_http_auth;
+  if (set.calls_per_second) into->calls_per_second = set.calls_per_second;
+  if (set.max_concurrent_calls) into->max_concurrent_calls = set.max_concurrent_calls;
+  if (set.max_call_seconds) into->max_call_seconds = set.max_call_seconds;
+  if (set.max_quiet_steps) into->max_quiet_steps = set.max_quiet_steps;
+  if (set.api_requests_per_second) into->api_requests_per_second = set.api_requests_per_second;
+}
+
 AccountSettings Apply(const AccountSettings& defaults, const AccountSettingsOverrides& o) {
   AccountSettings s = defaults;
   if (o.media_http_auth) s.media_http_auth = *o.media_http_auth;

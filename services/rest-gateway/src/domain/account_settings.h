@@ -30,6 +30,9 @@ struct AccountSettingsOverrides {
   std::optional<int> api_requests_per_second;
 };
 
+// Sets in `into` every value `set` carries.
+void Merge(const AccountSettingsOverrides& set, AccountSettingsOverrides* into);
+
 // `defaults` with what `overrides` sets.
 AccountSettings Apply(const AccountSettings& defaults, const AccountSettingsOverrides& overrides);
 

@@ -1,7 +1,7 @@
 // ParseApiRoute.
 #include "domain/api_route.h"
 
-#include <cctype>
+#include "dialtone/core/sid.h"
 
 namespace dialtone::rest_gateway {
 namespace {
@@ -67,13 +67,11 @@ std::optional<RecordingMediaPath> ParseRecordingMediaPath(std::string_view targe
       break;
     }
   }
-  // A recording SID: RE and 32 hexadecimal digits; anything else (.json, .xml, sub-resources)
-  // is the API's.
-  if (path.size() != 34 || path.substr(0, 2) != "RE") return std::nullopt;
-  for (char c : path.substr(2)) {
-    if (!std::isxdigit(static_cast<unsigned char>(c))) return std::nullopt;
+  // A recording SID; anything else (.json, .xml, sub-resources) is the API's.
+  if (!core::IsSid(absl::string_view(path.data(), path.size()), core::kRecordingPrefix) ||
+      media.account_sid.empty()) {
+    return std::nullopt;
   }
-  if (media.account_sid.empty()) return std::nullopt;
   media.recording_sid = std::string(path);
   return media;
 }
