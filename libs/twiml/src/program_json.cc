@@ -193,6 +193,18 @@ struct VerbWriter {
     Begin("Leave", leave.line);
     json.EndObject();
   }
+  void operator()(const Connect& connect) const {
+    Begin("Connect", connect.line);
+    json.EndObject();
+  }
+  void operator()(const Start& start) const {
+    Begin("Start", start.line);
+    json.EndObject();
+  }
+  void operator()(const Stop& stop) const {
+    Begin("Stop", stop.line);
+    json.EndObject();
+  }
 
  private:
   void Begin(const char* verb, int line) const {

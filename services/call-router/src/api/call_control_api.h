@@ -31,6 +31,12 @@ class LiveCallControl {
   // Applies an update to a call live in this process (NotFound otherwise) and returns once its
   // row says so.
   virtual absl::Status Control(const std::string& call_sid, const CallControl& control) = 0;
+  // The Streams API on a call live in this process (NotFound when it is not live here; else
+  // what LiveCall::StartStream / StopStream answer). Blocking, a few seconds at most.
+  virtual absl::StatusOr<StreamInfo> StartStream(const std::string& call_sid,
+                                                 const twiml::StreamNoun& stream) = 0;
+  virtual absl::StatusOr<StreamInfo> StopStream(const std::string& call_sid,
+                                                const std::string& sid_or_name) = 0;
   // An incoming phone number or application changed: routing must not use cached copies.
   virtual void RoutesChanged() = 0;
   // The router holding a live lease on the call (this one or another replica); NotFound when

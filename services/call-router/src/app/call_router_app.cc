@@ -187,6 +187,41 @@ absl::Status CallRouterApp::Control(const std::string& call_sid, const CallContr
   return absl::OkStatus();
 }
 
+namespace {
+
+// Runs `fn(call)` on the SIP thread for a call live here and waits for its answer.
+template <typename Fn>
+absl::StatusOr<StreamInfo> OnLiveCall(SipLoop& sip, LiveCalls& live, const std::string& call_sid,
+                                      Fn fn) {
+  if (live.Find(call_sid) == nullptr) return absl::NotFoundError("call is not live here");
+  auto answer = std::make_shared<std::promise<absl::StatusOr<StreamInfo>>>();
+  std::future<absl::StatusOr<StreamInfo>> done = answer->get_future();
+  sip.Post([&live, call_sid, fn, answer] {
+    auto call = live.Find(call_sid);
+    answer->set_value(call != nullptr ? fn(*call)
+                                      : absl::StatusOr<StreamInfo>(
+                                            absl::NotFoundError("call is not live here")));
+  });
+  if (done.wait_for(std::chrono::seconds(5)) != std::future_status::ready) {
+    return absl::UnavailableError("the SIP thread did not answer in time");
+  }
+  return done.get();
+}
+
+}  // namespace
+
+absl::StatusOr<StreamInfo> CallRouterApp::StartStream(const std::string& call_sid,
+                                                      const twiml::StreamNoun& stream) {
+  return OnLiveCall(sip_, live_, call_sid,
+                    [stream](LiveCall& call) { return call.StartStream(stream); });
+}
+
+absl::StatusOr<StreamInfo> CallRouterApp::StopStream(const std::string& call_sid,
+                                                     const std::string& sid_or_name) {
+  return OnLiveCall(sip_, live_, call_sid,
+                    [sid_or_name](LiveCall& call) { return call.StopStream(sid_or_name); });
+}
+
 absl::StatusOr<CallOwner> CallRouterApp::Owner(const std::string& call_sid) {
   if (leases_ == nullptr) return absl::UnavailableError("call-router is starting");
   return leases_->Owner(call_sid);

@@ -40,6 +40,10 @@ class CallRouterApp final : public LiveCallControl {
   std::string LocalSipHost() const override;
   absl::Status Place(OutboundCall call, const std::function<void()>& inserted) override;
   absl::Status Control(const std::string& call_sid, const CallControl& control) override;
+  absl::StatusOr<StreamInfo> StartStream(const std::string& call_sid,
+                                         const twiml::StreamNoun& stream) override;
+  absl::StatusOr<StreamInfo> StopStream(const std::string& call_sid,
+                                        const std::string& sid_or_name) override;
   void RoutesChanged() override;
   absl::StatusOr<CallOwner> Owner(const std::string& call_sid) override;
   std::string RouterId() const override { return router_id_; }

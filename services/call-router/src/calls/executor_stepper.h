@@ -49,6 +49,9 @@ class Stepper {
   bool Start(const Reject& reject);
   bool Start(const Enqueue& enqueue);
   bool Start(const Leave& leave) { return false; }  // only means something in a queue
+  bool Start(const Connect& connect);
+  bool Start(const twiml::Start& start);
+  bool Start(const Stop& stop);
 
  private:
   ExecutionState& state() { return result_.state; }

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "calls/app_http_client.h"
 #include "calls/call_executor.h"
 #include "calls/call_leases.h"
@@ -19,6 +21,7 @@
 #include "calls/call_store.h"
 #include "calls/call_usage.h"
 #include "calls/voice_request.h"
+#include "dialtone/twiml/verbs.h"
 #include "media/call_audio.h"
 #include "media/media_client.h"
 #include "prometheus/gauge.h"
@@ -28,6 +31,16 @@ namespace dialtone::call_router {
 
 struct CallControl;
 
+// A media stream of a live call as the Streams API shows it (Calls/{CallSid}/Streams/{Sid}).
+struct StreamInfo {
+  std::string sid;  // MZ...
+  std::string account_sid;
+  std::string call_sid;
+  std::string name;
+  bool stopped = false;  // status "stopped", else "in-progress"
+  absl::Time date_updated;
+};
+
 // A call the Calls API can reach: a CallSession (inbound, outbound-api, or a Dial leg that was
 // redirected out of its Dial) or a leg a <Dial> is ringing or has bridged. SIP thread only.
 class LiveCall {
@@ -35,6 +48,15 @@ class LiveCall {
   virtual ~LiveCall() = default;
   // An UpdateCall: redirect, hang up, cancel, or new status callbacks.
   virtual void Control(const CallControl& control) = 0;
+  // The Streams API: starts a forked stream (as <Start><Stream>), or stops one named by SID or
+  // name. FailedPrecondition when the call is not in progress (not answered, ended, or a Dial
+  // leg), NotFound for a stream it does not have, InvalidArgument for a duplicate name.
+  virtual absl::StatusOr<StreamInfo> StartStream(const twiml::StreamNoun& stream) {
+    return absl::FailedPreconditionError("the call is not in progress");
+  }
+  virtual absl::StatusOr<StreamInfo> StopStream(const std::string& sid_or_name) {
+    return absl::FailedPreconditionError("the call is not in progress");
+  }
 };
 
 // The calls this process is running, by SID, for the Calls API to reach: every inbound,

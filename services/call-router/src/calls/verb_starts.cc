@@ -141,4 +141,18 @@ bool Stepper::Start(const Enqueue& enqueue) {
   return true;
 }
 
+bool Stepper::Start(const Connect& connect) {
+  End(absl::UnimplementedError(
+      absl::StrCat("<Connect> on line ", connect.line, " is not supported yet")));
+  return true;
+}
+
+bool Stepper::Start(const twiml::Start& start) {
+  End(absl::UnimplementedError(
+      absl::StrCat("<Start> on line ", start.line, " is not supported yet")));
+  return true;
+}
+
+bool Stepper::Start(const Stop& stop) { return false; }
+
 }  // namespace dialtone::call_router

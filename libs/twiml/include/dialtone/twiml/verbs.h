@@ -135,7 +135,44 @@ struct Leave {
   int line = 0;
 };
 
-using Verb =
-    std::variant<Say, Play, Pause, Gather, Record, Dial, Hangup, Redirect, Reject, Enqueue, Leave>;
+// <Stream>: a media stream of the call's audio to a WebSocket server (Twilio Media Streams),
+// the noun of <Connect>, <Start> and <Stop>.
+// Example: <Start><Stream url="wss://app.example/s" track="both_tracks"/></Start>
+struct StreamNoun {
+  int line = 0;
+  std::string url;   // ws:// or wss://, absolute (empty only inside <Stop>)
+  std::string name;  // optional; unique per call; <Stop> names the stream it stops
+  std::string track = "inbound_track";  // inbound_track | outbound_track | both_tracks
+  std::string status_callback;          // absolute URL, or empty
+  HttpMethod status_callback_method = HttpMethod::kPost;
+  // Nested <Parameter name value/>, in document order: the start message's customParameters.
+  std::vector<std::pair<std::string, std::string>> parameters;
+};
+
+// <Connect><Stream>: a bidirectional stream; the call stays on it until the WebSocket closes
+// (or the call is redirected or ends), then `action` is requested, or the document goes on.
+struct Connect {
+  int line = 0;
+  std::string action;  // empty: continue with the next verb
+  HttpMethod method = HttpMethod::kPost;
+  StreamNoun stream;
+};
+
+// <Start><Stream>: a forked, listen-only stream while the document goes on.
+struct Start {
+  int line = 0;
+  std::string action;  // Twilio requests it once the stream is started; empty: none
+  HttpMethod method = HttpMethod::kPost;
+  StreamNoun stream;
+};
+
+// <Stop><Stream name/>: stops the named forked stream (every one of them without a name).
+struct Stop {
+  int line = 0;
+  StreamNoun stream;
+};
+
+using Verb = std::variant<Say, Play, Pause, Gather, Record, Dial, Hangup, Redirect, Reject, Enqueue,
+                          Leave, Connect, Start, Stop>;
 
 }  // namespace dialtone::twiml
