@@ -37,6 +37,12 @@ class RoutesOnly final : public LiveCallControl {
   absl::Status Control(const std::string&, const CallControl&) override {
     return absl::UnimplementedError("test");
   }
+  absl::StatusOr<StreamInfo> StartStream(const std::string&, const StreamNoun&) override {
+    return absl::UnimplementedError("test");
+  }
+  absl::StatusOr<StreamInfo> StopStream(const std::string&, const std::string&) override {
+    return absl::UnimplementedError("test");
+  }
   void RoutesChanged() override {
     ++changes;
     store_.ForgetRoutes();
