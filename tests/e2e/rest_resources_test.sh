@@ -192,5 +192,7 @@ check "a POST without PhoneNumber is 400/21452" test "$(curl -s -u "$sid:$token"
 check "a bad PageSize is 400/20001" test "$(curl -s -u "$sid:$token" "$api/Accounts/$sid/Applications.json?PageSize=5000" | code_of)" = "400 20001"
 check "a bad boolean is 400/20001" test "$(curl -s -u "$sid:$token" -X POST "$api/Accounts/$sid/Applications.json" -d VoiceCallerIdLookup=maybe | code_of)" = "400 20001"
 check "a trigger without CallbackUrl is 400/21201" test "$(curl -s -u "$sid:$token" -X POST "$api/Accounts/$sid/Usage/Triggers.json" -d TriggerValue=5 -d UsageCategory=calls | code_of)" = "400 21201"
+check "a Stream on an ended call is 400/21220" test "$(curl -s -u "$sid:$token" -X POST "$api/Accounts/$sid/Calls/$call/Streams.json" --data-urlencode Url=wss://a.example/s | code_of)" = "400 21220"
+check "a Stream on an unknown call is 404/20404" test "$(curl -s -u "$sid:$token" -X POST "$api/Accounts/$sid/Calls/CA00000000000000000000000000000000/Streams.json" --data-urlencode Url=wss://a.example/s | code_of)" = "404 20404"
 check "no credentials is 401/20003" test "$(curl -s "$api/Accounts/$sid/Applications.json" | code_of)" = "401 20003"
 finish

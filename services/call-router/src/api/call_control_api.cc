@@ -1,4 +1,5 @@
-// CallControlApi: Calls create and update, from a validated request to the live side.
+// CallControlApi: Calls create and update, and a call's Streams, from a validated request to the
+// live side.
 #include "api/call_control_api.h"
 
 #include <memory>
@@ -7,6 +8,7 @@
 #include "api/api_checks.h"
 #include "api/resource_validation.h"
 #include "calls/twiml_names.h"
+#include "dialtone/core/twilio_error.h"
 #include "dialtone/rpc/client.h"
 #include "dialtone/rpc/status.h"
 #include "sip/outbound_target.h"
@@ -19,6 +21,11 @@ namespace pb = dialtone::callrouter::v1;
 constexpr int kTwilioNotInProgress = 21220;  // "Call is not in-progress. Cannot redirect."
 constexpr int kTwilioInvalidStatus = 21218;  // our choice for an unknown Status value
 constexpr int kTwilioTimeoutRange = 21216;   // our choice: Timeout out of range
+// Our choice for a stream's Track, Status or Parameter that is not valid, and for a Name the call
+// already has a stream by: Twilio's generic "invalid parameter", as the gateway answers for
+// other values outside their enum. A bad stream Url is kErrorInvalidUrl (21205), the code a bad
+// Url on Calls gets.
+constexpr int kTwilioInvalidParameter = 20001;
 
 HttpMethod FromProto(pb::HttpMethod m, HttpMethod unset = HttpMethod::kPost) {
   if (m == pb::HTTP_METHOD_GET) return HttpMethod::kGet;
@@ -31,6 +38,61 @@ absl::StatusOr<std::shared_ptr<const Program>> InlineTwiml(const std::string& tw
   auto program = ParseTwiml(twiml, "text/xml", "");
   if (!program.ok()) return program.status();
   return std::make_shared<const Program>(*std::move(program));
+}
+
+grpc::Status StreamNotInProgress() {
+  return rpc::TwilioGrpcError(grpc::StatusCode::FAILED_PRECONDITION, kTwilioNotInProgress,
+                              "Call is not in-progress. Cannot start or stop a stream.");
+}
+
+// The live side's answer as the API gives it: the call's own refusals with their Twilio codes.
+// (NotFound is the caller's to interpret: whether the call or the stream is missing.)
+grpc::Status StreamAnswer(const absl::StatusOr<StreamInfo>& info, const std::string& account_sid,
+                          const std::string& call_sid, pb::Stream* resp) {
+  if (!info.ok()) {
+    const absl::Status& s = info.status();
+    if (core::TwilioCodeOf(s) != 0) return rpc::ToGrpcStatus(s);
+    if (absl::IsFailedPrecondition(s)) return StreamNotInProgress();
+    if (absl::IsInvalidArgument(s)) {
+      return rpc::TwilioGrpcError(grpc::StatusCode::INVALID_ARGUMENT, kTwilioInvalidParameter,
+                                  std::string(s.message()));
+    }
+    return rpc::ToGrpcStatus(s);
+  }
+  resp->set_sid(info->sid);
+  resp->set_account_sid(info->account_sid.empty() ? account_sid : info->account_sid);
+  resp->set_call_sid(info->call_sid.empty() ? call_sid : info->call_sid);
+  resp->set_name(info->name);
+  resp->set_status(info->stopped ? pb::STREAM_STATUS_STOPPED : pb::STREAM_STATUS_IN_PROGRESS);
+  rpc::ToProto(info->date_updated == absl::UnixEpoch() ? absl::Now() : info->date_updated,
+               resp->mutable_date_updated());
+  return grpc::Status::OK;
+}
+
+// The REST form of a stream, as <Start><Stream> would carry it.
+absl::StatusOr<StreamNoun> StreamFrom(const pb::CreateStreamRequest& req) {
+  absl::Status valid = ValidateStreamUrl(req.url());
+  if (valid.ok()) valid = ValidateCallbackUrl("StatusCallback", req.status_callback(), true);
+  if (!valid.ok()) return valid;
+  StreamNoun noun;
+  noun.url = req.url();
+  noun.name = req.name();
+  if (!req.track().empty()) noun.track = req.track();
+  if (noun.track != "inbound_track" && noun.track != "outbound_track" &&
+      noun.track != "both_tracks") {
+    return core::TwilioStatus(absl::StatusCode::kInvalidArgument, kTwilioInvalidParameter,
+                              "Track must be inbound_track, outbound_track or both_tracks");
+  }
+  noun.status_callback = req.status_callback();
+  noun.status_callback_method = FromProto(req.status_callback_method());
+  for (const auto& p : req.parameters()) {
+    if (p.name().empty()) {
+      return core::TwilioStatus(absl::StatusCode::kInvalidArgument, kTwilioInvalidParameter,
+                                "Every stream Parameter needs a Name");
+    }
+    noun.parameters.emplace_back(p.name(), p.value());
+  }
+  return noun;
 }
 
 }  // namespace
@@ -195,6 +257,71 @@ grpc::Status CallControlApi::Update(const pb::UpdateCallRequest& request, pb::Ca
   auto s = calls_.Get(req->account_sid(), req->sid(), resp);
   resp->set_api_version("2010-04-01");
   return rpc::ToGrpcStatus(s);
+}
+
+grpc::Status CallControlApi::CheckCallInProgress(const std::string& account_sid,
+                                                 const std::string& call_sid) {
+  pb::Call call;
+  if (auto s = calls_.Get(account_sid, call_sid, &call); !s.ok()) return rpc::ToGrpcStatus(s);
+  if (rpc::IsFinalCallStatus(call.status())) return StreamNotInProgress();
+  return grpc::Status::OK;
+}
+
+std::optional<std::string> CallControlApi::ForwardAddress(const std::string& call_sid,
+                                                          bool forwarded) {
+  if (forwarded) return std::nullopt;
+  auto owner = live_->Owner(call_sid);
+  if (!owner.ok() || owner->router_id == live_->RouterId()) return std::nullopt;
+  return owner->address;
+}
+
+grpc::Status CallControlApi::CreateStream(const pb::CreateStreamRequest& request, pb::Stream* resp,
+                                          bool forwarded) {
+  if (auto s = CheckAccount(request.account_sid()); !s.ok()) return s;
+  if (live_ == nullptr) return {grpc::StatusCode::UNAVAILABLE, "streams cannot be started yet"};
+  auto noun = StreamFrom(request);
+  if (!noun.ok()) return rpc::ToGrpcStatus(noun.status());
+  if (auto s = CheckCallInProgress(request.account_sid(), request.call_sid()); !s.ok()) return s;
+  auto started = live_->StartStream(request.call_sid(), *noun);
+  if (absl::IsNotFound(started.status())) {
+    // Not live here: its owner starts the stream; with no owner the call is over.
+    if (auto address = ForwardAddress(request.call_sid(), forwarded)) {
+      return live_->Peers().CreateStream(*address, request, resp);
+    }
+    return StreamNotInProgress();
+  }
+  return StreamAnswer(started, request.account_sid(), request.call_sid(), resp);
+}
+
+grpc::Status CallControlApi::UpdateStream(const pb::UpdateStreamRequest& request, pb::Stream* resp,
+                                          bool forwarded) {
+  if (auto s = CheckAccount(request.account_sid()); !s.ok()) return s;
+  if (live_ == nullptr) return {grpc::StatusCode::UNAVAILABLE, "streams cannot be stopped yet"};
+  if (request.status() != pb::STREAM_STATUS_STOPPED) {
+    return rpc::TwilioGrpcError(grpc::StatusCode::INVALID_ARGUMENT, kTwilioInvalidParameter,
+                                "Status can only be stopped");
+  }
+  if (request.sid().empty()) {
+    return rpc::TwilioGrpcError(grpc::StatusCode::INVALID_ARGUMENT, kTwilioInvalidParameter,
+                                "the stream's Sid or name is required");
+  }
+  if (auto s = CheckCallInProgress(request.account_sid(), request.call_sid()); !s.ok()) return s;
+  auto stopped = live_->StopStream(request.call_sid(), request.sid());
+  if (absl::IsNotFound(stopped.status()) && core::TwilioCodeOf(stopped.status()) == 0) {
+    // NotFound says either "the call is not live here" or "it has no such stream": the lease
+    // tells which. The owner stops it; a call that runs here lacks the stream; no owner at all
+    // means the call is over.
+    if (auto address = ForwardAddress(request.call_sid(), forwarded)) {
+      return live_->Peers().UpdateStream(*address, request, resp);
+    }
+    auto owner = live_->Owner(request.call_sid());
+    if (owner.ok() && owner->router_id == live_->RouterId()) {
+      return rpc::TwilioGrpcError(grpc::StatusCode::NOT_FOUND, core::kTwilioNotFound,
+                                  "The call has no stream " + request.sid());
+    }
+    return StreamNotInProgress();
+  }
+  return StreamAnswer(stopped, request.account_sid(), request.call_sid(), resp);
 }
 
 }  // namespace dialtone::call_router

@@ -1,10 +1,12 @@
-// Calls create and update, the live-call control of the API apart from the resources' CRUD:
-// validates the request (To/From, URLs or TwiML, Status), builds the outbound call or the
-// control, and hands it to the live side, which the composition root implements.
+// Calls create and update and a call's Streams, the live-call control of the API apart from the
+// resources' CRUD: validates the request (To/From, URLs or TwiML, Status, a stream's Url and
+// Track), builds the outbound call, the control or the stream, and hands it to the live side,
+// which the composition root implements.
 #pragma once
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -65,8 +67,21 @@ class CallControlApi {
   // replica already, and is not passed on again).
   grpc::Status Update(const callrouter::v1::UpdateCallRequest& request, callrouter::v1::Call* resp,
                       bool forwarded = false);
+  // Calls/{CallSid}/Streams: starts a forked stream on a call in progress, or stops one (by SID
+  // or name). A call live on another replica is served there, as Update does.
+  grpc::Status CreateStream(const callrouter::v1::CreateStreamRequest& request,
+                            callrouter::v1::Stream* resp, bool forwarded = false);
+  grpc::Status UpdateStream(const callrouter::v1::UpdateStreamRequest& request,
+                            callrouter::v1::Stream* resp, bool forwarded = false);
 
  private:
+  // OK when the account has the call and it has not ended: NOT_FOUND (20404) or
+  // FAILED_PRECONDITION (21220) otherwise.
+  grpc::Status CheckCallInProgress(const std::string& account_sid, const std::string& call_sid);
+  // The replica other than this one that runs the call, when the request may go there (it was
+  // not forwarded already); nullopt otherwise.
+  std::optional<std::string> ForwardAddress(const std::string& call_sid, bool forwarded);
+
   // The voice settings of an outbound call: its own, or its application's.
   grpc::Status RouteFor(const callrouter::v1::CreateCallRequest& req, CallRoute* route);
 

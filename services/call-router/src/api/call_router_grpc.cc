@@ -182,6 +182,19 @@ grpc::Status CallRouterGrpc::UpdateCall(ServerContext* context, const pb::Update
   return control_.Update(*req, resp, forwarded);
 }
 
+// A request another replica forwarded to this one (the call's owner) is never passed on again.
+grpc::Status CallRouterGrpc::CreateStream(ServerContext* context,
+                                          const pb::CreateStreamRequest* req, pb::Stream* resp) {
+  const bool forwarded = context != nullptr && context->client_metadata().count(kForwardedHeader);
+  return control_.CreateStream(*req, resp, forwarded);
+}
+
+grpc::Status CallRouterGrpc::UpdateStream(ServerContext* context,
+                                          const pb::UpdateStreamRequest* req, pb::Stream* resp) {
+  const bool forwarded = context != nullptr && context->client_metadata().count(kForwardedHeader);
+  return control_.UpdateStream(*req, resp, forwarded);
+}
+
 // ---- Applications ----
 
 grpc::Status CallRouterGrpc::CreateApplication(ServerContext*,

@@ -1,6 +1,6 @@
 // gRPC CallRouter handler: applications, incoming phone numbers, calls and recordings, stored in
-// PostgreSQL. Creating and updating calls (CallControlApi) reaches the live calls through
-// LiveCallControl.
+// PostgreSQL. Creating and updating calls and their streams (CallControlApi) reaches the live
+// calls through LiveCallControl.
 #pragma once
 
 #include <functional>
@@ -18,7 +18,7 @@ class CallRouterGrpc final : public dialtone::callrouter::v1::CallRouter::Servic
  public:
   using ServerContext = grpc::ServerContext;
   explicit CallRouterGrpc(pg::PgPool& pool);
-  // Without it, CreateCall and UpdateCall answer UNAVAILABLE. Set before serving.
+  // Without it, CreateCall, UpdateCall and the Stream RPCs answer UNAVAILABLE. Set before serving.
   void SetLiveCallControl(LiveCallControl* control) {
     live_ = control;
     control_.SetLive(control);
@@ -28,6 +28,10 @@ class CallRouterGrpc final : public dialtone::callrouter::v1::CallRouter::Servic
                           callrouter::v1::Call*) override;
   grpc::Status UpdateCall(ServerContext*, const callrouter::v1::UpdateCallRequest*,
                           callrouter::v1::Call*) override;
+  grpc::Status CreateStream(ServerContext*, const callrouter::v1::CreateStreamRequest*,
+                            callrouter::v1::Stream*) override;
+  grpc::Status UpdateStream(ServerContext*, const callrouter::v1::UpdateStreamRequest*,
+                            callrouter::v1::Stream*) override;
 
   grpc::Status CreateApplication(ServerContext*, const callrouter::v1::CreateApplicationRequest*,
                                  callrouter::v1::Application*) override;

@@ -1,4 +1,4 @@
-// PeerRouters: forwarded UpdateCall.
+// PeerRouters: forwarded UpdateCall, CreateStream and UpdateStream.
 #include "api/peer_routers.h"
 
 #include <chrono>
@@ -18,14 +18,30 @@ PeerRouters::Peer& PeerRouters::PeerAt(const std::string& address) {
   return peer;
 }
 
+std::unique_ptr<grpc::ClientContext> PeerRouters::ForwardedContext() const {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->AddMetadata(kForwardedHeader, own_id_);
+  // The owner waits up to 5 s for its SIP thread and 5 s for its store.
+  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(12));
+  return context;
+}
+
 grpc::Status PeerRouters::UpdateCall(const std::string& address,
                                      const callrouter::v1::UpdateCallRequest& request,
                                      callrouter::v1::Call* response) {
-  grpc::ClientContext context;
-  context.AddMetadata(kForwardedHeader, own_id_);
-  // The owner waits up to 5 s for its SIP thread and 5 s for its store.
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(12));
-  return PeerAt(address).calls->UpdateCall(&context, request, response);
+  return PeerAt(address).calls->UpdateCall(ForwardedContext().get(), request, response);
+}
+
+grpc::Status PeerRouters::CreateStream(const std::string& address,
+                                       const callrouter::v1::CreateStreamRequest& request,
+                                       callrouter::v1::Stream* response) {
+  return PeerAt(address).calls->CreateStream(ForwardedContext().get(), request, response);
+}
+
+grpc::Status PeerRouters::UpdateStream(const std::string& address,
+                                       const callrouter::v1::UpdateStreamRequest& request,
+                                       callrouter::v1::Stream* response) {
+  return PeerAt(address).calls->UpdateStream(ForwardedContext().get(), request, response);
 }
 
 absl::StatusOr<std::vector<std::string>> PeerRouters::LiveCalls(

@@ -1,5 +1,6 @@
-// Reaches the other call-router replicas: an UpdateCall for a call another router owns goes to
-// that router (found by its lease), marked as forwarded so it is never forwarded again.
+// Reaches the other call-router replicas: an UpdateCall, CreateStream or UpdateStream for a call
+// another router owns goes to that router (found by its lease), marked as forwarded so it is
+// never forwarded again.
 #pragma once
 
 #include <map>
@@ -29,6 +30,12 @@ class PeerRouters {
   grpc::Status UpdateCall(const std::string& address,
                           const callrouter::v1::UpdateCallRequest& request,
                           callrouter::v1::Call* response);
+  grpc::Status CreateStream(const std::string& address,
+                            const callrouter::v1::CreateStreamRequest& request,
+                            callrouter::v1::Stream* response);
+  grpc::Status UpdateStream(const std::string& address,
+                            const callrouter::v1::UpdateStreamRequest& request,
+                            callrouter::v1::Stream* response);
   // Which of `call_sids` the router `owner` runs now (within 2 s). NotFound when another
   // process answers at its address (it restarted); Unavailable when nothing does.
   absl::StatusOr<std::vector<std::string>> LiveCalls(const CallOwner& owner,
@@ -41,6 +48,8 @@ class PeerRouters {
     std::unique_ptr<callrouter::v1::RouterPeers::Stub> peers;
   };
   Peer& PeerAt(const std::string& address);
+  // The context of a request forwarded to the owner: marked, with the owner's time to answer.
+  std::unique_ptr<grpc::ClientContext> ForwardedContext() const;
 
   const std::string own_id_;
   const rpc::TlsConfig tls_;

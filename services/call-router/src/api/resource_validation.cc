@@ -2,6 +2,7 @@
 // them back), so adapters map every Twilio code in one place.
 #include "api/resource_validation.h"
 
+#include <cctype>
 #include <string>
 
 #include "calls/twiml_names.h"
@@ -24,6 +25,20 @@ absl::Status ValidateCallbackUrl(std::string_view field, std::string_view url, b
     if (!host.empty() && host.front() != ':') return absl::OkStatus();
   }
   return TwimlError(kErrorInvalidUrl, std::string(field) + " is not a valid URL");
+}
+
+absl::Status ValidateStreamUrl(std::string_view url) {
+  const size_t colon = url.find("://");
+  if (colon != std::string_view::npos) {
+    std::string scheme(url.substr(0, colon));
+    for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string_view rest = url.substr(colon + 3);
+    std::string_view host = rest.substr(0, rest.find_first_of("/?#"));
+    if ((scheme == "ws" || scheme == "wss") && !host.empty() && host.front() != ':') {
+      return absl::OkStatus();
+    }
+  }
+  return TwimlError(kErrorInvalidUrl, "Url must be an absolute ws:// or wss:// URL");
 }
 
 absl::Status ValidateFriendlyName(std::string_view name) {

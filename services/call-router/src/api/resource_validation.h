@@ -16,6 +16,9 @@ inline constexpr int kErrorFriendlyNameTooLong = 21202;
 absl::Status ValidatePhoneNumber(std::string_view number);
 // OK for an absolute http(s) URL with a host (empty is OK when `optional`). Code 21205.
 absl::Status ValidateCallbackUrl(std::string_view field, std::string_view url, bool optional);
+// OK for an absolute ws:// or wss:// URL with a host, as a media stream's Url must be (the REST
+// API has no document to resolve a relative one against). Code 21205, as for a bad Url on Calls.
+absl::Status ValidateStreamUrl(std::string_view url);
 // At most 64 characters, as Twilio allows. Code 21202 (our choice; Twilio answers 400).
 absl::Status ValidateFriendlyName(std::string_view name);
 

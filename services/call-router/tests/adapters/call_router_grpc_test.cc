@@ -1,7 +1,12 @@
 // Applications, incoming phone numbers, calls and recordings through the CallRouter handler,
-// against a real PostgreSQL with the service's own migrations.
+// against a real PostgreSQL with the service's own migrations; a call's Streams against a fake
+// live side (and a second handler on a real gRPC port as the call's owning replica).
 #include <catch2/catch.hpp>
 
+#include <grpcpp/grpcpp.h>
+
+#include <map>
+#include <mutex>
 #include <pqxx/pqxx>
 #include <set>
 
@@ -13,6 +18,7 @@
 #include "dialtone/testing/test_env.h"
 
 using dialtone::call_router::CallRouterGrpc;
+namespace cr = dialtone::call_router;
 namespace pb = dialtone::callrouter::v1;
 namespace dt = dialtone::testing;
 
@@ -43,6 +49,14 @@ struct Db {
     if (!s.ok()) throw std::runtime_error(s.ToString());
   }
 
+  // A call row of kAccount in `status` (a Twilio status: in-progress, completed...).
+  void AddCall(const std::string& sid, const std::string& status) {
+    Sql("insert into calls (sid, account_sid, to_number, from_number, status, direction) values "
+        "('" +
+        sid + "', '" + kAccount + "', '+15005550002', '+15005550006', '" + status +
+        "', 'outbound-api')");
+  }
+
   pb::Application CreateApp(const std::string& account, const std::string& name,
                             const std::string& url = "https://app.example/voice") {
     pb::CreateApplicationRequest req;
@@ -56,7 +70,275 @@ struct Db {
   }
 };
 
+// The live side of one router: which calls run here, the streams they were asked to start or
+// stop, and the lease each call's owner holds. Called from gRPC threads.
+class FakeLive final : public cr::LiveCallControl {
+ public:
+  explicit FakeLive(std::string router_id) : router_id_(router_id), peers_(router_id, {}) {}
+
+  absl::StatusOr<std::string> AuthToken(const std::string&) override { return std::string(); }
+  std::string Trunk() const override { return ""; }
+  std::string LocalSipHost() const override { return "127.0.0.1:5060"; }
+  absl::Status Place(cr::OutboundCall, const std::function<void()>&) override {
+    return absl::UnimplementedError("test");
+  }
+  absl::Status Control(const std::string&, const cr::CallControl&) override {
+    return absl::UnimplementedError("test");
+  }
+  absl::StatusOr<cr::StreamInfo> StartStream(const std::string& call_sid,
+                                             const cr::StreamNoun& stream) override {
+    std::lock_guard lock(mu_);
+    if (!live_calls.count(call_sid)) return absl::NotFoundError("call is not live here");
+    started.push_back(stream);
+    if (!start_answer.ok()) return start_answer;
+    return cr::StreamInfo{.sid = "MZ0123456789abcdef0123456789abcdef",
+                          .account_sid = kAccount,
+                          .call_sid = call_sid,
+                          .name = stream.name,
+                          .date_updated = absl::FromUnixSeconds(1438286400)};
+  }
+  absl::StatusOr<cr::StreamInfo> StopStream(const std::string& call_sid,
+                                            const std::string& sid_or_name) override {
+    std::lock_guard lock(mu_);
+    // NotFound both for a call not live here and for a stream the call lacks, as the app says.
+    if (!live_calls.count(call_sid) || sid_or_name != "mine") {
+      return absl::NotFoundError("not here");
+    }
+    return cr::StreamInfo{.sid = "MZ0123456789abcdef0123456789abcdef",
+                          .account_sid = kAccount,
+                          .call_sid = call_sid,
+                          .name = "mine",
+                          .stopped = true,
+                          .date_updated = absl::FromUnixSeconds(1438286400)};
+  }
+  void RoutesChanged() override {}
+  absl::StatusOr<cr::CallOwner> Owner(const std::string& call_sid) override {
+    std::lock_guard lock(mu_);
+    auto it = owners.find(call_sid);
+    if (it == owners.end()) return absl::NotFoundError("no lease");
+    return it->second;
+  }
+  std::string RouterId() const override { return router_id_; }
+  cr::PeerRouters& Peers() override { return peers_; }
+
+  std::mutex mu_;
+  std::set<std::string> live_calls;
+  std::map<std::string, cr::CallOwner> owners;
+  absl::Status start_answer;  // what a live call answers StartStream with (OK: a stream)
+  std::vector<cr::StreamNoun> started;
+
+ private:
+  const std::string router_id_;
+  cr::PeerRouters peers_;
+};
+
+constexpr char kLiveCall[] = "CA00000000000000000000000000000021";
+constexpr char kEndedCall[] = "CA00000000000000000000000000000022";
+
+// A handler wired to a fake live side on which kLiveCall (in progress) runs here.
+struct StreamsFixture {
+  Db db;
+  FakeLive live{"router-a"};
+  StreamsFixture() {
+    db.grpc->SetLiveCallControl(&live);
+    db.AddCall(kLiveCall, "in-progress");
+    db.AddCall(kEndedCall, "completed");
+    live.live_calls.insert(kLiveCall);
+    live.owners[kLiveCall] = {"router-a", "127.0.0.1:1"};
+  }
+  grpc::Status Create(pb::CreateStreamRequest req, pb::Stream* out) {
+    req.set_account_sid(kAccount);
+    if (req.call_sid().empty()) req.set_call_sid(kLiveCall);
+    if (req.url().empty()) req.set_url("wss://app.example/stream");
+    return db.grpc->CreateStream(&db.ctx, &req, out);
+  }
+  grpc::Status Stop(const std::string& call_sid, const std::string& sid, pb::Stream* out) {
+    pb::UpdateStreamRequest req;
+    req.set_account_sid(kAccount);
+    req.set_call_sid(call_sid);
+    req.set_sid(sid);
+    req.set_status(pb::STREAM_STATUS_STOPPED);
+    return db.grpc->UpdateStream(&db.ctx, &req, out);
+  }
+};
+
 }  // namespace
+
+TEST_CASE("CallRouter: a stream started through the API reaches the live call as <Stream> would") {
+  StreamsFixture f;
+  pb::CreateStreamRequest req;
+  req.set_name("agent");
+  req.set_track("both_tracks");
+  req.set_status_callback("https://app.example/stream-status");
+  req.set_status_callback_method(pb::HTTP_METHOD_GET);
+  const std::vector<std::pair<std::string, std::string>> given = {
+      {"b", "2"}, {"a", "1"}, {"b", "3"}};
+  for (const auto& [name, value] : given) {
+    auto* p = req.add_parameters();
+    p->set_name(name);
+    p->set_value(value);
+  }
+  pb::Stream out;
+  auto s = f.Create(req, &out);
+  REQUIRE(s.ok());
+  REQUIRE(f.live.started.size() == 1);
+  const cr::StreamNoun& noun = f.live.started[0];
+  CHECK(noun.url == "wss://app.example/stream");
+  CHECK(noun.name == "agent");
+  CHECK(noun.track == "both_tracks");
+  CHECK(noun.status_callback == "https://app.example/stream-status");
+  CHECK(noun.status_callback_method == cr::HttpMethod::kGet);
+  // In the order given, duplicates kept: the app's customParameters as the caller listed them.
+  CHECK(noun.parameters == given);
+  CHECK(out.sid() == "MZ0123456789abcdef0123456789abcdef");
+  CHECK(out.account_sid() == kAccount);
+  CHECK(out.call_sid() == kLiveCall);
+  CHECK(out.name() == "agent");
+  CHECK(out.status() == pb::STREAM_STATUS_IN_PROGRESS);
+  CHECK(out.date_updated().seconds() == 1438286400);
+
+  pb::CreateStreamRequest plain;  // no Track: inbound_track, as in Twilio
+  REQUIRE(f.Create(plain, &out).ok());
+  CHECK(f.live.started.back().track == "inbound_track");
+  CHECK(f.live.started.back().status_callback_method == cr::HttpMethod::kPost);
+}
+
+TEST_CASE("CallRouter: a stream on an ended call is refused with 21220, an unknown call is 20404") {
+  StreamsFixture f;
+  pb::CreateStreamRequest req;
+  req.set_call_sid(kEndedCall);
+  pb::Stream out;
+  auto ended = f.Create(req, &out);
+  CHECK(ended.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+  CHECK(dialtone::rpc::TwilioCodeOf(ended) == 21220);
+  CHECK(dialtone::rpc::TwilioCodeOf(f.Stop(kEndedCall, "mine", &out)) == 21220);
+
+  req.set_call_sid("CA000000000000000000000000000000ff");
+  auto unknown = f.Create(req, &out);
+  CHECK(unknown.error_code() == grpc::StatusCode::NOT_FOUND);
+  CHECK(dialtone::rpc::TwilioCodeOf(unknown) == 20404);
+  CHECK(f.Stop("CA000000000000000000000000000000ff", "mine", &out).error_code() ==
+        grpc::StatusCode::NOT_FOUND);
+
+  // Another account's call looks exactly like a missing one.
+  pb::CreateStreamRequest theirs;
+  theirs.set_account_sid(kOther);
+  theirs.set_call_sid(kLiveCall);
+  theirs.set_url("wss://app.example/stream");
+  CHECK(f.db.grpc->CreateStream(&f.db.ctx, &theirs, &out).error_code() ==
+        grpc::StatusCode::NOT_FOUND);
+  CHECK(f.live.started.empty());
+}
+
+TEST_CASE("CallRouter: a stream's Url must be ws or wss, its Track one of Twilio's three") {
+  StreamsFixture f;
+  pb::Stream out;
+  for (const char* url : {"https://app.example/stream", "wss://", "stream", "wss:///path"}) {
+    pb::CreateStreamRequest req;
+    req.set_url(url);
+    auto s = f.Create(req, &out);
+    CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+    CHECK(dialtone::rpc::TwilioCodeOf(s) == 21205);
+  }
+  pb::CreateStreamRequest track;
+  track.set_track("inbound");
+  auto bad_track = f.Create(track, &out);
+  CHECK(bad_track.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(dialtone::rpc::TwilioCodeOf(bad_track) == 20001);
+  pb::CreateStreamRequest callback;
+  callback.set_status_callback("ftp://app.example/s");
+  CHECK(dialtone::rpc::TwilioCodeOf(f.Create(callback, &out)) == 21205);
+  pb::CreateStreamRequest nameless;
+  nameless.add_parameters()->set_value("no name");
+  CHECK(f.Create(nameless, &out).error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(f.live.started.empty());
+
+  pb::CreateStreamRequest upper;  // schemes are case-insensitive
+  upper.set_url("WSS://app.example/stream");
+  CHECK(f.Create(upper, &out).ok());
+}
+
+TEST_CASE("CallRouter: the live call's refusals carry Twilio codes") {
+  StreamsFixture f;
+  pb::Stream out;
+  f.live.start_answer = absl::FailedPreconditionError("the call is not in progress");
+  auto ringing = f.Create({}, &out);
+  CHECK(ringing.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+  CHECK(dialtone::rpc::TwilioCodeOf(ringing) == 21220);
+  f.live.start_answer = absl::InvalidArgumentError("a stream named agent is running");
+  auto duplicate = f.Create({}, &out);
+  CHECK(duplicate.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(dialtone::rpc::TwilioCodeOf(duplicate) == 20001);
+  CHECK(duplicate.error_message() == "a stream named agent is running");
+}
+
+TEST_CASE("CallRouter: stopping a stream answers it stopped, and a stream the call lacks is 404") {
+  StreamsFixture f;
+  pb::Stream out;
+  REQUIRE(f.Stop(kLiveCall, "mine", &out).ok());
+  CHECK(out.status() == pb::STREAM_STATUS_STOPPED);
+  CHECK(out.name() == "mine");
+  auto missing = f.Stop(kLiveCall, "MZffffffffffffffffffffffffffffffff", &out);
+  CHECK(missing.error_code() == grpc::StatusCode::NOT_FOUND);
+  CHECK(dialtone::rpc::TwilioCodeOf(missing) == 20404);
+
+  pb::UpdateStreamRequest not_stopped;
+  not_stopped.set_account_sid(kAccount);
+  not_stopped.set_call_sid(kLiveCall);
+  not_stopped.set_sid("mine");
+  not_stopped.set_status(pb::STREAM_STATUS_IN_PROGRESS);
+  auto s = f.db.grpc->UpdateStream(&f.db.ctx, &not_stopped, &out);
+  CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(dialtone::rpc::TwilioCodeOf(s) == 20001);
+
+  // In progress in the table but live nowhere (no lease): over, as far as streams go.
+  f.live.live_calls.clear();
+  f.live.owners.clear();
+  CHECK(dialtone::rpc::TwilioCodeOf(f.Stop(kLiveCall, "mine", &out)) == 21220);
+  CHECK(dialtone::rpc::TwilioCodeOf(f.Create({}, &out)) == 21220);
+}
+
+TEST_CASE("CallRouter: a stream on a call another replica runs is started there, forwarded once") {
+  StreamsFixture f;
+  // The owner: a second handler on the same database, on a real gRPC port.
+  FakeLive owner_live("router-b");
+  CallRouterGrpc owner(*f.db.pool);
+  owner.SetLiveCallControl(&owner_live);
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&owner);
+  auto server = builder.BuildAndStart();
+  REQUIRE(server != nullptr);
+  const std::string address = "127.0.0.1:" + std::to_string(port);
+
+  f.live.live_calls.clear();
+  f.live.owners[kLiveCall] = {"router-b", address};
+  owner_live.live_calls.insert(kLiveCall);
+  owner_live.owners[kLiveCall] = {"router-b", address};
+  pb::CreateStreamRequest req;
+  req.set_name("forwarded");
+  req.add_parameters()->set_name("k");
+  pb::Stream out;
+  auto s = f.Create(req, &out);
+  REQUIRE(s.ok());
+  CHECK(f.live.started.empty());
+  REQUIRE(owner_live.started.size() == 1);
+  CHECK(owner_live.started[0].name == "forwarded");
+  CHECK(owner_live.started[0].parameters.size() == 1);
+  CHECK(out.name() == "forwarded");
+  REQUIRE(f.Stop(kLiveCall, "mine", &out).ok());
+  CHECK(out.status() == pb::STREAM_STATUS_STOPPED);
+
+  // The owner lost the call but its lease still names router-a: the owner does not send the
+  // request back (it came forwarded), it answers that the call is not in progress.
+  owner_live.live_calls.clear();
+  owner_live.owners[kLiveCall] = {"router-a", "127.0.0.1:1"};
+  auto bounced = f.Create(req, &out);
+  CHECK(bounced.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+  CHECK(dialtone::rpc::TwilioCodeOf(bounced) == 21220);
+  server->Shutdown();
+}
 
 TEST_CASE("CallRouter: an application reads back as created, with defaults") {
   Db db;

@@ -12,6 +12,7 @@
 #include "adapters/call_resources.h"
 #include "adapters/number_resources.h"
 #include "adapters/recording_resources.h"
+#include "adapters/stream_resources.h"
 #include "adapters/trigger_resources.h"
 #include "adapters/usage_resources.h"
 #include "app/config.h"
@@ -57,6 +58,7 @@ class RestGatewayApp {
   std::shared_ptr<grpc::Channel> call_router_channel_;
   NumberResources numbers_;
   CallResources calls_;
+  StreamResources streams_;
   RecordingResources recordings_;
   UsageResources usage_;
   TriggerResources triggers_;
