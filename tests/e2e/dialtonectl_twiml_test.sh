@@ -48,6 +48,35 @@ for doc in "$corpus"/invalid/*.xml; do
 done
 check "the corpus has invalid documents ($invalid)" test "$invalid" -ge 12
 
+# Media Streams: a <Connect><Stream> document is valid and described, stream and parameters
+# included; track="both_tracks" inside <Connect> is 12200 on the <Stream>'s line, naming track.
+cat >"$tmp/connect.xml" <<'XML'
+<Response>
+  <Connect action="/after-agent">
+    <Stream url="wss://media.example.com/agent" name="agent">
+      <Parameter name="caller" value="+15551230000"/>
+      <Parameter name="lang" value="en-US"/>
+    </Stream>
+  </Connect>
+</Response>
+XML
+"$CTL" twiml check --url "$url" "$tmp/connect.xml" >"$tmp/connect.json" && rc=0 || rc=$?
+check "<Connect><Stream> exits 0" test "$rc" -eq 0
+check "<Connect><Stream> is printed with its action, stream and parameters in order" test \
+  "$(json_field "$tmp/connect.json" '"%s %s %s %s %s %s" % (j["verbs"][0]["verb"],
+      j["verbs"][0]["action"], j["verbs"][0]["stream"]["url"], j["verbs"][0]["stream"]["name"],
+      j["verbs"][0]["stream"]["track"],
+      ",".join(p["name"] + "=" + p["value"] for p in j["verbs"][0]["stream"]["parameters"]))')" = \
+  "Connect https://app.example.com/after-agent wss://media.example.com/agent agent inbound_track caller=+15551230000,lang=en-US"
+check "<Connect><Stream> has no warnings" \
+  test "$(json_field "$tmp/connect.json" 'len(j["warnings"])')" = 0
+sed 's/name="agent"/name="agent" track="both_tracks"/' "$tmp/connect.xml" >"$tmp/connect_both.xml"
+"$CTL" twiml check --url "$url" "$tmp/connect_both.xml" >"$tmp/connect_both.json" && rc=0 || rc=$?
+check "<Connect><Stream track=\"both_tracks\"> exits 1" test "$rc" -eq 1
+check "<Connect><Stream track=\"both_tracks\"> is 12200 on line 3 naming track" test \
+  "$(json_field "$tmp/connect_both.json" \
+    '(j["code"], j["line"], "track=\"both_tracks\"" in j["message"])')" = "(12200, 3, True)"
+
 # stdin, for both outcomes.
 "$CTL" twiml check --url "$url" - <"$corpus/valid/gather_menu.xml" >"$tmp/stdin.json" && rc=0 || rc=$?
 check "- reads a valid document from stdin (exit 0)" test "$rc" -eq 0

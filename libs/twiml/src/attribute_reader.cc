@@ -125,6 +125,18 @@ std::string AttributeReader::Url(const char* name, std::string fallback) {
   return url;
 }
 
+std::string AttributeReader::WebSocketUrl(const char* name) {
+  std::optional<std::string_view> value = Take(name);
+  if (!value) return "";
+  const std::string_view url = TrimAscii(*value);
+  if (url.empty()) return "";
+  if (!IsWebSocketUrl(url)) {
+    Fail(name, *value, "an absolute ws:// or wss:// URL");
+    return "";
+  }
+  return std::string(url);
+}
+
 std::string AttributeReader::OneOf(const char* name, std::string fallback,
                                    std::initializer_list<std::string_view> allowed) {
   std::optional<std::string_view> value = Take(name);

@@ -34,6 +34,8 @@ class AttributeReader {
   bool Bool(const char* name, bool fallback);
   HttpMethod Method(const char* name);                      // GET or POST (any case), default POST
   std::string Url(const char* name, std::string fallback);  // resolved
+  // An absolute ws:// or wss:// URL (IsWebSocketUrl), trimmed, never resolved; "" when absent.
+  std::string WebSocketUrl(const char* name);
   std::string OneOf(const char* name, std::string fallback,
                     std::initializer_list<std::string_view> allowed);
   // Space-separated subset of `allowed`, e.g. statusCallbackEvent.

@@ -12,6 +12,7 @@
 #include "dialtone/twiml/error.h"
 #include "parse_context.h"
 #include "pugixml.hpp"
+#include "stream_parser.h"
 #include "text_util.h"
 #include "verb_parsers.h"
 
@@ -20,8 +21,8 @@ namespace {
 
 // Verbs Twilio has that Dialtone does not run: refused by name, so that the
 // message says "not supported" rather than "unknown".
-constexpr std::string_view kUnsupportedVerbs[] = {"Connect", "Start", "Stop", "Refer",  "Pay",
-                                                  "Prompt",  "Echo",  "Sms",  "Message"};
+constexpr std::string_view kUnsupportedVerbs[] = {"Refer", "Pay", "Prompt",
+                                                  "Echo",  "Sms", "Message"};
 constexpr std::string_view kDialNouns[] = {"Number", "Sip", "Client", "Conference", "Queue"};
 
 bool IsOneOf(std::string_view name, const std::string_view* begin, const std::string_view* end) {
@@ -55,11 +56,17 @@ absl::Status ParseVerb(pugi::xml_node node, ParseContext& context, Program& prog
   if (name == "Reject") return Append(ParseReject(node, context), program);
   if (name == "Enqueue") return Append(ParseEnqueue(node, context), program);
   if (name == "Leave") return Append(ParseLeave(node, context), program);
+  if (name == "Connect") return Append(ParseConnect(node, context), program);
+  if (name == "Start") return Append(ParseStart(node, context), program);
+  if (name == "Stop") return Append(ParseStop(node, context), program);
   if (IsOneOf(name, std::begin(kUnsupportedVerbs), std::end(kUnsupportedVerbs))) {
     return context.SchemaError(node, "is not supported by Dialtone");
   }
   if (IsOneOf(name, std::begin(kDialNouns), std::end(kDialNouns))) {
     return context.SchemaError(node, "must be nested in <Dial>");
+  }
+  if (name == "Stream") {
+    return context.SchemaError(node, "must be nested in <Connect>, <Start> or <Stop>");
   }
   return context.SchemaError(node, "is not a TwiML verb (names are case-sensitive)");
 }

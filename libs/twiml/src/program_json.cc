@@ -1,7 +1,10 @@
 // Writes each verb and noun of a Program with Twilio's attribute names.
 #include "dialtone/twiml/program_json.h"
 
+#include <string>
+#include <utility>
 #include <variant>
+#include <vector>
 
 #include "dialtone/twiml/error.h"
 #include "json_writer.h"
@@ -14,6 +17,34 @@ void WriteCallback(JsonWriter& json, const char* prefix, const StatusCallback& c
   json.Field(base, callback.url);
   json.Field(base + "Method", HttpMethodName(callback.method));
   json.Field(base + "Event", callback.events);
+}
+
+// Writes "parameters" as an array of {name, value}: names may repeat, and the order is the
+// document's (a stream's start message lists them so).
+void WriteParameters(JsonWriter& json,
+                     const std::vector<std::pair<std::string, std::string>>& parameters) {
+  json.Key("parameters");
+  json.BeginArray();
+  for (const auto& [name, value] : parameters) {
+    json.BeginObject();
+    json.Field("name", name);
+    json.Field("value", value);
+    json.EndObject();
+  }
+  json.EndArray();
+}
+
+// Writes "stream": the noun of <Connect>, <Start> and <Stop>.
+void WriteStream(JsonWriter& json, const StreamNoun& stream) {
+  json.Key("stream");
+  json.BeginObject();
+  json.Field("url", stream.url);
+  json.Field("name", stream.name);
+  json.Field("track", stream.track);
+  json.Field("statusCallback", stream.status_callback);
+  json.Field("statusCallbackMethod", HttpMethodName(stream.status_callback_method));
+  WriteParameters(json, stream.parameters);
+  json.EndObject();
 }
 
 struct NounWriter {
@@ -39,15 +70,7 @@ struct NounWriter {
   void operator()(const ClientNoun& client) const {
     json.Field("noun", "Client");
     json.Field("identity", client.identity);
-    json.Key("parameters");  // an array: names may repeat
-    json.BeginArray();
-    for (const auto& [name, value] : client.parameters) {
-      json.BeginObject();
-      json.Field("name", name);
-      json.Field("value", value);
-      json.EndObject();
-    }
-    json.EndArray();
+    WriteParameters(json, client.parameters);
     json.Field("url", client.url);
     json.Field("method", HttpMethodName(client.method));
     WriteCallback(json, "statusCallback", client.status_callback);
@@ -195,14 +218,21 @@ struct VerbWriter {
   }
   void operator()(const Connect& connect) const {
     Begin("Connect", connect.line);
+    json.Field("action", connect.action);
+    json.Field("method", HttpMethodName(connect.method));
+    WriteStream(json, connect.stream);
     json.EndObject();
   }
   void operator()(const Start& start) const {
     Begin("Start", start.line);
+    json.Field("action", start.action);
+    json.Field("method", HttpMethodName(start.method));
+    WriteStream(json, start.stream);
     json.EndObject();
   }
   void operator()(const Stop& stop) const {
     Begin("Stop", stop.line);
+    WriteStream(json, stop.stream);
     json.EndObject();
   }
 

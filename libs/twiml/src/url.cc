@@ -155,6 +155,23 @@ bool IsHttpUrl(std::string_view url) {
   return scheme && (EqualsIgnoreCase(*scheme, "http") || EqualsIgnoreCase(*scheme, "https"));
 }
 
+bool IsWebSocketUrl(std::string_view url) {
+  for (char c : url) {
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return false;
+  }
+  const UriParts parts = Split(url);
+  if (!parts.scheme || parts.fragment) return false;
+  if (!EqualsIgnoreCase(*parts.scheme, "ws") && !EqualsIgnoreCase(*parts.scheme, "wss")) {
+    return false;
+  }
+  if (!parts.authority) return false;
+  // The host is what follows any userinfo; a port alone ("ws://:80") names no host.
+  std::string_view host = *parts.authority;
+  const size_t at = host.rfind('@');
+  if (at != std::string_view::npos) host.remove_prefix(at + 1);
+  return !host.empty() && host.front() != ':';
+}
+
 std::string ResolveUrl(std::string_view base, std::string_view reference) {
   const UriParts r = Split(reference);
   // An absolute reference with no dot segment resolves to itself (Split and

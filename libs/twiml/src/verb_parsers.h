@@ -1,4 +1,4 @@
-// Parsers for each TwiML verb but <Dial> (internal to domain).
+// Parsers for each TwiML verb but <Dial>, <Connect>, <Start> and <Stop> (internal to domain).
 #pragma once
 
 #include <string>

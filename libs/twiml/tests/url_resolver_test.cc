@@ -95,6 +95,23 @@ TEST_CASE("IsHttpUrl accepts only http and https schemes", "[url]") {
   CHECK_FALSE(IsAbsoluteUrl("1abc:def"));  // a scheme starts with a letter
 }
 
+TEST_CASE("IsWebSocketUrl accepts only absolute ws and wss URLs with a host", "[url]") {
+  CHECK(IsWebSocketUrl("wss://app.example/stream"));
+  CHECK(IsWebSocketUrl("ws://127.0.0.1:8080/s?a=1&b=2"));
+  CHECK(IsWebSocketUrl("WSS://App.Example"));
+  CHECK(IsWebSocketUrl("wss://user@app.example/s"));
+  CHECK_FALSE(IsWebSocketUrl("https://app.example/stream"));
+  CHECK_FALSE(IsWebSocketUrl("http://app.example/stream"));
+  CHECK_FALSE(IsWebSocketUrl("/stream"));
+  CHECK_FALSE(IsWebSocketUrl("//app.example/stream"));
+  CHECK_FALSE(IsWebSocketUrl("wss:app.example/stream"));    // no authority
+  CHECK_FALSE(IsWebSocketUrl("wss:///stream"));             // no host
+  CHECK_FALSE(IsWebSocketUrl("ws://:8080/stream"));         // a port names no host
+  CHECK_FALSE(IsWebSocketUrl("wss://app.example/s#frag"));  // RFC 6455 forbids fragments
+  CHECK_FALSE(IsWebSocketUrl("wss://app.example/a b"));
+  CHECK_FALSE(IsWebSocketUrl(""));
+}
+
 TEST_CASE("Dot-segment removal stays linear on hostile paths", "[url]") {
   std::string path = "/";
   for (int i = 0; i < 20000; ++i) path += "./a/../";
