@@ -200,11 +200,12 @@ void ConnectionImpl::OnRead(error_code ec) {
   Read();
 }
 
-void ConnectionImpl::WriteNext() {
+void ConnectionImpl::WriteNext(size_t written) {
   bool close = false;
   {
     std::lock_guard lock(mu_);
     if (closed_) return;
+    queued_bytes_ -= written;
     if (queue_.empty()) {
       if (!close_requested_) {
         writer_active_ = false;
@@ -234,12 +235,9 @@ void ConnectionImpl::WriteNext() {
 void ConnectionImpl::OnWritten(error_code ec) {
   if (finished_) return;
   if (ec) return Finish(EndStatus(ec));
-  {
-    std::lock_guard lock(mu_);
-    queued_bytes_ -= writing_.size();
-  }
+  size_t written = writing_.size();
   writing_.clear();
-  WriteNext();
+  WriteNext(written);
 }
 
 absl::Status ConnectionImpl::EndStatus(error_code ec) const {

@@ -66,7 +66,7 @@ class ConnectionImpl final : public Connection,
   // The read loop and the writer.
   void Read();
   void OnRead(boost::system::error_code ec);
-  void WriteNext();
+  void WriteNext(size_t written = 0);  // `written`: the bytes of the frame just written
   void OnWritten(boost::system::error_code ec);
   // Reports `status` once: OnClose, then the handler is released.
   void Finish(absl::Status status);
