@@ -88,6 +88,7 @@ CallSessionDeps CallRouterApp::SessionDeps() {
           .media_host = MediaHost(),
           .api_base_url = config_.public_api_url,
           .sip = &sip_,
+          .streams = streams_.get(),
           .trunk = config_.sip_trunk,
           .trunk_username = config_.sip_trunk_username,
           .trunk_password = config_.sip_trunk_password,
@@ -292,6 +293,10 @@ absl::Status CallRouterApp::Run() {
     return policy.status();
   }
   http_ = std::make_unique<AppHttpClient>(AppHttpClient::Options{.policy = *policy});
+  streams_ = std::make_unique<ws::Client>(
+      ws::ClientOptions{.policy = *policy,
+                        .extra_ca_file = config_.stream_ca_file,
+                        .max_queued_bytes = static_cast<size_t>(config_.stream_buffer_kib) * 1024});
   media_ = std::make_unique<MediaClient>(
       MediaClient::Options{.media_layer_addr = config_.media_layer_addr,
                            .tls = config_.common.grpc_tls,

@@ -74,6 +74,7 @@ class CallRouterApp final : public LiveCallControl {
   // the mask, or a signal could kill the process instead of stopping it gracefully.
   std::unique_ptr<CallStore> store_;
   std::unique_ptr<AppHttpClient> http_;
+  std::unique_ptr<ws::Client> streams_;  // media streams' WebSockets
   std::unique_ptr<RtpEngine> rtp_;
   std::unique_ptr<MediaClient> media_;
   std::unique_ptr<usage_publisher::UsagePublisher> publisher_;

@@ -72,6 +72,10 @@ void AddOptions(config::ConfigLoader& loader, Config* c) {
   loader.AddString("fetch_allow", &c->fetch_allow,
                    "inside addresses applications' URLs may reach anyway (CIDRs, address:port)",
                    http::CheckFetchAllow);
+  loader.AddString("stream_ca_file", &c->stream_ca_file,
+                   "PEM file of CAs trusted for media streams' wss:// URLs besides the system's");
+  loader.AddInt("stream_buffer_kib", &c->stream_buffer_kib, 64, 65536,
+                "a media stream whose app reads too slowly ends once this much is waiting (KiB)");
   loader.AddInt("drain_seconds", &c->drain_seconds, 0, 86400,
                 "on SIGTERM, how long calls in progress may last before being hung up");
 }

@@ -52,6 +52,11 @@ struct Config {
   // Exceptions to the fetch policy of tenants' URLs (CIDRs, address:port), e.g. 127.0.0.0/8 for a
   // local test app; empty: no inside address may be reached.
   std::string fetch_allow;
+  // Media Streams: a PEM file of CAs trusted for wss:// besides the system's (a local CA in
+  // tests); empty: the system's alone.
+  std::string stream_ca_file;
+  // A stream whose app reads too slowly is ended (stream-error) once this much is waiting.
+  int stream_buffer_kib = 2048;
 };
 
 // Binds every option of `config` to `loader`.

@@ -226,6 +226,10 @@ void CallSession::StopCurrentVerb() {
   // The legs hang up; the Dial's action is not requested (the redirect won).
   if (dial_) std::shared_ptr<DialOperation>(dial_)->Abandon();
   if (gather_) std::exchange(gather_, nullptr)->Stop();
+  if (connected_stream_) {  // forked streams go on; the <Connect>'s ends with its verb
+    const std::string sid = std::exchange(connected_stream_, std::nullopt)->second;
+    if (auto it = media_streams_.find(sid); it != media_streams_.end()) it->second->Stop();
+  }
   // A recording under way is kept (stored with its action ignored), as when the caller hangs up.
   StopRecord();
   if (stream_ != nullptr) stream_->StopPlayback();
@@ -333,6 +337,14 @@ void CallSession::Execute(const ExecutorCommand& command) {
                    deps_.loop->RunAfter(absl::Seconds(c.seconds), [fire] { fire(); });
                  },
                  [this](const HangupCommand& c) { HangUp(c.error); },
+                 [this](const ConnectStreamCommand& c) { ConnectStream(c); },
+                 [this](const StartStreamCommand& c) {
+                   if (auto s = OpenMediaStream(c.stream, false); !s.ok()) {
+                     log::Warn("<Start><Stream> not started",
+                               {{"call_sid", call_sid_}, {"error", s.status()}});
+                   }
+                 },
+                 [this](const StopStreamCommand& c) { StopMediaStreams(c.name, true); },
                  [this](const RejectCommand& c) {
                    if (answered()) return HangUp(absl::OkStatus());
                    // Twilio: the call ends "busy" for reason=busy and "no-answer" for rejected.
@@ -486,6 +498,7 @@ void CallSession::Finish(CallState end) {
   }
   // Hung up by the API, a time limit or an error: the legs go too.
   if (dial_) std::shared_ptr<DialOperation>(dial_)->HangUpLegs();
+  StopMediaStreams("", false);  // `stop` to each app before the leg closes
   CloseMedia();
   end_time_ = absl::Now();
   duration_ =

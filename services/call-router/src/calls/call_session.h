@@ -20,6 +20,7 @@
 #include "calls/call_store.h"
 #include "calls/call_usage.h"
 #include "calls/dial_operation.h"
+#include "calls/media_stream.h"
 #include "calls/gather_operation.h"
 #include "calls/record_operation.h"
 #include "calls/recording_saver.h"
@@ -86,6 +87,9 @@ class CallSession final : public SipCallHandler,
   void OnAnswered(const std::string& remote_sdp) override;
   void OnFailed(int status) override;
   void OnTerminated() override;
+  // The Streams API (call_session_streams.cc).
+  absl::StatusOr<StreamInfo> StartStream(const twiml::StreamNoun& stream) override;
+  absl::StatusOr<StreamInfo> StopStream(const std::string& sid_or_name) override;
 
  private:
   void OnRouted(absl::StatusOr<CallRoute> route);
@@ -138,6 +142,13 @@ class CallSession final : public SipCallHandler,
   void OnDigit(char digit);
   void OnPlayDone(uint64_t id);
 
+  // Media streams (call_session_streams.cc): <Connect><Stream>, <Start><Stream>, <Stop><Stream>.
+  absl::StatusOr<StreamInfo> OpenMediaStream(const StreamNoun& spec, bool bidirectional);
+  void ConnectStream(const ConnectStreamCommand& command);
+  void StopMediaStreams(const std::string& name, bool forked_only);
+  void OnMediaStreamEnded(const std::string& stream_sid);
+  StreamInfo InfoOf(const MediaStream& stream) const;
+
   // <Dial> (dial_operation.cc): legs rung at once, the first to answer is bridged.
   void StartDial(const DialCommand& command);
   // Final status: updates the row and sends the status callback, once.
@@ -179,6 +190,10 @@ class CallSession final : public SipCallHandler,
   std::shared_ptr<RecordOperation> record_;
   std::optional<absl::Time> call_recording_started_;  // Record=true on an outbound call
   std::shared_ptr<DialOperation> dial_;
+  std::map<std::string, std::shared_ptr<MediaStream>> media_streams_;  // live ones, by SID
+  uint64_t next_media_stream_ = 0;  // play ids: kStreamIds + n * MediaStream::kPlayIdSpan
+  // The <Connect><Stream> under way: the executor's operation and the stream's SID.
+  std::optional<std::pair<uint64_t, std::string>> connected_stream_;
   // Holds the session while a recording is saved after the call ended.
   std::shared_ptr<CallSession> keepalive_;
 };

@@ -14,6 +14,7 @@ namespace {
 
 constexpr uint64_t kGatherIds = uint64_t{1} << 62;  // prompt play ids: kGatherIds + id + index
 constexpr uint64_t kBeepIds = uint64_t{1} << 61;    // the beep before a recording
+constexpr uint64_t kStreamIds = uint64_t{1} << 60;  // a media stream's audio and marks
 
 }  // namespace
 
@@ -106,6 +107,12 @@ void CallSession::StartPlay(const PlayCommand& c) {
 }
 
 void CallSession::OnPlayDone(uint64_t id) {
+  if ((id & (kBeepIds | kGatherIds)) == 0 && (id & kStreamIds)) {
+    for (const auto& [sid, stream] : media_streams_) {
+      if (stream->OnPlayDone(id)) break;
+    }
+    return;
+  }
   if (id & kBeepIds) {
     if (record_ && !finished()) record_->OnBeepDone(id);
     return;
@@ -133,6 +140,7 @@ void CallSession::StartGather(const CollectDigitsCommand& c) {
 void CallSession::OnDigit(char digit) {
   if (finished()) return;
   log::Debug("digit", {{"call_sid", call_sid_}, {"digit", std::string(1, digit)}});
+  for (const auto& [sid, stream] : media_streams_) stream->OnDigit(digit);
   if (dial_) return std::shared_ptr<DialOperation>(dial_)->OnDigit(digit);
   if (record_ && record_->capturing()) return record_->OnDigit(digit);
   if (gather_) gather_->OnDigit(digit);

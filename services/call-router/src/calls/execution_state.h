@@ -11,7 +11,7 @@
 namespace dialtone::call_router {
 
 // Which reply the executor waits for.
-enum class Awaiting { kNothing, kDocument, kPlayback, kTimer, kInput, kRecording, kDial };
+enum class Awaiting { kNothing, kDocument, kPlayback, kTimer, kInput, kRecording, kDial, kStream };
 
 // A plain value: the adapter keeps one per call and replaces it with each
 // StepResult. Programs are shared, so copying a state is cheap.

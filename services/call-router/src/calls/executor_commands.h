@@ -111,8 +111,25 @@ struct RejectCommand {
   RejectReason reason = RejectReason::kRejected;
 };
 
+// <Connect><Stream>: run a bidirectional media stream; reply with StreamEnded once it is over.
+struct ConnectStreamCommand {
+  uint64_t operation = 0;
+  StreamNoun stream;
+};
+
+// <Start><Stream>: start a forked (listen-only) stream; no reply, the document goes on.
+struct StartStreamCommand {
+  StreamNoun stream;
+};
+
+// <Stop><Stream>: stop the forked stream named `name` (every forked stream when empty).
+struct StopStreamCommand {
+  std::string name;
+};
+
 using ExecutorCommand =
     std::variant<AnswerCommand, PlayCommand, CollectDigitsCommand, RecordCommand, DialCommand,
-                 FetchDocumentCommand, StartTimerCommand, HangupCommand, RejectCommand>;
+                 FetchDocumentCommand, StartTimerCommand, HangupCommand, RejectCommand,
+                 ConnectStreamCommand, StartStreamCommand, StopStreamCommand>;
 
 }  // namespace dialtone::call_router

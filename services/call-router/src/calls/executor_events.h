@@ -85,8 +85,13 @@ struct DialResult {
 // result event afterwards, to post it to the action URL (response ignored).
 struct CallerHungUp {};
 
+// A ConnectStreamCommand's stream is over (the app closed it, or it failed).
+struct StreamEnded {
+  uint64_t operation = 0;
+};
+
 using ExecutorEvent =
     std::variant<CallStarted, DocumentFetched, PlaybackDone, TimerFired, DigitsCollected,
-                 RecordingDone, DialResult, CallerHungUp, ApiRedirect>;
+                 RecordingDone, DialResult, CallerHungUp, ApiRedirect, StreamEnded>;
 
 }  // namespace dialtone::call_router

@@ -173,6 +173,14 @@ void Stepper::operator()(const DialResult& event) {
   Fetch(dial.action, dial.method, std::move(parameters));
 }
 
+void Stepper::operator()(const StreamEnded& event) {
+  if (!Expecting(Awaiting::kStream, event.operation)) return Ignore();
+  state().awaiting = Awaiting::kNothing;
+  const Connect& connect = CurrentVerb<Connect>();
+  if (connect.action.empty()) return Advance();
+  Fetch(connect.action, connect.method, {});
+}
+
 void Stepper::operator()(const CallerHungUp& event) {
   if (state().ended || state().caller_hung_up) return Ignore();
   state().caller_hung_up = true;

@@ -36,6 +36,7 @@ class Stepper {
   void operator()(const DialResult& event);
   void operator()(const CallerHungUp& event);
   void operator()(const ApiRedirect& event);
+  void operator()(const StreamEnded& event);
 
   // Each returns true when the verb awaits a reply or ended the call.
   bool Start(const Say& say);

@@ -22,6 +22,7 @@
 #include "calls/call_usage.h"
 #include "calls/voice_request.h"
 #include "dialtone/twiml/verbs.h"
+#include "dialtone/ws/client.h"
 #include "media/call_audio.h"
 #include "media/media_client.h"
 #include "prometheus/gauge.h"
@@ -132,6 +133,7 @@ struct CallSessionDeps {
   std::string media_host;    // the address in our SDP
   std::string api_base_url;  // "http://127.0.0.1:8080": RecordingUrl is built on it
   SipDialer* sip = nullptr;  // <Dial> places its legs through it
+  ws::Client* streams = nullptr;  // media streams' WebSockets; null: streams fail (31902)
   std::string trunk;         // for <Number> legs; empty: only <Sip> can be dialled
   std::string trunk_username;
   std::string trunk_password;

@@ -142,17 +142,22 @@ bool Stepper::Start(const Enqueue& enqueue) {
 }
 
 bool Stepper::Start(const Connect& connect) {
-  End(absl::UnimplementedError(
-      absl::StrCat("<Connect> on line ", connect.line, " is not supported yet")));
+  EnsureAnswered();
+  Emit(ConnectStreamCommand{Await(Awaiting::kStream), connect.stream});
   return true;
 }
 
 bool Stepper::Start(const twiml::Start& start) {
-  End(absl::UnimplementedError(
-      absl::StrCat("<Start> on line ", start.line, " is not supported yet")));
+  EnsureAnswered();  // the stream carries the call's media
+  Emit(StartStreamCommand{start.stream});
+  if (start.action.empty()) return false;
+  Fetch(start.action, start.method, {});
   return true;
 }
 
-bool Stepper::Start(const Stop& stop) { return false; }
+bool Stepper::Start(const Stop& stop) {
+  Emit(StopStreamCommand{stop.stream.name});
+  return false;
+}
 
 }  // namespace dialtone::call_router

@@ -25,6 +25,18 @@ class RtpListener {
   virtual void OnRecordDone(Samples audio, RecordEnd end) = 0;
 };
 
+// A copy of a leg's audio as it flows, for media streams. Called on the RTP thread with the leg
+// locked: an implementation queues what it needs and returns at once (never blocks, never calls
+// back into the leg).
+class AudioTap {
+ public:
+  virtual ~AudioTap() = default;
+  // A packet the far end sent, decoded; `rtp_timestamp` from its header (8 kHz units).
+  virtual void OnInbound(const int16_t* samples, int count, uint32_t rtp_timestamp) = 0;
+  // The frame this leg sent on a tick (kSamplesPerFrame samples; silence when nothing played).
+  virtual void OnOutbound(const int16_t* samples, int count) = 0;
+};
+
 // Counters of one leg, for tests, logs and benchmarks.
 struct RtpStats {
   uint64_t packets_sent = 0;
@@ -68,6 +80,9 @@ class CallAudio {
   virtual void BridgeTo(std::shared_ptr<CallAudio> other) = 0;
   virtual void Unbridge() = 0;
   virtual RtpStats stats() = 0;
+  // Copies what the leg hears and sends to `tap` from now until RemoveTap (several at once).
+  virtual void AddTap(std::shared_ptr<AudioTap> tap) = 0;
+  virtual void RemoveTap(const AudioTap* tap) = 0;
 };
 
 // Opens and closes legs. Thread-safe.

@@ -243,6 +243,10 @@ void RtpStream::Tick(int64_t now_ms, bool late, std::vector<std::function<void()
     SendAudio(frame, sound && !talking_);
   }
   talking_ = sound || sent_event;
+  if (!taps_.empty()) {
+    if (!sound) std::fill(frame, frame + kSamplesPerFrame, 0);
+    for (const auto& tap : taps_) tap->OnOutbound(frame, kSamplesPerFrame);
+  }
   timestamp_ += kSamplesPerFrame;
   call_mix_.Sent(frame, sound);
   // When the far end stops sending (silence suppression, a pause), ticks without packets count
@@ -345,6 +349,7 @@ bool RtpStream::Receive(const uint8_t* data, size_t size, const sockaddr_in& fro
     const int n = static_cast<int>(std::min<size_t>(packet->payload_size, std::size(frame)));
     audio::DecodeG711(payload, static_cast<size_t>(n), CodecOf(h.payload_type), frame);
     heard_this_tick_ += n;
+    for (const auto& tap : taps_) tap->OnInbound(frame, n, h.timestamp);
     HeardLocked(frame, n, notify);
     call_mix_.Heard(frame, n);
     peer = bridge_.lock();
@@ -352,6 +357,23 @@ bool RtpStream::Receive(const uint8_t* data, size_t size, const sockaddr_in& fro
   }
   if (peer != nullptr) peer->FromBridge(std::move(to_peer));
   return true;
+}
+
+void RtpStream::AddTap(std::shared_ptr<AudioTap> tap) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!closed_ && tap != nullptr) taps_.push_back(std::move(tap));
+}
+
+void RtpStream::RemoveTap(const AudioTap* tap) {
+  std::shared_ptr<AudioTap> last;  // released after the lock: its destructor may do anything
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = std::find_if(taps_.begin(), taps_.end(),
+                           [tap](const std::shared_ptr<AudioTap>& t) { return t.get() == tap; });
+    if (it == taps_.end()) return;
+    last = std::move(*it);
+    taps_.erase(it);
+  }
 }
 
 void RtpStream::FromBridge(Samples audio) {
@@ -455,11 +477,13 @@ absl::StatusOr<std::shared_ptr<CallAudio>> RtpEngine::Open() {
 void RtpEngine::Close(const std::shared_ptr<CallAudio>& leg) {
   auto stream = std::dynamic_pointer_cast<RtpStream>(leg);
   if (stream == nullptr) return;
+  std::vector<std::shared_ptr<AudioTap>> taps;  // released after the lock
   {
     std::lock_guard<std::mutex> lock(stream->mu_);
     if (stream->closed_) return;
     stream->closed_ = true;
     stream->listener_.reset();
+    taps.swap(stream->taps_);
   }
   std::lock_guard<std::mutex> lock(mu_);
   for (int fd : {stream->rtp_fd_, stream->rtcp_fd_}) {

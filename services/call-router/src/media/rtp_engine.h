@@ -52,6 +52,8 @@ class RtpStream final : public CallAudio {
   void BridgeTo(std::shared_ptr<CallAudio> other) override;
   void Unbridge() override;
   RtpStats stats() override;
+  void AddTap(std::shared_ptr<AudioTap> tap) override;
+  void RemoveTap(const AudioTap* tap) override;
 
   // `nat`: the first source latches whatever the SDP says (DIALTONE_RTP_NAT).
   RtpStream(int port, int rtp_fd, int rtcp_fd, bool nat = false);
@@ -103,6 +105,7 @@ class RtpStream final : public CallAudio {
   BridgeFrames bridged_in_;  // from the bridged leg, to send
   int64_t next_rtcp_ms_ = 0;
   RtpStats stats_;
+  std::vector<std::shared_ptr<AudioTap>> taps_;  // media streams
   bool closed_ = false;
 };
 

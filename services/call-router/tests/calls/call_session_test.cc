@@ -357,3 +357,23 @@ TEST_CASE("An API redirect during Record's beep runs the new document without re
   CHECK(w.app.fetches[1].url == "http://app.test/new");
   CHECK_FALSE(w.CallerAudio().recording.has_value());
 }
+
+TEST_CASE("A Connect Stream that cannot connect reports stream-error and the document goes on") {
+  SessionWorld w;  // no WebSocket client: every stream fails to connect
+  w.app.documents[kVoiceUrl] =
+      R"(<Response><Connect><Stream url="wss://ws.example/s" name="agent" )"
+      R"(statusCallback="http://app.test/stream-status"/></Connect><Say>After</Say></Response>)";
+  auto session = w.Inbound();
+  w.loop.Drain();
+  CHECK(w.records.status[w.CallSid()] == "in-progress");  // answered for the stream
+  REQUIRE(w.app.callbacks.size() == 1);
+  const auto& callback = w.app.callbacks[0];
+  CHECK(callback.url == "http://app.test/stream-status");
+  CHECK(Param(callback.params, "StreamEvent") == "stream-error");
+  CHECK(Param(callback.params, "StreamName") == "agent");
+  CHECK(Param(callback.params, "StreamSid").rfind("MZ", 0) == 0);
+  CHECK(Param(callback.params, "StreamError").rfind("31902: ", 0) == 0);
+  REQUIRE(w.CallerAudio().plays.size() == 1);  // the next verb: the Say
+  CHECK(w.media.fetched.at(0).text == "After");
+  CHECK(w.CallerAudio().taps.empty());
+}

@@ -214,6 +214,11 @@ class FakeAudio final : public CallAudio {
   void BridgeTo(std::shared_ptr<CallAudio> other) override { bridged_to = std::move(other); }
   void Unbridge() override { bridged_to.reset(); }
   RtpStats stats() override { return {}; }
+  std::vector<std::shared_ptr<AudioTap>> taps;  // media streams copying this leg
+  void AddTap(std::shared_ptr<AudioTap> tap) override { taps.push_back(std::move(tap)); }
+  void RemoveTap(const AudioTap* tap) override {
+    std::erase_if(taps, [tap](const std::shared_ptr<AudioTap>& t) { return t.get() == tap; });
+  }
 
  private:
   int port_;

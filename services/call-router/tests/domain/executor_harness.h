@@ -45,6 +45,11 @@ inline std::string Describe(const ExecutorCommand& command) {
     std::string operator()(const RejectCommand& c) const {
       return c.reason == RejectReason::kBusy ? "Reject busy" : "Reject rejected";
     }
+    std::string operator()(const ConnectStreamCommand& c) const {
+      return "Connect " + c.stream.url;
+    }
+    std::string operator()(const StartStreamCommand& c) const { return "Fork " + c.stream.url; }
+    std::string operator()(const StopStreamCommand& c) const { return "Unfork " + c.name; }
   };
   return std::visit(Visitor{}, command);
 }
@@ -86,6 +91,7 @@ class CallHarness {
     return Apply(std::move(event));
   }
   Transcript HangUp() { return Apply(CallerHungUp{}); }
+  Transcript StreamEnded() { return Apply(call_router::StreamEnded{state_.operation}); }
 
   // The last command of a given type, e.g. Last<FetchDocumentCommand>().
   template <typename Command>

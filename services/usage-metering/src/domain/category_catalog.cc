@@ -18,6 +18,8 @@ const std::vector<CategoryInfo>& AllCategories() {
       {"transcriptions", "Voice Transcriptions", "transcriptions", "minutes", {}},
       {"tts", "Text To Speech", "requests", "characters", {}},
       {"media-requests", "Media Requests", "requests", "requests", {}},
+      // Dialtone's own: Twilio's usage records name no category for Media Streams.
+      {"media-streams", "Media Streams", "streams", "minutes", {}},
       {"api-requests", "API Requests", "requests", "requests", {}},
       {"phonenumbers", "Phone Numbers", "phonenumbers", "phonenumbers", {}},
       {"totalprice", "Total Price", "", "usd", {}},
