@@ -12,6 +12,7 @@
 #include <boost/beast/websocket/ssl.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "stream_settings.h"
 
 namespace dialtone::ws {
 
@@ -48,6 +49,7 @@ void ConnectionImpl::Start() {
   if (finished_) return;
   auto self = shared_from_this();
   // One deadline for DNS, TCP, TLS and the upgrade; the steps below never set their own.
+  if (options_.connect_timeout == absl::InfiniteDuration()) return Resolve();
   connect_timer_.expires_after(absl::ToChronoNanoseconds(options_.connect_timeout));
   connect_timer_.async_wait([self](error_code ec) {
     if (ec || self->finished_ || self->open_) return;
@@ -55,10 +57,15 @@ void ConnectionImpl::Start() {
         absl::StrCat("WebSocket ", self->Where(), ": not connected within ",
                      absl::FormatDuration(self->options_.connect_timeout))));
   });
-  resolver_.async_resolve(url_.host, url_.port,
-                          [self](error_code ec, const tcp::resolver::results_type& results) {
-                            self->OnResolved(ec, results);
-                          });
+  Resolve();
+}
+
+void ConnectionImpl::Resolve() {
+  resolver_.async_resolve(
+      url_.host, url_.port,
+      [self = shared_from_this()](error_code ec, const tcp::resolver::results_type& results) {
+        self->OnResolved(ec, results);
+      });
 }
 
 void ConnectionImpl::OnResolved(error_code ec, const tcp::resolver::results_type& results) {
@@ -123,16 +130,7 @@ void ConnectionImpl::OnConnected(error_code ec) {
 void ConnectionImpl::Upgrade() {
   auto self = shared_from_this();
   WithStream([&](auto& ws) {
-    ws.set_option(websocket::stream_base::decorator(
-        [user_agent = options_.user_agent, headers = headers_](websocket::request_type& req) {
-          req.set(beast::http::field::user_agent, user_agent);
-          for (const auto& [name, value] : headers) req.set(name, value);
-        }));
-    websocket::permessage_deflate no_deflate;
-    no_deflate.client_enable = false;
-    ws.set_option(no_deflate);
-    ws.read_message_max(kMaxIncomingMessageBytes);
-    ws.text(true);
+    PrepareUpgrade(ws, options_.user_agent, headers_);
     ws.async_handshake(upgrade_response_, url_.host_header, url_.target,
                        [self](error_code ec) { self->OnUpgraded(ec); });
   });
@@ -151,20 +149,7 @@ void ConnectionImpl::OnUpgraded(error_code ec) {
         absl::StrCat("WebSocket ", Where(), ": upgrade failed: ", ec.message())));
   }
   connect_timer_.cancel();
-  WithStream([&](auto& ws) {
-    // Beast's own timer: the closing handshake gets 2 s; when nothing has been received for a
-    // ping interval it pings, and after a second silent interval it fails the read (timeout).
-    websocket::stream_base::timeout timeouts;
-    timeouts.handshake_timeout = std::chrono::seconds(2);
-    if (options_.ping_interval > absl::ZeroDuration()) {
-      timeouts.idle_timeout = absl::ToChronoNanoseconds(options_.ping_interval * 2);
-      timeouts.keep_alive_pings = true;
-    } else {
-      timeouts.idle_timeout = websocket::stream_base::none();
-      timeouts.keep_alive_pings = false;
-    }
-    ws.set_option(timeouts);
-  });
+  WithStream([&](auto& ws) { ws.set_option(OpenTimeouts(options_.ping_interval)); });
   bool write = false;
   {
     std::lock_guard lock(mu_);
@@ -273,14 +258,9 @@ void ConnectionImpl::Finish(absl::Status status) {
   }
   connect_timer_.cancel();
   resolver_.cancel();
-  // Pending operations complete with errors that the finished_ checks ignore. Beast's own
-  // timer (pings, closing handshake) is cancelled only by clearing its timeouts: left armed, it
-  // would hold the io_context (and a Client's destructor) for up to a ping interval.
+  // Pending operations complete with errors that the finished_ checks ignore.
   WithStream([](auto& ws) {
-    websocket::stream_base::timeout none;
-    none.handshake_timeout = none.idle_timeout = websocket::stream_base::none();
-    none.keep_alive_pings = false;
-    ws.set_option(none);
+    ws.set_option(NoTimeouts());
     beast::get_lowest_layer(ws).close();
   });
   std::shared_ptr<Handler> handler = std::move(handler_);

@@ -58,6 +58,7 @@ class ConnectionImpl final : public Connection,
   }
 
   // The connect sequence, each step on the I/O thread.
+  void Resolve();
   void OnResolved(boost::system::error_code ec,
                   const boost::asio::ip::tcp::resolver::results_type& results);
   void OnConnected(boost::system::error_code ec);

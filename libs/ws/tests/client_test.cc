@@ -138,6 +138,36 @@ TEST_CASE("Close sends what is queued, then close 1000, and OnClose(OK) comes on
   CHECK(recorder->closes() == 1);
 }
 
+TEST_CASE("Close before the upgrade completes still sends the queued frames, then close 1000") {
+  TestWsServer server(Mode::kEcho);
+  ws::Client client({});
+  auto recorder = std::make_shared<Recorder>();
+  auto connection = Connect(client, server.Url("/"), recorder);
+  REQUIRE(connection->SendText("early"));
+  connection->Close();
+  auto status = recorder->WaitClose();
+  REQUIRE(status.has_value());
+  CHECK(status->ok());
+  CHECK(recorder->opened());
+  CHECK(server.WaitCloseCode(milliseconds(2000)) == 1000);
+  CHECK(server.Received() == std::vector<std::string>{"early"});
+}
+
+TEST_CASE("Close to a server that never answers ends OK after about 2 s") {
+  TestWsServer server(Mode::kStall);
+  ws::Client client({});
+  auto recorder = std::make_shared<Recorder>();
+  auto connection = Connect(client, server.Url("/"), recorder);
+  REQUIRE(recorder->WaitOpen());
+  auto start = Clock::now();
+  connection->Close();
+  auto status = recorder->WaitClose(milliseconds(5000));
+  REQUIRE(status.has_value());
+  CHECK(status->ok());
+  CHECK(Clock::now() - start > milliseconds(1500));
+  CHECK(Clock::now() - start < milliseconds(3500));
+}
+
 TEST_CASE("Nobody listening on the port: Unavailable, without OnOpen") {
   ws::Client client({});
   auto recorder = std::make_shared<Recorder>();

@@ -27,7 +27,7 @@ struct ClientOptions {
   std::string extra_ca_file;
   absl::Duration connect_timeout = absl::Seconds(5);  // DNS + TCP + TLS + upgrade
   // A ping when nothing was received for one interval; no pong nor any frame in 2 intervals:
-  // the connection fails (DeadlineExceeded). Zero or less: no pings and no idle limit.
+  // the connection fails (DeadlineExceeded). Zero, less or infinite: no pings, no idle limit.
   absl::Duration ping_interval = absl::Seconds(10);
   size_t max_queued_bytes = 2 << 20;  // send queue bound; beyond it the connection fails (ResourceExhausted)
   std::string user_agent = "Dialtone-MediaStreams/1.0";
