@@ -407,4 +407,7 @@ COMMANDS = {"protocol": cmd_protocol, "signature": cmd_signature, "inbound": cmd
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
         sys.exit(__doc__)
-    COMMANDS[sys.argv[1]](*sys.argv[2:])
+    try:
+        COMMANDS[sys.argv[1]](*sys.argv[2:])
+    except FileNotFoundError as e:
+        fail(f"no {e.filename}: the call or the server did not produce it")
