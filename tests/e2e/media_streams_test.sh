@@ -53,6 +53,8 @@ call() {
 out_value() { sed -n "s/^$2 AT //p" "$tmp/$1.out"; }  # NAME WHAT: a time the caller printed
 call_of() { requests_to "/doc/$1" | head -1 | python3 -c 'import json,sys; print(json.loads(sys.stdin.read() or "{}").get("CallSid", ""))'; }
 ws_connected() { grep -q "\"type\":\"upgrade\",\"url\":\"$1\"" "$tmp/ws.jsonl" 2>/dev/null; }
+# callbacks_for CALL N: the app got N stream status callbacks for CALL (they may trail the call).
+callbacks_for() { (($(requests_to /stream-status "$1" | wc -l) >= $2)); }
 stream_sid_of() {  # PATH: the streamSid of the start message on that connection
   python3 - "$tmp/ws.jsonl" "$1" <<'PY'
 import json, sys
@@ -71,14 +73,16 @@ wait_for 10 test -s "$tmp/ws.port" || { fail "the WebSocket server started"; fin
 ws_port=$(cat "$tmp/ws.port")
 ws="ws://127.0.0.1:$ws_port"
 touch "$tmp/ws.jsonl"
-# Tones for <Play>: 2 s and 6 s of 600 Hz (8 kHz, 16-bit mono WAV).
+# Tones for <Play>: 2 s and 6 s of 600 Hz (8 kHz, 16-bit mono WAV), louder sample by sample so
+# that no two 20 ms frames are alike (a steady 600 Hz repeats every 40 samples).
 python3 - "$tmp/media" <<'PY'
 import math, struct, sys, wave
 for name, seconds in (("tone2s", 2), ("tone6s", 6)):
     w = wave.open(f"{sys.argv[1]}/{name}.wav", "wb")
     w.setnchannels(1); w.setsampwidth(2); w.setframerate(8000)
-    w.writeframes(b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * 600 * i / 8000)))
-                           for i in range(8000 * seconds)))
+    n = 8000 * seconds
+    w.writeframes(b"".join(struct.pack("<h", int((4000 + 8000 * i / n) * math.sin(2 * math.pi * 600 * i / 8000)))
+                           for i in range(n)))
     w.close()
 PY
 
@@ -103,6 +107,7 @@ check "the caller's RFC 4733 digit arrives as a dtmf message" \
   checks dtmf "$tmp/ws.jsonl" "/record?case=inbound" "$tmp/inbound.sent" 5
 check "stop arrives when the caller hangs up" \
   checks stop "$tmp/ws.jsonl" "/record?case=inbound" "$(out_value inbound "HANGUP SENT")"
+wait_for 5 callbacks_for "$call" 2 || true
 curl -sf "$app/_requests" >"$tmp/requests.json"
 check "signed stream-started and stream-stopped callbacks" \
   checks callbacks "$tmp/requests.json" "$app/stream-status" "$token" "$call" \
@@ -167,6 +172,7 @@ check "the outbound track is the <Play>, equal to the RTP the caller received" \
 check "<Stop><Stream name=\"fork\"/> ends the stream once the <Play> is over; the call goes on" \
   checks stopped "$tmp/ws.jsonl" "/record?case=fork" "$tmp/fork.rtp" 600
 check "the call went on after <Stop> (the router's BYE after the Pause)" grep -q '^BYE' "$tmp/fork.out"
+wait_for 5 callbacks_for "$call" 2 || true
 curl -sf "$app/_requests" >"$tmp/requests.json"
 check "signed callbacks for the forked stream" \
   checks callbacks "$tmp/requests.json" "$app/stream-status" "$token" "$call" \

@@ -253,7 +253,7 @@ def cmd_tone(wslog, path, capture):
           f"+{(t_last - t_sent) * 1000:.0f} ms; the mark came back at +{(t_mark - t_sent) * 1000:.0f} ms")
     if t_mark - t_sent < 0.96:
         fail("the mark came back before the second of tone could have played")
-    if not t_last - 0.01 <= t_mark <= t_last + 0.1:
+    if not t_last - 0.02 <= t_mark <= t_last + 0.1:
         fail("the mark did not come back as the tone ended")
 
 
@@ -395,7 +395,7 @@ def cmd_echo(capture, sent):
           f"({delays[0] * 1000:.0f}-{delays[-1] * 1000:.0f} ms)")
     if len(delays) < 200:
         fail("fewer than 4 s of the caller's audio came back")
-    if not 0.5 <= median <= 0.65:
+    if not 0.5 <= median <= 0.7:
         fail("the echo is not half a second late")
 
 
