@@ -229,12 +229,14 @@ def main():
                 elif bye is not None and re.match(r"SIP/2.0 [2-6]\d\d", text) and "CSeq: 2 BYE" in text:
                     ended = hung_up = True
     done.set()
+    sender.join(timeout=1)
     if sent_log:
         with sent_lock:
             sent_log.close()
     print("HUNG UP" if hung_up else "BYE" if ended else "NO BYE", flush=True)
     print(f"ENDED AT {time.time():.6f}", flush=True)
     return 0 if ended else 1
+
 
 if __name__ == "__main__":
     sys.exit(main())
