@@ -144,10 +144,15 @@ def cmd_protocol(wslog, path, account, call, tracks, params):
         if chunks != list(range(1, len(got) + 1)):
             bad = next(i for i, c in enumerate(chunks) if c != i + 1)
             fail(f"{track} chunks not 1, 2, 3...: {chunks[max(0, bad - 2):bad + 3]} at {bad}")
+        # 20 ms a chunk, in step with the RTP clock: where the caller sent no audio (an RFC 4733
+        # digit replaces a few frames) the next chunk's timestamp skips the missing time.
         stamps = [t for _, t in got]
-        steps = {b - a for a, b in zip(stamps, stamps[1:])}
-        if steps != {20} or not 0 <= stamps[0] < 2000:
-            fail(f"{track} timestamps start at {stamps[0]} with steps {sorted(steps)[:5]}")
+        steps = [b - a for a, b in zip(stamps, stamps[1:])]
+        skipped = sum(d - 20 for d in steps)
+        if any(d < 20 or d % 20 for d in steps) or skipped > 200 or not 0 <= stamps[0] < 2000:
+            fail(f"{track} timestamps start at {stamps[0]} with steps {sorted(set(steps))[:5]}")
+        if skipped:
+            print(f"  ({track} timestamps skip {skipped} ms where the caller sent no audio)")
     last = msgs[-1]
     if last.get("event") != "stop" or last.get("stop") != {"accountSid": account, "callSid": call}:
         fail(f"last message {json.dumps(last)[:300]}")
@@ -225,8 +230,8 @@ def cmd_stop(wslog, path, hangup_t):
         fail("no stop message")
     delay = stop[0]["t"] - float(hangup_t)
     if not 0 <= delay <= 1.0:
-        fail(f"stop {delay:.3f} s after the hang-up")
-    print(f"  stop {delay * 1000:.0f} ms after the caller's BYE")
+        fail(f"stop {delay:.3f} s after the hang-up (or the API's stop)")
+    print(f"  stop {delay * 1000:.0f} ms after the hang-up (or the API's stop)")
 
 
 def marks_and_sends(recs):
