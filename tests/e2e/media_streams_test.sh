@@ -29,6 +29,20 @@ if [[ ! -d $node_dir/node_modules/ws || ! -d $node_dir/node_modules/twilio ]]; t
 fi
 tmp=$(mktemp -d /tmp/dialtone-streams.XXXXXX)
 chmod 755 "$tmp"
+# wss: a local CA the router trusts (DIALTONE_STREAM_CA_FILE), a server certificate it signed for
+# localhost, and a self-signed one it must refuse.
+mkdir -p "$tmp/tls"
+(
+  cd "$tmp/tls"
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=dialtone-test-ca
+  openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=localhost
+  printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >san.ext
+  openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 \
+    -extfile san.ext
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout rogue.key -out rogue.pem -days 2 \
+    -subj /CN=localhost -addext subjectAltName=DNS:localhost
+) >"$tmp/tls/openssl.log" 2>&1 || { fail "test certificates made with openssl"; finish; }
+ROUTER_ENV=(DIALTONE_STREAM_CA_FILE="$tmp/tls/ca.pem")
 source "$here/../lib/router_stack.sh"
 api_base="http://127.0.0.1:$rest_port"
 checks() { python3 "$here/stream_checks.py" "$@"; }
@@ -257,4 +271,59 @@ signed_for_router() {  # the demo app's log since the call: the router's upgrade
   tail -n +$((demo_lines + 1)) "$tmp/demo.log" | grep -q '"msg":"stream connected".*"signature":"valid"'
 }
 check "the demo app validated the router's stream signature" signed_for_router
+
+# 8. wss: a server whose certificate the local CA signed is reached over TLS; one whose
+# certificate nobody vouches for is refused (stream-error 31910) and the call goes on.
+start_wss() {  # NAME CERT KEY -> sets wss_port
+  node "$node_dir/stream_server.js" --token "$token" --log "$tmp/$1.jsonl" --port-file "$tmp/$1.port" \
+    --tls-cert "$2" --tls-key "$3" >"$tmp/$1.out" 2>&1 &
+  pids+=($!)
+  wait_for 10 test -s "$tmp/$1.port" || fail "the $1 server started"
+  wss_port=$(cat "$tmp/$1.port")
+  touch "$tmp/$1.jsonl"
+}
+start_wss wss "$tmp/tls/server.pem" "$tmp/tls/server.key"
+wss_good=$wss_port
+start_wss rogue "$tmp/tls/rogue.pem" "$tmp/tls/rogue.key"
+wss_rogue=$wss_port
+doc wss <<EOF2
+<Response><Connect><Stream url="wss://localhost:$wss_good/close-after?ms=1500"><Parameter name="tls" value="yes"/></Stream></Connect><Connect><Stream url="wss://localhost:$wss_rogue/record" statusCallback="$app/stream-status"/></Connect><Hangup/></Response>
+EOF2
+add_number +15005550190 "$app/doc/wss"
+call wss +15005550190 0 20
+wait "$caller_pid" || true
+call=$(call_of wss)
+check "a wss:// stream to a server the local CA vouches for: start arrives, signed" \
+  checks signature "$tmp/wss.jsonl" "/close-after?ms=1500" "wss://localhost:$wss_good/close-after?ms=1500"
+check "the wss:// stream carried the start message with its parameter" \
+  grep -q '"event":"start".*"tls":"yes"' "$tmp/wss.jsonl"
+wait_for 5 callbacks_for "$call" 1 || true
+rogue_refused() {
+  requests_to /stream-status "$call" | grep -q '"StreamError": *"31910'
+}
+check "a wss:// server with an untrusted certificate is refused: stream-error 31910" rogue_refused
+check "the untrusted server saw no stream message" bash -c "! grep -q '\"type\":\"recv\"' '$tmp/rogue.jsonl'"
+check "the call went on past the refused stream (the router's BYE)" grep -q '^BYE' "$tmp/wss.out"
+
+# 9. Observability: the router counts its streams (none left open, the clean ends and the errors).
+router_metric() {  # NAME{LABELS} -> value (0 when absent)
+  curl -sf "http://127.0.0.1:$((grpc_base + 3))/metrics" |
+    awk -v m="$1" '$1 == m {print $2; found=1} END {if (!found) print 0}'
+}
+streams_closed() { [[ $(router_metric dialtone_call_router_media_streams) == 0 ]]; }
+wait_for 10 streams_closed || true
+check "no media stream is left open on the router" streams_closed
+stopped=$(router_metric 'dialtone_call_router_media_streams_ended_total{outcome="stopped"}')
+echo "  streams ended cleanly: $stopped"
+check "the router counted the streams that ended cleanly" test "${stopped%.*}" -ge 5
+# Usage: each stream that carried media is one media-streams record count, its minutes rounded up.
+stream_usage() {
+  curl -sf -u "$sid:$token" "$api_base/2010-04-01/Accounts/$sid/Usage/Records.json?Category=media-streams" |
+    python3 -c 'import json,sys; r=json.load(sys.stdin)["usage_records"]; print(int(float(r[0]["count"])) if r else 0)'
+}
+usage_counted() { (($(stream_usage) >= stopped_streams)); }
+stopped_streams=${stopped%.*}
+wait_for 15 usage_counted || true
+echo "  media-streams usage count: $(stream_usage)"
+check "every stream's minutes count as media-streams usage" usage_counted
 finish

@@ -2,6 +2,7 @@
 // logs what the call router sends and, by the path of the stream URL, answers as a voice app would.
 //
 //   node stream_server.js --token AUTH_TOKEN --log FILE.jsonl [--port-file FILE]
+//                         [--tls-cert CERT.pem --tls-key KEY.pem]   (wss:// instead of ws://)
 //
 // Prints "PORT <n>" once listening on a free port of 127.0.0.1 (and writes it to --port-file).
 // Every line of the log is one JSON object with "t" (Unix seconds, sub-millisecond, the host's
@@ -131,11 +132,25 @@ function Serve(ws, req, conn) {
   }
 }
 
-const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+const tls = Boolean(args['tls-cert']);
+let server;
+let listener;  // what listens: the WebSocket server itself, or the HTTPS server it rides on
+if (tls) {
+  const https = require('https');
+  listener = https.createServer({
+    cert: fs.readFileSync(args['tls-cert']),
+    key: fs.readFileSync(args['tls-key']),
+  });
+  server = new WebSocketServer({ server: listener });
+  listener.listen(0, '127.0.0.1');
+} else {
+  server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  listener = server;
+}
 let connections = 0;
 server.on('connection', (ws, req) => {
   const conn = ++connections;
-  const url = `ws://${req.headers.host}${req.url}`;
+  const url = `${tls ? 'wss' : 'ws'}://${req.headers.host}${req.url}`;
   const header = req.headers['x-twilio-signature'];
   let signature = 'missing';
   if (header !== undefined) {
@@ -144,8 +159,8 @@ server.on('connection', (ws, req) => {
   Log({ conn, path: req.url, type: 'upgrade', url, headers: req.headers, signature });
   Serve(ws, req, conn);
 });
-server.on('listening', () => {
-  const port = server.address().port;
+listener.on('listening', () => {
+  const port = listener.address().port;
   if (args['port-file']) {
     fs.writeFileSync(args['port-file'] + '.tmp', `${port}\n`);
     fs.renameSync(args['port-file'] + '.tmp', args['port-file']);

@@ -67,6 +67,13 @@ CallRouterApp::CallRouterApp(Config config)
   runtime_.OnShutdown([this] {
     Drain();
     sip_.Stop();
+    // The calls' streams got `stop` and are closing: a moment for their servers to answer,
+    // then the rest are cut (their usage is published either way).
+    const absl::Time streams_deadline = absl::Now() + absl::Seconds(2);
+    while (open_streams_ > 0 && absl::Now() < streams_deadline) {
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+    streams_.reset();
     recovery_.reset();
     if (leases_) leases_->Flush(absl::Seconds(2));  // the ended calls' leases go
     changes_.reset();
@@ -95,7 +102,17 @@ CallSessionDeps CallRouterApp::SessionDeps() {
           .local_sip_host = LocalSipHost(),
           .publish_usage = [this](const CallUsage& u,
                                   const std::string& account) { PublishUsage(u, account); },
-          .on_refused = [this](const std::string& limit) { CountRefused(limit); }};
+          .on_refused = [this](const std::string& limit) { CountRefused(limit); },
+          .count_stream = [this](std::string_view event) { CountStream(event); }};
+}
+
+void CallRouterApp::CountStream(std::string_view event) {
+  const int delta = event == "opened" ? 1 : -1;
+  open_streams_ += delta;
+  if (streams_gauge_ != nullptr) streams_gauge_->Increment(delta);
+  if (delta < 0 && streams_ended_ != nullptr) {
+    streams_ended_->Add({{"outcome", std::string(event)}}).Increment();
+  }
 }
 
 void CallRouterApp::CountRefused(const std::string& limit) {
@@ -333,6 +350,15 @@ absl::Status CallRouterApp::Run() {
                          .Help("1 while this router drains after SIGTERM")
                          .Register(registry)
                          .Add({});
+  streams_gauge_ = &prometheus::BuildGauge()
+                        .Name("dialtone_call_router_media_streams")
+                        .Help("Media streams open on this router (connecting or connected)")
+                        .Register(registry)
+                        .Add({});
+  streams_ended_ = &prometheus::BuildCounter()
+                        .Name("dialtone_call_router_media_streams_ended_total")
+                        .Help("Media streams over, by outcome (stopped, error)")
+                        .Register(registry);
   prometheus::Counter* recovered = &prometheus::BuildCounter()
                                         .Name("dialtone_call_router_recovered_calls_total")
                                         .Help("Calls of dead routers this replica ended")

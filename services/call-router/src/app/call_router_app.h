@@ -74,10 +74,16 @@ class CallRouterApp final : public LiveCallControl {
   // the mask, or a signal could kill the process instead of stopping it gracefully.
   std::unique_ptr<CallStore> store_;
   std::unique_ptr<AppHttpClient> http_;
-  std::unique_ptr<ws::Client> streams_;  // media streams' WebSockets
   std::unique_ptr<RtpEngine> rtp_;
   std::unique_ptr<MediaClient> media_;
   std::unique_ptr<usage_publisher::UsagePublisher> publisher_;
+  std::atomic<int> open_streams_{0};
+  prometheus::Gauge* streams_gauge_ = nullptr;
+  prometheus::Family<prometheus::Counter>* streams_ended_ = nullptr;
+  void CountStream(std::string_view event);
+  // Media streams' WebSockets. After the publisher and the counters: a stream that ends as the
+  // client goes counts and publishes its usage.
+  std::unique_ptr<ws::Client> streams_;
   std::unique_ptr<redis::RedisPool> redis_;
   std::unique_ptr<CallLeases> leases_;
   std::unique_ptr<redis::RateLimiter> limiter_;  // accounts' calls per second, all replicas

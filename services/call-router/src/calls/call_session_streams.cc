@@ -44,8 +44,9 @@ absl::StatusOr<StreamInfo> CallSession::OpenMediaStream(const StreamNoun& spec,
   auto ended = OnSipThread([](CallSession& s, std::string sid) { s.OnMediaStreamEnded(sid); });
   auto stream = std::make_shared<MediaStream>(
       std::move(setup), stream_, deps_.streams, deps_.http,
-      [ended, publish = deps_.publish_usage, account = route_->account_sid](
-          const std::string& sid, absl::Status why, int64_t seconds) {
+      [ended, publish = deps_.publish_usage, count = deps_.count_stream,
+       account = route_->account_sid](const std::string& sid, absl::Status why, int64_t seconds) {
+        if (count) count(why.ok() ? "stopped" : "error");
         if (publish && seconds >= 0) {
           // Dialtone's own category: Twilio's usage records name none for Media Streams.
           publish(CallUsage{.event_id = sid + ":stream",
@@ -57,6 +58,7 @@ absl::StatusOr<StreamInfo> CallSession::OpenMediaStream(const StreamNoun& spec,
         ended(sid);
       });
   media_streams_[stream->sid()] = stream;
+  if (deps_.count_stream) deps_.count_stream("opened");
   StreamInfo info = InfoOf(*stream);
   stream->Start();
   return info;

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -143,6 +144,9 @@ struct CallSessionDeps {
   // Counts an inbound call refused over its account's limit ("calls_per_second",
   // "concurrent_calls"); may be empty.
   std::function<void(const std::string& limit)> on_refused;
+  // Counts media streams: "opened" when one starts connecting, then "stopped" or "error" once it
+  // is over (on the WebSocket thread); may be empty.
+  std::function<void(std::string_view event)> count_stream;
 };
 
 }  // namespace dialtone::call_router
