@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# Media Streams echo (issue 18): N concurrent bidirectional streams echoing the caller's audio,
+# against the same echo done by the RTP engine alone, in one run and with the same driver.
+#   streams    N callers -> a number whose app answers
+#              <Connect><Stream url="ws://127.0.0.1:P/echo"/></Connect>; a Node `ws` server
+#              (bench/lib/stream_echo_server.js) sends every inbound media payload straight back
+#              as an outbound media message: RTP in -> WebSocket -> app -> WebSocket -> RTP out.
+#   reference  the same N callers -> a number whose app answers
+#              <Dial><Sip>sip:echo@127.0.0.1:PORT</Sip></Dial> to `sipp -sn uas -rtp_echo`:
+#              RTP in -> bridged -> SIPp echoes -> bridged back -> RTP out, no WebSocket.
+# The driver (bench/lib/stream_callers.py) sends 20 ms PCMU frames that carry their own call,
+# number and send time, and takes each echo's arrival time from the kernel: delay per frame =
+# arrival - send, over the frames sent in the middle half of a HOLD-second hold once every call
+# is up. Also measured over that window: call-router's CPU (utime+stime from /proc) and its
+# threads'; over each call's life: the router's late frames ("call media closed" log, rtp_late).
+# Aim (issue 18): p99 added delay (streams minus reference) under 20 ms on 2 cores.
+#   DIALTONE_BUILD_DIR=build/ci bench/media_streams_bench.sh [N [HOLD_SECONDS]]
+# Defaults: N=200, HOLD=20 (about 2 minutes in all). Needs sipp, nginx, node and tests/node's
+# npm packages (scripts/dev setup).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export DIALTONE_SOURCE_DIR=$ROOT
+export DIALTONE_BUILD_DIR=${DIALTONE_BUILD_DIR:-$ROOT/build/release}
+source "$ROOT/tests/lib/testlib.sh"
+N=${1:-200}
+HOLD=${2:-20}
+RATE=${MEDIA_STREAMS_BENCH_RATE:-50}  # new calls a second
+STREAM_NUMBER=+15005550218
+ECHO_NUMBER=+15005550219
+export NODE_PATH=$ROOT/tests/node/node_modules
+command -v sipp >/dev/null && command -v nginx >/dev/null && command -v node >/dev/null ||
+  dt_die "sipp, nginx and node are needed (scripts/dev setup)"
+node -e "require('ws')" 2>/dev/null || dt_die "npm's ws is missing from tests/node (scripts/dev setup)"
+ulimit -n 65536 2>/dev/null || true
+
+source "$ROOT/bench/lib/bench_stack.sh"
+bench_stack_up streams-bench
+router_pid=$(cat "$DIALTONE_DEV_DIR/pids/call-router.pid")
+router_log=$DIALTONE_DEV_DIR/logs/call-router.log
+
+# The app's WebSocket server, and SIPp's RTP echo for the reference.
+node "$ROOT/bench/lib/stream_echo_server.js" 0 >"$WORK/ws.out" 2>"$WORK/ws.err" &
+WS_PID=$!
+BENCH_PIDS+=("$WS_PID")
+wait_for 10 grep -q port "$WORK/ws.out" || dt_die "the echo server did not start ($WORK/ws.err)"
+ws_port=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["port"])' "$WORK/ws.out")
+uas_port=$(dt_free_port)
+(cd "$WORK" && exec sipp -sn uas -rtp_echo -i 127.0.0.1 -p "$uas_port" -mp "$(dt_free_port)" \
+  -nostdin >"$WORK/uas.out" 2>&1 </dev/null) &
+UAS_PID=$!
+BENCH_PIDS+=("$UAS_PID")
+wait_for 5 dt_udp_bound "$uas_port" || dt_die "sipp -sn uas did not start"
+
+bench_nginx 4096 "location = /streams { default_type text/xml; return 200 '<Response><Connect><Stream url=\"ws://127.0.0.1:$ws_port/echo\"/></Connect></Response>'; }
+    location = /reference { default_type text/xml; return 200 '<Response><Dial><Sip>sip:echo@127.0.0.1:$uas_port</Sip></Dial></Response>'; }"
+for pair in "$STREAM_NUMBER=streams" "$ECHO_NUMBER=reference"; do
+  curl -sf -u "$sid:$token" "$api/Accounts/$sid/IncomingPhoneNumbers.json" \
+    --data-urlencode "PhoneNumber=${pair%%=*}" \
+    --data-urlencode "VoiceUrl=http://127.0.0.1:$nport/${pair#*=}" >/dev/null ||
+    dt_die "could not bind ${pair%%=*}"
+done
+
+# phase NAME NUMBER ECHO_PID -> the driver's JSON in $WORK/NAME.json, the router's log lines of
+# those calls in $WORK/NAME.log
+phase() {
+  local name=$1 number=$2 echo_pid=$3 before
+  mkdir -p "$WORK/$name"
+  before=$(wc -l <"$router_log")
+  python3 "$ROOT/bench/lib/stream_callers.py" "127.0.0.1:$DIALTONE_SIP_PORT" "$number" \
+    --calls "$N" --hold "$HOLD" --rate "$RATE" --workdir "$WORK/$name" \
+    --watch "router=$router_pid" --watch "echo=$echo_pid" --threads "$router_pid" \
+    >"$WORK/$name.json" 2>"$WORK/$name.err" || dt_die "the driver failed ($WORK/$name.err)"
+  # The calls' media closes once their BYE is through: wait for the log lines (a few seconds).
+  wait_for 15 bash -c "[[ \$(tail -n +$((before + 1)) '$router_log' | grep -c '\"call media closed\"') -ge $N ]]" || true
+  tail -n +$((before + 1)) "$router_log" >"$WORK/$name.log"
+}
+
+echo "== $N calls, each a <Connect><Stream> to a ws echo, held ${HOLD} s" >&2
+phase streams "$STREAM_NUMBER" "$WS_PID"
+kill -0 "$router_pid" 2>/dev/null || dt_die "call-router exited during the streams phase"
+sleep 3
+echo "== reference: the same $N calls, each a <Dial><Sip> to sipp -sn uas -rtp_echo" >&2
+phase reference "$ECHO_NUMBER" "$UAS_PID"
+kill "$WS_PID" 2>/dev/null || true
+sleep 0.5
+
+python3 - "$WORK" "$N" "$HOLD" "$(nproc)" "${DIALTONE_BUILD_DIR#"$ROOT"/}" <<'PY'
+import json, sys
+work, n, hold, cores, build = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+def router_counts(name):
+    calls = sent = received = lost = late = 0
+    for line in open(f"{work}/{name}.log"):
+        try: e = json.loads(line)
+        except ValueError: continue
+        if e.get("msg") != "call media closed": continue
+        calls += 1; sent += e["rtp_sent"]; received += e["rtp_received"]; lost += e["rtp_lost"]
+        late += e.get("rtp_late", 0)
+    return calls, sent, received, lost, late
+r = {name: json.load(open(f"{work}/{name}.json")) for name in ("streams", "reference")}
+try:
+    ws = json.loads(open(f"{work}/ws.err").read().strip().splitlines()[-1])
+except (IndexError, ValueError):
+    ws = {}
+print()
+print(f"{'':<26} {'streams':>22} {'reference (Dial+SIPp echo)':>28}")
+def row(label, f):
+    print(f"{label:<26} {f(r['streams']):>22} {f(r['reference']):>28}")
+row("calls answered / failed", lambda x: f"{x['answered']}/{x['failed']}")
+row("ended by the router", lambda x: str(x["ended_early"]))
+row("window (s)", lambda x: str(x["window_s"]))
+row("frames sent in window", lambda x: str(x["frames_sent"]))
+row("frames lost", lambda x: f"{x['frames_lost']} ({100 * x['frames_lost'] / max(1, x['frames_sent']):.3f} %)")
+row("frames mangled", lambda x: str(x["receiver"]["mangled"]))
+for p in ("p50", "p90", "p99", "p999", "max"):
+    row(f"delay {p} (ms)", lambda x, p=p: str(x["delay_ms"][p]))
+row("per-call median min/max", lambda x: f"{x['call_median_ms']['min']}/{x['call_median_ms']['max']}")
+row("router CPU % (1 core)", lambda x: str(x["cpu_percent"].get("router")))
+row("router ms CPU/call-second", lambda x: f"{10 * x['cpu_percent'].get('router', 0) / n:.3f}")
+row("echo peer CPU %", lambda x: str(x["cpu_percent"].get("echo")))
+row("driver late sends >5 ms", lambda x: str(x["sender_lateness"]["over_5ms"]))
+counts = {name: router_counts(name) for name in r}
+row("router legs logged", lambda x: str(counts[[k for k in r if r[k] is x][0]][0]))
+row("router late frames", lambda x: str(counts[[k for k in r if r[k] is x][0]][4]))
+s, ref = r["streams"]["delay_ms"], r["reference"]["delay_ms"]
+added = {p: (round(s[p] - ref[p], 2) if s[p] is not None and ref[p] is not None else None)
+         for p in ("p50", "p99")}
+print()
+print(f"added delay (streams - reference): p50 {added['p50']} ms, p99 {added['p99']} ms")
+if s["p99"] is not None and ref["p99"]:
+    print(f"ratio streams/reference: p50 {s['p50'] / ref['p50']:.2f}, p99 {s['p99'] / ref['p99']:.2f}")
+per_stream = r["streams"]["cpu_percent"].get("router", 0) / n
+print(f"call-router CPU per stream: {per_stream:.3f} % of a core ({10 * per_stream:.3f} ms per stream-second); "
+      f"reference {r['reference']['cpu_percent'].get('router', 0) / n:.3f} % per call")
+ok = (r["streams"]["answered"] == n and added["p99"] is not None and added["p99"] < 20)
+print(f"Aim (p99 added delay < 20 ms on 2 cores, all {n} streams up): {'met' if ok else 'NOT met'} "
+      f"({cores} cores)")
+print("echo server:", json.dumps(ws))
+threads = {}
+for phase in ("streams", "reference"):
+    for t in r[phase]["threads"]:
+        threads.setdefault(t["tid"], {})[phase] = t["cpu_percent"]
+busiest = sorted(threads.items(), key=lambda kv: -max(kv[1].values()))[:10]
+print("router threads over the window, CPU % of a core (tid: streams / reference):",
+      ", ".join(f"{tid}: {v.get('streams', 0)} / {v.get('reference', 0)}" for tid, v in busiest))
+print(f"Reproduce: DIALTONE_BUILD_DIR={build} bench/media_streams_bench.sh {n} {hold}")
+PY
