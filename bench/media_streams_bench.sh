@@ -39,7 +39,7 @@ router_pid=$(cat "$DIALTONE_DEV_DIR/pids/call-router.pid")
 router_log=$DIALTONE_DEV_DIR/logs/call-router.log
 
 # The app's WebSocket server, and SIPp's RTP echo for the reference.
-node "$ROOT/bench/lib/stream_echo_server.js" 0 >"$WORK/ws.out" 2>"$WORK/ws.err" &
+node "$ROOT/bench/lib/stream_echo_server.js" 0 "$WORK/ws.trace" >"$WORK/ws.out" 2>"$WORK/ws.err" &
 WS_PID=$!
 BENCH_PIDS+=("$WS_PID")
 wait_for 10 grep -q port "$WORK/ws.out" || dt_die "the echo server did not start ($WORK/ws.err)"
@@ -82,7 +82,7 @@ sleep 3
 echo "== reference: the same $N calls, each a <Dial><Sip> to sipp -sn uas -rtp_echo" >&2
 phase reference "$ECHO_NUMBER" "$UAS_PID"
 kill "$WS_PID" 2>/dev/null || true
-sleep 0.5
+wait_for 10 test -s "$WORK/ws.trace" || true
 
 python3 - "$WORK" "$N" "$HOLD" "$(nproc)" "${DIALTONE_BUILD_DIR#"$ROOT"/}" <<'PY'
 import json, sys
@@ -113,11 +113,13 @@ row("frames lost", lambda x: f"{x['frames_lost']} ({100 * x['frames_lost'] / max
 row("frames mangled", lambda x: str(x["receiver"]["mangled"]))
 for p in ("p50", "p90", "p99", "p999", "max"):
     row(f"delay {p} (ms)", lambda x, p=p: str(x["delay_ms"][p]))
-row("per-call median min/max", lambda x: f"{x['call_median_ms']['min']}/{x['call_median_ms']['max']}")
+row("call medians min/p50/max", lambda x: "/".join(str(x["call_median_ms"][k]) for k in ("min", "p50", "max")))
+row("jitter p99 (ms)", lambda x: str(x["jitter_ms"]["p99"]))
 row("router CPU % (1 core)", lambda x: str(x["cpu_percent"].get("router")))
 row("router ms CPU/call-second", lambda x: f"{10 * x['cpu_percent'].get('router', 0) / n:.3f}")
 row("echo peer CPU %", lambda x: str(x["cpu_percent"].get("echo")))
-row("driver late sends >5 ms", lambda x: str(x["sender_lateness"]["over_5ms"]))
+row("driver CPU % (3 processes)", lambda x: str(round(sum(v for k, v in x["cpu_percent"].items() if k.startswith("driver")), 1)))
+row("driver sends >5 ms late", lambda x: f"{x['sender_lateness']['over_5ms']} (max {x['sender_lateness']['max_ms']} ms)")
 counts = {name: router_counts(name) for name in r}
 row("router legs logged", lambda x: str(counts[[k for k in r if r[k] is x][0]][0]))
 row("router late frames", lambda x: str(counts[[k for k in r if r[k] is x][0]][4]))
@@ -139,6 +141,33 @@ threads = {}
 for phase in ("streams", "reference"):
     for t in r[phase]["threads"]:
         threads.setdefault(t["tid"], {})[phase] = t["cpu_percent"]
+# The streams' round trip split where the app received each frame: caller -> router -> app, and
+# app -> router -> caller (the playout's wait for its 20 ms tick is in the second).
+try:
+    at_app = {}
+    for line in open(f"{work}/ws.trace"):
+        k, seq, t = map(int, line.split())
+        at_app[(k, seq)] = t
+    g = json.load(open(f"{work}/streams/receiver.json"))
+    w0, w1 = r["streams"]["window_ns"]
+    there, back = [], []
+    first_seq = {}
+    for k, seq, sent, arrived in zip(g["calls"], g["seqs"], g["sent"], g["arrived"]):
+        first_seq[k] = min(first_seq.get(k, seq), seq)
+        if w0 <= sent < w1 and (k, seq) in at_app:
+            there.append((at_app[(k, seq)] - sent) / 1e6)
+            back.append((arrived - at_app[(k, seq)]) / 1e6)
+    there.sort(); back.sort()
+    # Each stream's first two frames: what reaches the app late then stays queued for the call.
+    sent_at = {(k, seq): sent for k, seq, sent in zip(g["calls"], g["seqs"], g["sent"])}
+    opening = sorted((at_app[(k, q)] - sent_at[(k, q)]) / 1e6 for k, f in first_seq.items()
+                     for q in (f, f + 1) if (k, q) in at_app and (k, q) in sent_at)
+    pct = lambda v, p: v[min(len(v) - 1, int(p / 100 * len(v)))]
+    print(f"streams split at the app: caller->router->app p50 {pct(there, 50):.2f} / p99 {pct(there, 99):.2f} ms; "
+          f"app->router->caller p50 {pct(back, 50):.2f} / p99 {pct(back, 99):.2f} ms ({len(there)} frames); "
+          f"each stream's first 2 frames caller->app p50 {pct(opening, 50):.1f} / max {opening[-1]:.1f} ms")
+except (OSError, ValueError, IndexError) as e:
+    print("streams split at the app: not available", e)
 busiest = sorted(threads.items(), key=lambda kv: -max(kv[1].values()))[:10]
 print("router threads over the window, CPU % of a core (tid: streams / reference):",
       ", ".join(f"{tid}: {v.get('streams', 0)} / {v.get('reference', 0)}" for tid, v in busiest))
