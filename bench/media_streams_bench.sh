@@ -83,6 +83,10 @@ echo "== reference: the same $N calls, each a <Dial><Sip> to sipp -sn uas -rtp_e
 phase reference "$ECHO_NUMBER" "$UAS_PID"
 kill "$WS_PID" 2>/dev/null || true
 wait_for 10 test -s "$WORK/ws.trace" || true
+# Which router thread is which (its threads have no names): one look with gdb, after measuring.
+if command -v gdb >/dev/null; then
+  timeout 60 gdb -p "$router_pid" -batch -ex "thread apply all bt 12" >"$WORK/router-threads.txt" 2>&1 </dev/null || true
+fi
 
 python3 - "$WORK" "$N" "$HOLD" "$(nproc)" "${DIALTONE_BUILD_DIR#"$ROOT"/}" <<'PY'
 import json, sys
@@ -101,6 +105,24 @@ try:
     ws = json.loads(open(f"{work}/ws.err").read().strip().splitlines()[-1])
 except (IndexError, ValueError):
     ws = {}
+node_stalls = ws.pop("stalls", [])
+# Router threads named by what gdb saw them run (RtpEngine::Loop, the ws::Client's io_context...).
+labels = {}
+try:
+    import re
+    text = open(f"{work}/router-threads.txt").read()
+    for block in re.split(r"\n(?=Thread \d+ )", text):
+        m = re.match(r"Thread \d+ .*?LWP (\d+)", block)
+        if not m: continue
+        tid = int(m.group(1))
+        for key, label in (("RtpEngine", "RTP"), ("dialtone::ws", "WebSocket"), ("sip_stack", "SIP"), ("sofia", "SIP"),
+                           ("nua_", "SIP"), ("CallStore", "call store"), ("grpc", "gRPC"),
+                           ("AppHttpClient", "app HTTP"), ("curl", "HTTP"), ("main (", "main")):
+            if key in block:
+                labels[tid] = label
+                break
+except OSError:
+    pass
 print()
 print(f"{'':<26} {'streams':>22} {'reference (Dial+SIPp echo)':>28}")
 def row(label, f):
@@ -118,6 +140,7 @@ row("jitter p99 (ms)", lambda x: str(x["jitter_ms"]["p99"]))
 row("router CPU % (1 core)", lambda x: str(x["cpu_percent"].get("router")))
 row("router ms CPU/call-second", lambda x: f"{10 * x['cpu_percent'].get('router', 0) / n:.3f}")
 row("echo peer CPU %", lambda x: str(x["cpu_percent"].get("echo")))
+row("machine busy % (all cores)", lambda x: str(x.get("machine_busy_percent")))
 row("driver CPU % (3 processes)", lambda x: str(round(sum(v for k, v in x["cpu_percent"].items() if k.startswith("driver")), 1)))
 row("driver sends >5 ms late", lambda x: f"{x['sender_lateness']['over_5ms']} (max {x['sender_lateness']['max_ms']} ms)")
 counts = {name: router_counts(name) for name in r}
@@ -163,13 +186,40 @@ try:
     opening = sorted((at_app[(k, q)] - sent_at[(k, q)]) / 1e6 for k, f in first_seq.items()
                      for q in (f, f + 1) if (k, q) in at_app and (k, q) in sent_at)
     pct = lambda v, p: v[min(len(v) - 1, int(p / 100 * len(v)))]
+    # Stalls on the way to the app: 100 ms of sending in which a quarter of the frames took 30 ms
+    # or more, and whether the app's own event loop was held up then.
+    bins = {}
+    for k, seq, sent, arrived in zip(g["calls"], g["seqs"], g["sent"], g["arrived"]):
+        if (k, seq) in at_app:
+            b = bins.setdefault(sent // 100_000_000, [0, 0, 0.0])
+            late = (at_app[(k, seq)] - sent) / 1e6
+            b[0] += 1; b[1] += late >= 30; b[2] = max(b[2], late)
+    episodes = []
+    for b in sorted(bins):
+        if bins[b][1] * 4 >= bins[b][0]:
+            if episodes and episodes[-1][1] == b - 1:
+                episodes[-1][1] = b; episodes[-1][2] = max(episodes[-1][2], bins[b][2])
+            else:
+                episodes.append([b, b, bins[b][2]])
+    in_app = 0
+    for first, last, worst in episodes:
+        lo, hi = first * 100 - 200, (last + 1) * 100 + 200  # ms, wall clock
+        if any(lo <= t <= hi and late >= worst / 2 for t, late in node_stalls): in_app += 1
+    print(f"stalls on the way to the app over the run: {len(episodes)} (worst {max([e[2] for e in episodes] or [0]):.0f} ms), "
+          f"{in_app} of them with the app's event loop held up as long; the app's loop held up >= 25 ms "
+          f"{len(node_stalls)} times (max {max([l for _, l in node_stalls] or [0])} ms)")
     print(f"streams split at the app: caller->router->app p50 {pct(there, 50):.2f} / p99 {pct(there, 99):.2f} ms; "
           f"app->router->caller p50 {pct(back, 50):.2f} / p99 {pct(back, 99):.2f} ms ({len(there)} frames); "
           f"each stream's first 2 frames caller->app p50 {pct(opening, 50):.1f} / max {opening[-1]:.1f} ms")
 except (OSError, ValueError, IndexError) as e:
     print("streams split at the app: not available", e)
 busiest = sorted(threads.items(), key=lambda kv: -max(kv[1].values()))[:10]
-print("router threads over the window, CPU % of a core (tid: streams / reference):",
-      ", ".join(f"{tid}: {v.get('streams', 0)} / {v.get('reference', 0)}" for tid, v in busiest))
+preempted = {}
+for phase in ("streams", "reference"):
+    for t in r[phase]["threads"]:
+        preempted.setdefault(t["tid"], {})[phase] = t.get("preempted_per_s", 0)
+print("router threads over the window, CPU % of a core and preemptions/s (streams | reference):",
+      "; ".join(f"{labels.get(tid, tid)}: {v.get('streams', 0)} % {preempted[tid].get('streams', 0)}/s"
+                f" | {v.get('reference', 0)} % {preempted[tid].get('reference', 0)}/s" for tid, v in busiest))
 print(f"Reproduce: DIALTONE_BUILD_DIR={build} bench/media_streams_bench.sh {n} {hold}")
 PY

@@ -307,7 +307,7 @@ def proc_ticks(pid):
 
 
 def thread_ticks(pid):
-    """{tid: (name, ticks)} for every thread of pid."""
+    """{tid: (name, ticks, involuntary context switches)} for every thread of pid."""
     out = {}
     try:
         tids = os.listdir(f"/proc/{pid}/task")
@@ -317,12 +317,22 @@ def thread_ticks(pid):
         try:
             with open(f"/proc/{pid}/task/{tid}/stat") as f:
                 raw = f.read()
+            with open(f"/proc/{pid}/task/{tid}/status") as f:
+                preempted = int(re.search(r"nonvoluntary_ctxt_switches:\s*(\d+)", f.read()).group(1))
             name = raw[raw.index("(") + 1:raw.rindex(")")]
             fields = raw.rsplit(")", 1)[1].split()
-            out[int(tid)] = (name, int(fields[11]) + int(fields[12]))
-        except (OSError, ValueError):
+            out[int(tid)] = (name, int(fields[11]) + int(fields[12]), preempted)
+        except (OSError, ValueError, AttributeError):
             continue
     return out
+
+
+def machine_ticks():
+    """(busy, total) jiffies of all CPUs, from /proc/stat."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields[:8]) - idle, sum(fields[:8])
 
 
 def percentile(sorted_values, p):
@@ -423,10 +433,12 @@ def main():
                                                         ("driver_sip", os.getpid())]
     cpu0 = {name: proc_ticks(pid) for name, pid in watched}
     threads0 = thread_ticks(args.threads) if args.threads else {}
+    machine0 = machine_ticks()
     hold_until(t_up + args.hold * 3 / 4)
     w1_ns, w1 = time.time_ns(), time.monotonic()
     cpu1 = {name: proc_ticks(pid) for name, pid in watched}
     threads1 = thread_ticks(args.threads) if args.threads else {}
+    machine1 = machine_ticks()
     hold_until(t_up + args.hold)
 
     # Stop sending, let the last echoes in (late ones count as lost), stop receiving, hang up.
@@ -482,11 +494,12 @@ def main():
         if cpu0[name] is not None and cpu1[name] is not None:
             cpu[name] = round(100 * (cpu1[name] - cpu0[name]) / CLK_TCK / window_s, 1)
     threads = []
-    for tid, (name, ticks) in threads1.items():
-        before = threads0.get(tid, (name, 0))[1]
+    for tid, (name, ticks, preempted) in threads1.items():
+        _, before, preempted_before = threads0.get(tid, (name, 0, 0))
         pct = 100 * (ticks - before) / CLK_TCK / window_s
         if pct >= 0.5:
-            threads.append({"tid": tid, "name": name, "cpu_percent": round(pct, 1)})
+            threads.append({"tid": tid, "name": name, "cpu_percent": round(pct, 1),
+                            "preempted_per_s": round((preempted - preempted_before) / window_s)})
     threads.sort(key=lambda t: -t["cpu_percent"])
     report = {
         "calls": n,
@@ -510,6 +523,9 @@ def main():
         "jitter_ms": {p: (round(percentile(jitter, v), 2) if jitter else None)
                       for p, v in (("p1", 1), ("p99", 99), ("max", 100))},
         "cpu_percent": cpu,
+        # Every CPU's busy time over the window, in % of one core (nproc * 100 at most).
+        "machine_busy_percent": round(100 * (machine1[0] - machine0[0]) / max(1, machine1[1] - machine0[1])
+                                      * os.cpu_count(), 1),
         "threads": threads,
         "setup_s": round(t_up - t_begin, 2),
     }

@@ -35,6 +35,17 @@ function Trace(call, seq, at) {
 const seen = { connections: 0, closed: 0, echoed: 0, bad: 0, events: {}, first_event: {} };
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 loopDelay.enable();
+// When the event loop itself was held up (a timer due every 5 ms that fired 25 ms or more late):
+// wall-clock ms and by how much, to tell the app's stalls from the router's.
+const stalls = [];
+let tickDue = performance.now() + 5;
+setInterval(() => {
+  const now = performance.now();
+  if (now - tickDue >= 25 && stalls.length < 500) {
+    stalls.push([Math.round(performance.timeOrigin + now), Math.round(now - tickDue)]);
+  }
+  tickDue = now + 5;
+}, 5);
 const gc = { count: 0, total_ms: 0, max_ms: 0 };
 new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) {
@@ -86,6 +97,7 @@ process.on('SIGTERM', () => {
   seen.event_loop_delay_ms = {
     p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6,
   };
+  seen.stalls = stalls;
   seen.gc = { count: gc.count, total_ms: Math.round(gc.total_ms), max_ms: Math.round(gc.max_ms * 10) / 10 };
   console.error(JSON.stringify(seen));
   if (traceFile) {
