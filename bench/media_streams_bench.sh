@@ -12,11 +12,15 @@
 # number and send time, and takes each echo's arrival time from the kernel: delay per frame =
 # arrival - send, over the frames sent in the middle half of a HOLD-second hold once every call
 # is up. Also measured over that window: call-router's CPU (utime+stime from /proc) and its
-# threads'; over each call's life: the router's late frames ("call media closed" log, rtp_late).
+# threads' (named with one gdb look at the end); over each call's life: the router's late frames
+# ("call media closed" log, rtp_late). The echo app records when each frame reached it, which
+# splits the streams' round trip into the way to the app and the way back, and when its own event
+# loop was held up, which tells the app's stalls from the router's.
 # Aim (issue 18): p99 added delay (streams minus reference) under 20 ms on 2 cores.
 #   DIALTONE_BUILD_DIR=build/ci bench/media_streams_bench.sh [N [HOLD_SECONDS]]
-# Defaults: N=200, HOLD=20 (about 2 minutes in all). Needs sipp, nginx, node and tests/node's
-# npm packages (scripts/dev setup).
+# Defaults: N=200, HOLD=20 (about 2.5 minutes in all). MEDIA_STREAMS_BENCH_RATE: calls a second
+# (50); MEDIA_STREAMS_BENCH_APP_NICE: renice the echo app (root). Needs sipp, nginx, node and
+# tests/node's npm packages (scripts/dev setup); DIALTONE_KEEP_TMP=1 keeps every frame's times.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export DIALTONE_SOURCE_DIR=$ROOT
@@ -25,6 +29,9 @@ source "$ROOT/tests/lib/testlib.sh"
 N=${1:-200}
 HOLD=${2:-20}
 RATE=${MEDIA_STREAMS_BENCH_RATE:-50}  # new calls a second
+# A niceness for the echo app (e.g. -10): it shares the 2 cores with the router, and its own
+# stalls queue up in the calls like the router's would; this tells the two apart.
+APP_NICE=${MEDIA_STREAMS_BENCH_APP_NICE:-}
 STREAM_NUMBER=+15005550218
 ECHO_NUMBER=+15005550219
 export NODE_PATH=$ROOT/tests/node/node_modules
@@ -43,6 +50,7 @@ node "$ROOT/bench/lib/stream_echo_server.js" 0 "$WORK/ws.trace" >"$WORK/ws.out" 
 WS_PID=$!
 BENCH_PIDS+=("$WS_PID")
 wait_for 10 grep -q port "$WORK/ws.out" || dt_die "the echo server did not start ($WORK/ws.err)"
+[[ -z $APP_NICE ]] || renice -n "$APP_NICE" -p "$WS_PID" >/dev/null
 ws_port=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["port"])' "$WORK/ws.out")
 uas_port=$(dt_free_port)
 (cd "$WORK" && exec sipp -sn uas -rtp_echo -i 127.0.0.1 -p "$uas_port" -mp "$(dt_free_port)" \
