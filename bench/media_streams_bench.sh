@@ -35,8 +35,9 @@ APP_NICE=${MEDIA_STREAMS_BENCH_APP_NICE:-}
 STREAM_NUMBER=+15005550218
 ECHO_NUMBER=+15005550219
 export NODE_PATH=$ROOT/tests/node/node_modules
-command -v sipp >/dev/null && command -v nginx >/dev/null && command -v node >/dev/null ||
-  dt_die "sipp, nginx and node are needed (scripts/dev setup)"
+for tool in sipp nginx node; do
+  command -v "$tool" >/dev/null || dt_die "sipp, nginx and node are needed (scripts/dev setup)"
+done
 node -e "require('ws')" 2>/dev/null || dt_die "npm's ws is missing from tests/node (scripts/dev setup)"
 ulimit -n 65536 2>/dev/null || true
 
@@ -195,10 +196,11 @@ try:
                      for q in (f, f + 1) if (k, q) in at_app and (k, q) in sent_at)
     pct = lambda v, p: v[min(len(v) - 1, int(p / 100 * len(v)))]
     # Stalls on the way to the app: 100 ms of sending in which a quarter of the frames took 30 ms
-    # or more, and whether the app's own event loop was held up then.
+    # or more (each stream's opening frames apart), and whether the app's own event loop was
+    # held up then.
     bins = {}
     for k, seq, sent, arrived in zip(g["calls"], g["seqs"], g["sent"], g["arrived"]):
-        if (k, seq) in at_app:
+        if (k, seq) in at_app and seq >= first_seq[k] + 2:
             b = bins.setdefault(sent // 100_000_000, [0, 0, 0.0])
             late = (at_app[(k, seq)] - sent) / 1e6
             b[0] += 1; b[1] += late >= 30; b[2] = max(b[2], late)

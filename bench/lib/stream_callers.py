@@ -31,7 +31,6 @@ import os
 import random
 import re
 import select
-import signal
 import socket
 import struct
 import sys
