@@ -108,6 +108,12 @@ void ConnectionImpl::OnConnected(error_code ec) {
     return Finish(absl::UnavailableError(
         absl::StrCat("WebSocket ", Where(), ": cannot connect: ", ec.message())));
   }
+  // Small frames every 20 ms: Nagle would hold each one for the peer's delayed ACK (the
+  // handshake's last flight and `start` waited ~40 ms in the Media Streams bench).
+  WithStream([](auto& ws) {
+    error_code ignored;
+    beast::get_lowest_layer(ws).socket().set_option(tcp::no_delay(true), ignored);
+  });
   if (!tls_ws_) return Upgrade();
   auto& tls_stream = tls_ws_->next_layer();
   error_code not_ip;

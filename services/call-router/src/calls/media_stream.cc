@@ -67,6 +67,8 @@ void MediaStream::Start() {
   }
   std::lock_guard<std::mutex> lock(mu_);
   connection_ = *std::move(connection);
+  for (std::string& message : unsent_) connection_->SendText(std::move(message));
+  unsent_.clear();
   if (stopping_) connection_->Close();  // stopped while connecting
 }
 
@@ -170,7 +172,11 @@ bool MediaStream::OnPlayDone(uint64_t id) {
 }
 
 void MediaStream::SendLocked(std::string message) {
-  if (connection_ != nullptr) connection_->SendText(std::move(message));
+  if (connection_ != nullptr) {
+    connection_->SendText(std::move(message));
+  } else if (!finished_) {
+    unsent_.push_back(std::move(message));  // opened before Start got the connection
+  }
 }
 
 void MediaStream::Stop() {

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -111,6 +112,9 @@ class MediaStream final : public AudioTap,
   mutable std::mutex mu_;
   StreamMessageWriter writer_ ABSL_GUARDED_BY(mu_);
   std::shared_ptr<ws::Connection> connection_ ABSL_GUARDED_BY(mu_);
+  // What was sent before Start had the connection (the client may open it, and OnOpen run,
+  // before Connect returns): handed over, in order, as soon as it has.
+  std::vector<std::string> unsent_ ABSL_GUARDED_BY(mu_);
   bool started_ ABSL_GUARDED_BY(mu_) = false;   // `start` sent: media flows
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;  // Stop() or the end: nothing more is sent
   bool stop_requested_ ABSL_GUARDED_BY(mu_) = false;  // by Stop(): the close is a clean end
