@@ -4,7 +4,6 @@
 
 #include <chrono>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "dialtone/audio/audio.h"
@@ -20,19 +19,30 @@ int64_t MonotonicMs() {
       .count();
 }
 
-// Twilio's code for the way a connection ended (`opened`: after the handshake).
+// Twilio's code for the way a connection ended (`opened`: after the handshake), from what
+// libs/ws reports: its status code, and for a failed connect the phrase it uses (matched after
+// the address, which a host name could otherwise fool).
 int StreamErrorCode(const absl::Status& status, bool opened) {
-  const std::string message = absl::AsciiStrToLower(status.message());
+  const absl::string_view message = status.message();
+  const size_t colon = message.find(": ");
+  const absl::string_view reason =
+      colon == absl::string_view::npos ? message : message.substr(colon + 2);
   if (absl::IsResourceExhausted(status)) return kStreamConnectionLost;
   if (absl::IsDeadlineExceeded(status)) return opened ? kStreamConnectionLost : kStreamConnectTimeout;
   if (absl::IsInvalidArgument(status)) return opened ? kStreamProtocolError : 31923;  // malformed URL
   if (opened) return kStreamConnectionLost;
-  if (absl::StrContains(message, "tls") || absl::StrContains(message, "ssl") ||
-      absl::StrContains(message, "certificate")) {
+  if (absl::StartsWith(reason, "TLS ") || absl::StrContains(reason, "certificate")) {
     return kStreamTlsError;
   }
-  if (absl::StrContains(message, "http")) return kStreamHandshakeError;
-  return kStreamConnectRefused;
+  if (absl::StrContains(reason, "instead of 101")) return kStreamHandshakeError;
+  return kStreamConnectRefused;  // refused, unreachable, unresolvable, or the fetch policy
+}
+
+// The status with its Twilio code in front ("31902: ..."), as StreamError carries it.
+absl::Status Coded(const absl::Status& status, bool opened) {
+  if (status.ok()) return status;
+  return absl::Status(status.code(),
+                      absl::StrCat(StreamErrorCode(status, opened), ": ", status.message()));
 }
 
 }  // namespace
@@ -62,7 +72,7 @@ void MediaStream::Start() {
                                                                setup_.spec.url, {})}},
                              shared_from_this());
   if (!connection.ok()) {
-    Finish(connection.status());
+    Finish(Coded(connection.status(), false));
     return;
   }
   std::lock_guard<std::mutex> lock(mu_);
@@ -207,11 +217,7 @@ void MediaStream::OnClose(absl::Status status) {
     if (stop_requested_) status = absl::OkStatus();  // we ended it: however the close went
   }
   leg_->RemoveTap(this);
-  if (!status.ok()) {
-    const int code = StreamErrorCode(status, opened);
-    status = absl::Status(status.code(), absl::StrCat(code, ": ", status.message()));
-  }
-  Finish(status);
+  Finish(Coded(status, opened));
 }
 
 void MediaStream::Finish(absl::Status why) {
@@ -224,9 +230,6 @@ void MediaStream::Finish(absl::Status why) {
     ended_at_ = updated_ = absl::Now();
     if (started_) seconds = absl::ToInt64Seconds(*ended_at_ - started_at_ + absl::Milliseconds(500));
     connection_.reset();
-  }
-  if (!why.ok() && !absl::StrContains(why.message(), ": ")) {
-    why = absl::Status(why.code(), absl::StrCat(StreamErrorCode(why, false), ": ", why.message()));
   }
   Callback(why.ok() ? "stream-stopped" : "stream-error", why);
   log::Info("media stream ended", {{"call_sid", setup_.call_sid},
