@@ -8,6 +8,7 @@
 #include "api/api_checks.h"
 #include "api/resource_validation.h"
 #include "calls/twiml_names.h"
+#include "media/stream_protocol.h"
 #include "dialtone/core/twilio_error.h"
 #include "dialtone/rpc/client.h"
 #include "dialtone/rpc/status.h"
@@ -78,8 +79,7 @@ absl::StatusOr<StreamNoun> StreamFrom(const pb::CreateStreamRequest& req) {
   noun.url = req.url();
   noun.name = req.name();
   if (!req.track().empty()) noun.track = req.track();
-  if (noun.track != "inbound_track" && noun.track != "outbound_track" &&
-      noun.track != "both_tracks") {
+  if (!ParseStreamTracks(noun.track).ok()) {
     return core::TwilioStatus(absl::StatusCode::kInvalidArgument, kTwilioInvalidParameter,
                               "Track must be inbound_track, outbound_track or both_tracks");
   }

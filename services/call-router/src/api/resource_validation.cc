@@ -6,6 +6,7 @@
 #include <string>
 
 #include "calls/twiml_names.h"
+#include "dialtone/twiml/url.h"
 
 namespace dialtone::call_router {
 
@@ -28,16 +29,8 @@ absl::Status ValidateCallbackUrl(std::string_view field, std::string_view url, b
 }
 
 absl::Status ValidateStreamUrl(std::string_view url) {
-  const size_t colon = url.find("://");
-  if (colon != std::string_view::npos) {
-    std::string scheme(url.substr(0, colon));
-    for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    std::string_view rest = url.substr(colon + 3);
-    std::string_view host = rest.substr(0, rest.find_first_of("/?#"));
-    if ((scheme == "ws" || scheme == "wss") && !host.empty() && host.front() != ':') {
-      return absl::OkStatus();
-    }
-  }
+  // The rule <Stream url> follows in TwiML.
+  if (twiml::IsWebSocketUrl(url)) return absl::OkStatus();
   return TwimlError(kErrorInvalidUrl, "Url must be an absolute ws:// or wss:// URL");
 }
 

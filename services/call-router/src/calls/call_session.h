@@ -191,7 +191,7 @@ class CallSession final : public SipCallHandler,
   std::optional<absl::Time> call_recording_started_;  // Record=true on an outbound call
   std::shared_ptr<DialOperation> dial_;
   std::map<std::string, std::shared_ptr<MediaStream>> media_streams_;  // live ones, by SID
-  uint64_t next_media_stream_ = 0;  // play ids: kStreamIds + n * MediaStream::kPlayIdSpan
+  uint64_t next_media_stream_ = 0;  // play ids: kStreamPlayIds + n * kPlayIdSpan
   // The <Connect><Stream> under way: the executor's operation and the stream's SID.
   std::optional<std::pair<uint64_t, std::string>> connected_stream_;
   // Holds the session while a recording is saved after the call ended.

@@ -14,7 +14,6 @@ namespace {
 
 constexpr uint64_t kGatherIds = uint64_t{1} << 62;  // prompt play ids: kGatherIds + id + index
 constexpr uint64_t kBeepIds = uint64_t{1} << 61;    // the beep before a recording
-constexpr uint64_t kStreamIds = uint64_t{1} << 60;  // a media stream's audio and marks
 
 }  // namespace
 
@@ -107,7 +106,7 @@ void CallSession::StartPlay(const PlayCommand& c) {
 }
 
 void CallSession::OnPlayDone(uint64_t id) {
-  if ((id & (kBeepIds | kGatherIds)) == 0 && (id & kStreamIds)) {
+  if ((id & (kBeepIds | kGatherIds)) == 0 && (id & kStreamPlayIds)) {
     for (const auto& [sid, stream] : media_streams_) {
       if (stream->OnPlayDone(id)) break;
     }

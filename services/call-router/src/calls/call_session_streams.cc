@@ -9,7 +9,6 @@
 namespace dialtone::call_router {
 namespace {
 
-constexpr uint64_t kStreamIds = uint64_t{1} << 60;  // as in call_session_audio.cc
 // Twilio lets a call fork at most four streams at once.
 constexpr size_t kMaxForkedStreams = 4;
 
@@ -32,13 +31,13 @@ absl::StatusOr<StreamInfo> CallSession::OpenMediaStream(const StreamNoun& spec,
   if (!bidirectional && forked >= kMaxForkedStreams) {
     return absl::ResourceExhaustedError("a call forks at most 4 streams at once");
   }
-  MediaStream::Setup setup{.stream_sid = core::NewSid("MZ"),
+  MediaStream::Setup setup{.stream_sid = core::NewSid(core::kStreamPrefix),
                            .account_sid = route_->account_sid,
                            .call_sid = call_sid_,
                            .auth_token = route_->auth_token,
                            .spec = spec,
                            .bidirectional = bidirectional,
-                           .play_ids = kStreamIds + next_media_stream_++ * MediaStream::kPlayIdSpan};
+                           .play_ids = kStreamPlayIds + next_media_stream_++ * MediaStream::kPlayIdSpan};
   // The end comes on the WebSocket thread: usage is published there (the session may be gone),
   // the session hears of it on the SIP thread.
   auto ended = OnSipThread([](CallSession& s, std::string sid) { s.OnMediaStreamEnded(sid); });

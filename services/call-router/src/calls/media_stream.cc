@@ -45,6 +45,22 @@ absl::Status Coded(const absl::Status& status, bool opened) {
                       absl::StrCat(StreamErrorCode(status, opened), ": ", status.message()));
 }
 
+// A packet's samples as the mu-law bytes a media message carries (up to 80 ms, as the RTP
+// thread hands them over), encoded before the stream's lock is taken.
+class UlawPayload {
+ public:
+  UlawPayload(const int16_t* samples, int count)
+      : size_(std::min<size_t>(static_cast<size_t>(count), sizeof bytes_)) {
+    audio::EncodeG711(samples, size_, audio::G711::kUlaw, bytes_);
+  }
+  std::string_view view() const { return {reinterpret_cast<const char*>(bytes_), size_}; }
+  int64_t ms() const { return static_cast<int64_t>(size_) / 8; }
+
+ private:
+  uint8_t bytes_[640];
+  size_t size_;
+};
+
 }  // namespace
 
 MediaStream::MediaStream(Setup setup, std::shared_ptr<CallAudio> leg, ws::Client* client,
@@ -58,8 +74,6 @@ MediaStream::MediaStream(Setup setup, std::shared_ptr<CallAudio> leg, ws::Client
       writer_(setup_.stream_sid, setup_.account_sid, setup_.call_sid) {}
 
 MediaStream::~MediaStream() = default;
-
-int64_t MediaStream::NowMs() const { return MonotonicMs(); }
 
 void MediaStream::Start() {
   absl::StatusOr<std::shared_ptr<ws::Connection>> connection =
@@ -89,7 +103,7 @@ void MediaStream::OnOpen() {
     SendLocked(writer_.Connected());
     SendLocked(writer_.Start(tracks_, setup_.spec.parameters));
     started_ = true;
-    start_ms_ = NowMs();
+    start_ms_ = MonotonicMs();
     started_at_ = updated_ = absl::Now();
   }
   leg_->AddTap(shared_from_this());
@@ -101,30 +115,24 @@ void MediaStream::OnOpen() {
 
 void MediaStream::OnInbound(const int16_t* samples, int count, uint32_t rtp_timestamp) {
   if (!tracks_.inbound || count <= 0) return;
-  uint8_t payload[640];
-  const size_t n = std::min<size_t>(static_cast<size_t>(count), sizeof payload);
-  audio::EncodeG711(samples, n, audio::G711::kUlaw, payload);
+  const UlawPayload payload(samples, count);
   std::lock_guard<std::mutex> lock(mu_);
   if (!started_ || stopping_) return;
   // In step with the caller's RTP clock (8 samples a millisecond), from the first packet's time.
-  if (!inbound_origin_) inbound_origin_.emplace(rtp_timestamp, NowMs() - start_ms_);
+  if (!inbound_origin_) inbound_origin_.emplace(rtp_timestamp, MonotonicMs() - start_ms_);
   const int64_t timestamp =
       inbound_origin_->second + static_cast<uint32_t>(rtp_timestamp - inbound_origin_->first) / 8;
-  SendLocked(writer_.Media(StreamTrack::kInbound, timestamp,
-                           std::string_view(reinterpret_cast<const char*>(payload), n)));
+  SendLocked(writer_.Media(StreamTrack::kInbound, timestamp, payload.view()));
 }
 
 void MediaStream::OnOutbound(const int16_t* samples, int count) {
   if (!tracks_.outbound || count <= 0) return;
-  uint8_t payload[640];
-  const size_t n = std::min<size_t>(static_cast<size_t>(count), sizeof payload);
-  audio::EncodeG711(samples, n, audio::G711::kUlaw, payload);
+  const UlawPayload payload(samples, count);
   std::lock_guard<std::mutex> lock(mu_);
   if (!started_ || stopping_) return;
-  if (!outbound_ms_) outbound_ms_ = NowMs() - start_ms_;
-  SendLocked(writer_.Media(StreamTrack::kOutbound, *outbound_ms_,
-                           std::string_view(reinterpret_cast<const char*>(payload), n)));
-  *outbound_ms_ += static_cast<int64_t>(n) / 8;
+  if (!outbound_ms_) outbound_ms_ = MonotonicMs() - start_ms_;
+  SendLocked(writer_.Media(StreamTrack::kOutbound, *outbound_ms_, payload.view()));
+  *outbound_ms_ += payload.ms();
 }
 
 void MediaStream::OnDigit(char digit) {

@@ -23,6 +23,10 @@
 
 namespace dialtone::call_router {
 
+// Play ids on a leg with this bit are a media stream's audio and marks (a call session's other
+// plays use bits 61 and 62, or none).
+inline constexpr uint64_t kStreamPlayIds = uint64_t{1} << 60;
+
 // Twilio's codes for a stream that failed (StreamError in the stream-error callback).
 inline constexpr int kStreamConnectTimeout = 31901;
 inline constexpr int kStreamConnectRefused = 31902;
@@ -100,7 +104,6 @@ class MediaStream final : public AudioTap,
   void SendLocked(std::string message) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Callback(const char* event, const absl::Status& error);
   void Finish(absl::Status why);
-  int64_t NowMs() const;
 
   const Setup setup_;
   const StreamTracks tracks_;

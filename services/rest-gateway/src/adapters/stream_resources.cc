@@ -12,6 +12,7 @@
 #include "adapters/api_response.h"
 #include "adapters/request_context.h"
 #include "adapters/resource_json.h"
+#include "dialtone/twiml/url.h"
 #include "dialtone/webhook/form_encoding.h"
 
 namespace dialtone::rest_gateway {
@@ -37,18 +38,6 @@ boost::json::object StreamJson(const pb::Stream& stream) {
   o["uri"] = absl::StrCat(AccountBase(stream.account_sid()), "/Calls/", stream.call_sid(),
                           "/Streams/", stream.sid(), ".json");
   return o;
-}
-
-// An absolute ws:// or wss:// URL with a host: call-router's rule (ValidateStreamUrl), checked
-// here too so that the caller learns which parameter is wrong before anything is sent on.
-bool IsStreamUrl(const std::string& url) {
-  const size_t colon = url.find("://");
-  if (colon == std::string::npos) return false;
-  std::string scheme = url.substr(0, colon);
-  for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  const std::string rest = url.substr(colon + 3);
-  const std::string host = rest.substr(0, rest.find_first_of("/?#"));
-  return (scheme == "ws" || scheme == "wss") && !host.empty() && host.front() != ':';
 }
 
 // "Parameter12.Name" -> {12, true}, "Parameter3.Value" -> {3, false}; nullopt for any other name.
@@ -90,7 +79,7 @@ std::optional<ApiError> StreamCreateFromForm(const Params& form, pb::CreateStrea
   if (in->url().empty()) {
     return ApiError{400, kInvalidParameter, "Missing required parameter Url in the post body"};
   }
-  if (!IsStreamUrl(in->url())) {
+  if (!twiml::IsWebSocketUrl(in->url())) {
     return ApiError{400, kInvalidUrl, "Url must be an absolute ws:// or wss:// URL"};
   }
   if (!in->track().empty() && in->track() != "inbound_track" && in->track() != "outbound_track" &&

@@ -16,6 +16,7 @@ inline constexpr absl::string_view kApplicationPrefix = "AP";
 inline constexpr absl::string_view kPhoneNumberPrefix = "PN";
 inline constexpr absl::string_view kUsageTriggerPrefix = "UT";
 inline constexpr absl::string_view kMediaPrefix = "ME";
+inline constexpr absl::string_view kStreamPrefix = "MZ";  // a call's media stream
 
 inline constexpr std::size_t kSidLength = 34;
 
